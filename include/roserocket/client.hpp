@@ -1,0 +1,120 @@
+#pragma once
+
+/// @file
+/// @brief `Client`: authentication, retries, timeouts and error mapping over one `HttpTransport`.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "roserocket/auth/token_provider.hpp"
+#include "roserocket/errors.hpp"
+#include "roserocket/http/curl_transport.hpp"
+#include "roserocket/http/transport.hpp"
+#include "roserocket/logging.hpp"
+#include "roserocket/retry.hpp"
+
+namespace roserocket {
+
+class ObjectsApi;
+class Boards;
+class Events;
+class UserGroups;
+
+/// @brief Everything a `Client` is configured with.
+///
+/// Precedence: what a field says is what the client does; nothing is read from the environment
+/// (examples read `RR_*` variables themselves and fill these in).
+struct ClientOptions {
+  /// Scheme and host, no path: "https://network.roserocket.com" or "https://<org>.roserocket.com".
+  std::string base_url = "https://network.roserocket.com";
+  /// Path prefix of the platform-model API.
+  std::string api_prefix = "/api/v2/platformModel";
+  /// Source of bearer tokens. Required.
+  std::shared_ptr<TokenProvider> token_provider;
+  RetryPolicy retry;
+  /// Limit on one attempt (connect to last byte). Connect has its own limit in `transport_options`.
+  std::chrono::milliseconds request_timeout{30000};
+  /// Sent as `x-org-id` on every request when set (scopes the multi-tenant host).
+  std::optional<std::string> org_id;
+  /// Receives one record per attempt and per retry decision; tokens are never in them.
+  Logger logger;
+  /// The transport; when null a `CurlTransport` is made from `transport_options`.
+  std::shared_ptr<HttpTransport> transport;
+  /// Used only when `transport` is null.
+  CurlTransportOptions transport_options;
+  /// Appended to the user agent, e.g. "my-erp-sync/2.3".
+  std::string user_agent_suffix;
+  /// Time source and sleep for retries; tests replace it so that backoff takes no real time.
+  Clock clock = Clock::real();
+  /// Seed of the jitter's random numbers; 0 draws one from the system.
+  std::uint64_t jitter_seed = 0;
+  /// Plain `http://` is refused unless the host is loopback (127.0.0.0/8, ::1, localhost).
+  /// Setting this lets bearer tokens cross the network unencrypted: only for a test network.
+  bool dangerously_allow_plain_http = false;
+};
+
+/// @brief One API call, as the layers above `Client` describe it.
+struct ApiRequest {
+  /// SDK operation name for errors and logs, e.g. "objects.get".
+  std::string operation;
+  HttpMethod method = HttpMethod::kGet;
+  /// Path below `api_prefix`, already percent-encoded, e.g. "/objects/<id>".
+  std::string path;
+  /// Query parameters, not yet encoded; the client encodes them.
+  std::vector<std::pair<std::string, std::string>> query;
+  /// JSON body; none when empty.
+  std::optional<nlohmann::json> body;
+  Idempotency idempotency = Idempotency::kIdempotent;
+  /// Extra headers for this call only.
+  Headers headers;
+  /// Overrides `ClientOptions::request_timeout` when non-zero.
+  std::chrono::milliseconds timeout{0};
+};
+
+/// @brief A 2xx answer, parsed.
+struct ApiResponse {
+  int status = 0;
+  Headers headers;
+  /// The parsed body; `nullptr` (JSON null) when the body was empty.
+  nlohmann::json body;
+};
+
+/// @brief The entry point: holds configuration, credentials and connections.
+///
+/// Copies are cheap and share one configuration, token cache and connection pool.
+/// Thread safety: every member function may be called from any number of threads at once.
+class Client {
+ public:
+  /// @throw InvalidArgumentError for a missing token provider, a malformed base URL, or plain
+  /// `http://` to a non-loopback host without `dangerously_allow_plain_http`.
+  explicit Client(ClientOptions options);
+
+  /// @brief Record operations (create, get, update, search, ...).
+  [[nodiscard]] ObjectsApi objects() const;
+
+  /// @brief Sends @p request with auth, retries and error mapping.
+  /// @return the 2xx response with its body parsed as JSON.
+  /// @throw ApiError subclasses for non-2xx answers, TransportError, MalformedResponseError,
+  /// AuthError.
+  ApiResponse call(const ApiRequest& request) const;
+
+  /// @brief The options this client was made with (token provider and transport included).
+  [[nodiscard]] const ClientOptions& options() const noexcept;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+/// @brief Percent-encodes @p value for use as one path segment or query value (RFC 3986
+/// unreserved characters pass through; everything else, '/' '?' '#' '%' included, is encoded).
+[[nodiscard]] std::string percent_encode(std::string_view value);
+
+}  // namespace roserocket

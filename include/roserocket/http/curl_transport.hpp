@@ -1,0 +1,62 @@
+#pragma once
+
+/// @file
+/// @brief `HttpTransport` over libcurl.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "roserocket/http/transport.hpp"
+
+namespace roserocket {
+
+/// @brief Settings of the libcurl transport. Defaults are safe: TLS peer and host verification on.
+struct CurlTransportOptions {
+  /// Limit on establishing a connection (TCP + TLS).
+  std::chrono::milliseconds connect_timeout{10000};
+  /// Limit on one whole attempt when a request names none.
+  std::chrono::milliseconds request_timeout{30000};
+  /// Verify the server's certificate chain and host name. Turn off only for a test server.
+  bool verify_peer = true;
+  /// CA bundle file (PEM) instead of the system default; empty for the default.
+  std::string ca_file;
+  /// Directory of CA certificates instead of the system default; empty for the default.
+  std::string ca_path;
+  /// Proxy URL such as "http://proxy:3128"; empty uses libcurl's environment defaults
+  /// (`https_proxy`, `no_proxy`, ...).
+  std::string proxy;
+  /// "user:password" for the proxy; never logged.
+  std::string proxy_credentials;
+  /// Hosts that bypass the proxy, comma-separated ("localhost,127.0.0.1").
+  std::string no_proxy;
+  /// Send TCP keep-alive probes on idle connections.
+  bool tcp_keepalive = true;
+  /// Most idle connections (one per libcurl handle) kept for reuse across threads.
+  std::size_t max_idle_handles = 16;
+  /// User agent when a request carries none.
+  std::string user_agent;
+};
+
+/// @brief Sends requests with libcurl; keeps connections alive for reuse.
+///
+/// Thread safety: `send` may be called from any number of threads at once. Each call borrows a
+/// libcurl easy handle from a small pool (each handle keeps its own connection), so sequential
+/// requests from one thread reuse one TCP/TLS connection. libcurl's global initialisation happens
+/// once, inside, on first construction.
+class CurlTransport final : public HttpTransport {
+ public:
+  explicit CurlTransport(CurlTransportOptions options = {});
+  ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  /// @copydoc HttpTransport::send
+  HttpResponse send(const HttpRequest& request) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace roserocket

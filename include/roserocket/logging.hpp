@@ -1,0 +1,26 @@
+#pragma once
+
+/// @file
+/// @brief The logger callback a `Client` reports to.
+
+#include <functional>
+#include <string>
+
+namespace roserocket {
+
+/// @brief Severity of a log record.
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+
+/// @brief One log line. Never holds a token or secret: `Authorization` is shown as `Bearer ***`.
+struct LogRecord {
+  LogLevel level = LogLevel::kDebug;
+  std::string message;
+};
+
+/// @brief Receives log records; may be called from any thread that uses the client.
+using Logger = std::function<void(const LogRecord&)>;
+
+/// @brief "debug", "info", "warning", "error".
+const char* to_string(LogLevel level) noexcept;
+
+}  // namespace roserocket

@@ -1,0 +1,106 @@
+#pragma once
+
+/// @file
+/// @brief The field catalog: the single source of truth for every known object and field.
+///
+/// Typed records, the client-side read-only checks, the emulator's behaviour and the docs all
+/// read this catalog; no field list is written anywhere else.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace roserocket::model {
+
+/// @brief The wire type of a field.
+enum class FieldType {
+  kString,
+  kInteger,
+  kNumber,
+  kBoolean,
+  /// A string from `FieldSpec::enum_values` (values the SDK does not know yet still pass).
+  kEnum,
+  /// `{"amount": <integer minor units>, "currencyCode": "USD"}`.
+  kMoney,
+  /// `{"dateTimeInLocation": "YYYY-MM-DDTHH:MM:SS", "dateTimeInLocationEnd": ...}`.
+  kDateTime,
+  /// `"YYYY-MM-DD"`.
+  kDate,
+  /// An ISO-8601 instant written by the server, e.g. "2024-04-02T14:52:26.409Z".
+  kTimestamp,
+  /// Seconds from midnight (business hours).
+  kTimeOfDay,
+  kUuid,
+  /// One connected record: `{"id": ...}` to link, an object without `id` to create.
+  kConnection,
+  /// A list of connected records.
+  kConnectionList,
+  /// Any JSON the SDK does not model.
+  kJson,
+};
+
+/// @brief Who may write a field.
+enum class Access {
+  kWritable,
+  /// Written by the server on every record (`id`, `fullId`, `version`, `createdAt`, ...).
+  kServerWritten,
+  /// Computed from other fields (`invoice.subTotal`, `customer.formattedBusinessHours`, ...).
+  kDerived,
+};
+
+/// @brief One field of an object.
+struct FieldSpec {
+  std::string name;
+  FieldType type = FieldType::kString;
+  Access access = Access::kWritable;
+  /// For kEnum: the documented values.
+  std::vector<std::string> enum_values;
+  /// For connections: the object key of the connected record(s).
+  std::string target;
+  /// For derived fields: the fields it is computed from.
+  std::vector<std::string> derived_from;
+  /// One line for docs and error messages.
+  std::string description;
+
+  [[nodiscard]] bool read_only() const noexcept { return access != Access::kWritable; }
+  [[nodiscard]] bool is_connection() const noexcept {
+    return type == FieldType::kConnection || type == FieldType::kConnectionList;
+  }
+};
+
+/// @brief One object (record type) and its own fields (the common fields are separate).
+struct ObjectSpec {
+  /// Wire key, e.g. "customer".
+  std::string key;
+  /// Prefix of `fullId`, e.g. "CUST" for "CUST-18".
+  std::string full_id_prefix;
+  /// Human name, e.g. "Customer".
+  std::string display_name;
+  std::vector<FieldSpec> fields;
+
+  /// @brief This object's own field @p name, or the common field of that name, or null.
+  [[nodiscard]] const FieldSpec* find(std::string_view name) const noexcept;
+};
+
+/// @brief Fields every record has (`id`, `objectKey`, `orgId`, `fullId`, `version`, ...).
+[[nodiscard]] const std::vector<FieldSpec>& common_fields();
+
+/// @brief Every object the catalog knows, in documentation order.
+[[nodiscard]] const std::vector<ObjectSpec>& objects();
+
+/// @brief The object with key @p object_key, or null when the catalog does not know it
+/// (custom objects ending in `__c`, objects added to the platform later).
+[[nodiscard]] const ObjectSpec* find_object(std::string_view object_key) noexcept;
+
+/// @brief The spec of @p field on @p object_key (common fields included), or null if unknown.
+[[nodiscard]] const FieldSpec* find_field(std::string_view object_key,
+                                          std::string_view field) noexcept;
+
+/// @brief Why @p field of @p object_key may not be written, or an empty string if it may.
+/// Unknown objects still get the common fields' rules.
+[[nodiscard]] std::string read_only_reason(std::string_view object_key, std::string_view field);
+
+/// @brief Whether @p name is a custom field or object key (ends in `__c`).
+[[nodiscard]] bool is_custom(std::string_view name) noexcept;
+
+}  // namespace roserocket::model

@@ -1,0 +1,72 @@
+#pragma once
+
+/// @file
+/// @brief When and how long a `Client` waits before sending a failed request again.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+namespace roserocket {
+
+/// @brief Whether sending a request twice can do something twice.
+enum class Idempotency {
+  /// Reads and writes that set state (GET, PUT, DELETE, upsert by id or external id, search).
+  kIdempotent,
+  /// Creates (`POST /objects`, a PATCH upsert without id or external id, events, user groups):
+  /// sent again only when the server certainly did not act on it.
+  kNonIdempotent,
+};
+
+/// @brief Exponential backoff with jitter, bounded in attempts and in total time.
+///
+/// Retried: transport failures, 408, 429, 500, 502, 503, 504. A non-idempotent request is retried
+/// only when it certainly never reached the server (connect failures) or the server refused it
+/// before acting (408, 429, 503). `Retry-After` (seconds or HTTP-date) overrides the backoff, up to
+/// `max_retry_after`; a longer one ends the retries.
+struct RetryPolicy {
+  /// Attempts in all, the first included; 1 disables retries.
+  int max_attempts = 4;
+  /// Backoff before the second attempt; doubles each time (`multiplier`), capped at `max_backoff`.
+  std::chrono::milliseconds initial_backoff{250};
+  std::chrono::milliseconds max_backoff{8000};
+  double multiplier = 2.0;
+  /// Fraction of each backoff drawn at random (0 = none, 1 = "full jitter").
+  double jitter = 0.5;
+  /// No retry starts once this much time has passed since the first attempt.
+  std::chrono::milliseconds max_total{60000};
+  /// Longest `Retry-After` the client waits for.
+  std::chrono::milliseconds max_retry_after{30000};
+
+  /// @brief A policy that never retries.
+  static RetryPolicy none() {
+    RetryPolicy p;
+    p.max_attempts = 1;
+    return p;
+  }
+};
+
+/// @brief Whether an HTTP status is worth another attempt under @p idempotency.
+[[nodiscard]] bool is_retryable_status(int status, Idempotency idempotency) noexcept;
+
+/// @brief Parses a `Retry-After` value: delta-seconds or an HTTP-date relative to @p now.
+/// @return the wait, never negative; empty when the value is not understood.
+[[nodiscard]] std::optional<std::chrono::milliseconds> parse_retry_after(
+    std::string_view value, std::chrono::system_clock::time_point now);
+
+/// @brief The backoff before attempt @p attempt + 1 (attempt counts from 1), with jitter drawn
+/// from @p unit_random, a number in [0, 1).
+[[nodiscard]] std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
+                                                      double unit_random) noexcept;
+
+/// @brief Time as the client sees it; replace in tests so that retries run instantly.
+struct Clock {
+  std::function<std::chrono::steady_clock::time_point()> steady_now;
+  std::function<std::chrono::system_clock::time_point()> system_now;
+  std::function<void(std::chrono::milliseconds)> sleep;
+  /// @brief Real time and `std::this_thread::sleep_for`.
+  static Clock real();
+};
+
+}  // namespace roserocket

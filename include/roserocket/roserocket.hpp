@@ -1,0 +1,15 @@
+#pragma once
+
+/// @file
+/// @brief Everything a user of the SDK needs, in one include.
+
+#include "roserocket/auth/token_provider.hpp"
+#include "roserocket/client.hpp"
+#include "roserocket/errors.hpp"
+#include "roserocket/http/curl_transport.hpp"
+#include "roserocket/http/transport.hpp"
+#include "roserocket/logging.hpp"
+#include "roserocket/model/catalog.hpp"
+#include "roserocket/objects/objects_api.hpp"
+#include "roserocket/retry.hpp"
+#include "roserocket/version.hpp"

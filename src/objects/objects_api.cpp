@@ -1,0 +1,287 @@
+#include "roserocket/objects/objects_api.hpp"
+
+namespace roserocket {
+namespace {
+
+void require_non_empty(std::string_view value, const char* what, const char* operation) {
+  if (value.empty()) {
+    ErrorContext context;
+    context.operation = operation;
+    throw InvalidArgumentError(std::string(what) + " must not be empty", std::move(context));
+  }
+}
+
+void require_object(const Json& fields, const char* operation) {
+  if (!fields.is_object()) {
+    ErrorContext context;
+    context.operation = operation;
+    throw InvalidArgumentError(
+        std::string("fields must be a JSON object, not ") + fields.type_name(), std::move(context));
+  }
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += ',';
+    out += p;
+  }
+  return out;
+}
+
+ApiRequest make_request(const char* operation, HttpMethod method, std::string path,
+                        const RequestOptions& options,
+                        Idempotency idempotency = Idempotency::kIdempotent) {
+  ApiRequest r;
+  r.operation = operation;
+  r.method = method;
+  r.path = std::move(path);
+  r.idempotency = idempotency;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+// The write envelope: {objectKey, json, paths?, boardId?}.
+Json envelope(std::string_view object_key, const Json& fields, const RequestOptions& options,
+              bool with_board) {
+  Json body = Json::object();
+  body["objectKey"] = object_key;
+  body["json"] = fields;
+  if (!options.paths.empty()) body["paths"] = options.paths;
+  if (with_board && options.board_id) body["boardId"] = *options.board_id;
+  return body;
+}
+
+std::string external_path(std::string_view object_key, std::string_view external_id) {
+  return "/objects/" + percent_encode(object_key) + "/" + percent_encode(external_id) +
+         "/external";
+}
+
+void add_board(ApiRequest& r, const RequestOptions& options) {
+  if (options.board_id) r.query.emplace_back("boardId", *options.board_id);
+}
+
+UpsertResult to_upsert(ApiResponse&& response) {
+  return UpsertResult{std::move(response.body), response.status == 201};
+}
+
+std::optional<Json> to_optional(ApiResponse&& response) {
+  if (response.status == 204 || response.body.is_null()) return std::nullopt;
+  return std::move(response.body);
+}
+
+// A 2xx whose body is not the record the operation promises is a malformed response.
+Json expect_object(ApiResponse&& response, const ApiRequest& request, const Client& client) {
+  if (!response.body.is_object()) {
+    ErrorContext context;
+    context.operation = request.operation;
+    context.method = std::string(to_string(request.method));
+    context.path = client.options().api_prefix + request.path;
+    context.status = response.status;
+    throw MalformedResponseError(
+        std::string("expected a JSON object (a record), got ") + response.body.type_name(),
+        std::move(context));
+  }
+  return std::move(response.body);
+}
+
+}  // namespace
+
+ObjectsApi::ObjectsApi(Client client) : client_(std::move(client)) {}
+
+Json ObjectsApi::create(std::string_view object_key, const Json& fields,
+                        const RequestOptions& options) {
+  constexpr const char* kOp = "objects.create";
+  require_non_empty(object_key, "object key", kOp);
+  require_object(fields, kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects", options,
+                              Idempotency::kNonIdempotent);
+  r.body = envelope(object_key, fields, options, /*with_board=*/true);
+  return expect_object(client_.call(r), r, client_);
+}
+
+UpsertResult ObjectsApi::upsert(std::string_view object_key, const Json& fields,
+                                const RequestOptions& options) {
+  constexpr const char* kOp = "objects.upsert";
+  require_non_empty(object_key, "object key", kOp);
+  require_object(fields, kOp);
+  // Without an externalId the server creates: that must not be sent twice.
+  const auto ext = fields.find("externalId");
+  const bool keyed = ext != fields.end() && ext->is_string() && !ext->get<std::string>().empty();
+  ApiRequest r = make_request(kOp, HttpMethod::kPatch, "/objects", options,
+                              keyed ? Idempotency::kIdempotent : Idempotency::kNonIdempotent);
+  r.body = envelope(object_key, fields, options, /*with_board=*/true);
+  auto response = client_.call(r);
+  expect_object(ApiResponse{response.status, {}, response.body}, r, client_);
+  return to_upsert(std::move(response));
+}
+
+UpsertResult ObjectsApi::upsert_by_id(std::string_view object_key, std::string_view id,
+                                      const Json& fields, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.upsert";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(id, "id", kOp);
+  require_object(fields, kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kPatch, "/objects", options);
+  Json body = Json::object();
+  body["id"] = id;
+  body.update(envelope(object_key, fields, options, /*with_board=*/true));
+  r.body = std::move(body);
+  auto response = client_.call(r);
+  expect_object(ApiResponse{response.status, {}, response.body}, r, client_);
+  return to_upsert(std::move(response));
+}
+
+Json ObjectsApi::get(std::string_view id, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.get";
+  require_non_empty(id, "id", kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/" + percent_encode(id), options);
+  if (options.object_key_hint) r.query.emplace_back("objectKey", *options.object_key_hint);
+  if (!options.paths.empty()) r.query.emplace_back("paths", join(options.paths));
+  add_board(r, options);
+  if (options.is_detail_view) {
+    r.query.emplace_back("isDetailView", *options.is_detail_view ? "true" : "false");
+  }
+  return expect_object(client_.call(r), r, client_);
+}
+
+Json ObjectsApi::update(std::string_view object_key, std::string_view id, const Json& fields,
+                        const RequestOptions& options) {
+  constexpr const char* kOp = "objects.update";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(id, "id", kOp);
+  require_object(fields, kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kPut, "/objects/" + percent_encode(id), options);
+  r.body = envelope(object_key, fields, options, /*with_board=*/true);
+  return expect_object(client_.call(r), r, client_);
+}
+
+std::optional<Json> ObjectsApi::remove(std::string_view id, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.remove";
+  require_non_empty(id, "id", kOp);
+  ApiRequest r =
+      make_request(kOp, HttpMethod::kDelete, "/objects/" + percent_encode(id), options);
+  add_board(r, options);
+  return to_optional(client_.call(r));
+}
+
+Json ObjectsApi::get_by_external_id(std::string_view object_key, std::string_view external_id,
+                                    const RequestOptions& options) {
+  constexpr const char* kOp = "objects.get_by_external_id";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(external_id, "external id", kOp);
+  ApiRequest r =
+      make_request(kOp, HttpMethod::kGet, external_path(object_key, external_id), options);
+  if (!options.paths.empty()) r.query.emplace_back("paths", join(options.paths));
+  add_board(r, options);
+  return expect_object(client_.call(r), r, client_);
+}
+
+UpsertResult ObjectsApi::upsert_by_external_id(std::string_view object_key,
+                                               std::string_view external_id, const Json& fields,
+                                               const RequestOptions& options) {
+  constexpr const char* kOp = "objects.upsert_by_external_id";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(external_id, "external id", kOp);
+  require_object(fields, kOp);
+  ApiRequest r =
+      make_request(kOp, HttpMethod::kPatch, external_path(object_key, external_id), options);
+  r.body = envelope(object_key, fields, options, /*with_board=*/false);
+  auto response = client_.call(r);
+  expect_object(ApiResponse{response.status, {}, response.body}, r, client_);
+  return to_upsert(std::move(response));
+}
+
+std::optional<Json> ObjectsApi::remove_by_external_id(std::string_view object_key,
+                                                      std::string_view external_id,
+                                                      const RequestOptions& options) {
+  constexpr const char* kOp = "objects.remove_by_external_id";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(external_id, "external id", kOp);
+  ApiRequest r =
+      make_request(kOp, HttpMethod::kDelete, external_path(object_key, external_id), options);
+  add_board(r, options);
+  return to_optional(client_.call(r));
+}
+
+void ObjectsApi::bulk_remove(std::string_view object_key, const std::vector<std::string>& ids,
+                             const RequestOptions& options) {
+  constexpr const char* kOp = "objects.bulk_remove";
+  require_non_empty(object_key, "object key", kOp);
+  if (ids.empty()) {
+    ErrorContext context;
+    context.operation = kOp;
+    throw InvalidArgumentError("ids must not be empty", std::move(context));
+  }
+  for (const auto& id : ids) require_non_empty(id, "every id", kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects/bulk_delete", options);
+  Json body = Json::object();
+  if (options.board_id) body["boardId"] = *options.board_id;
+  body["objectKey"] = object_key;
+  body["ids"] = ids;
+  r.body = std::move(body);
+  client_.call(r);
+}
+
+SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.search";
+  require_non_empty(request.object_key, "object key", kOp);
+  require_non_empty(request.board_id, "board id", kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects/search", options);
+  Json body = Json::object();
+  body["objectKey"] = request.object_key;
+  body["boardId"] = request.board_id;
+  if (!request.timezone.empty()) body["timezone"] = request.timezone;
+  Json filters = Json::array();
+  for (const auto& f : request.filters) {
+    require_non_empty(f.path, "a filter's path", kOp);
+    require_non_empty(f.op, "a filter's operator", kOp);
+    Json filter = {{"filterKey", f.filter_key.empty() ? f.path : f.filter_key},
+                   {"path", f.path},
+                   {"operator", f.op}};
+    if (!f.value.is_null()) filter["value"] = f.value;
+    if (!f.field_type.empty()) filter["fieldType"] = f.field_type;
+    filters.push_back(std::move(filter));
+  }
+  body["filters"] = std::move(filters);
+  body["filtersOperator"] = request.filters_operator;
+  if (!request.order_by_path.empty()) body["orderByPath"] = request.order_by_path;
+  if (!request.order_by_direction.empty()) body["orderByDirection"] = request.order_by_direction;
+  if (request.limit) body["limit"] = *request.limit;
+  if (!request.paths.empty()) body["paths"] = request.paths;
+  r.body = std::move(body);
+
+  ApiResponse response = client_.call(r);
+  const auto results = response.body.is_object() ? response.body.find("results")
+                                                  : response.body.end();
+  if (!response.body.is_object() || results == response.body.end() || !results->is_array()) {
+    ErrorContext context;
+    context.operation = kOp;
+    context.method = "POST";
+    context.path = client_.options().api_prefix + r.path;
+    context.status = response.status;
+    throw MalformedResponseError("expected {total, results[]} from search", std::move(context));
+  }
+  SearchResult out;
+  if (auto total = response.body.find("total"); total != response.body.end() &&
+                                                total->is_number()) {
+    out.total = total->get<double>();
+  }
+  out.results.reserve(results->size());
+  for (auto& record : *results) out.results.push_back(std::move(record));
+  return out;
+}
+
+Json ObjectsApi::autocomplete(const AutocompleteRequest& request, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.autocomplete";
+  require_non_empty(request.object_key, "object key", kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/autocomplete", options);
+  r.query.emplace_back("objectKey", request.object_key);
+  if (!request.search_term.empty()) r.query.emplace_back("searchTerm", request.search_term);
+  if (!request.ids.empty()) r.query.emplace_back("ids", join(request.ids));
+  if (!request.label_path.empty()) r.query.emplace_back("labelPath", request.label_path);
+  return client_.call(r).body;
+}
+
+}  // namespace roserocket
