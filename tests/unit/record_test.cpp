@@ -11,21 +11,20 @@ using rr_test::MockClient;
 
 namespace {
 
-const Json kServerCustomer = {
-    {"id", "f4da5073-0b52-469f-97fe-fd30092fcfbe"},
-    {"objectKey", "customer"},
-    {"orgId", "e3127dc0-fc4d-4354-b65d-b3e846d80297"},
-    {"source", "manual"},
-    {"fullId", "CUST-18"},
-    {"name", "ABC Produce Co"},
-    {"status", "active"},
-    {"customerType", "broker"},
-    {"busHoursMonStartAt", 32400},
-    {"formattedBusinessHours", "Monday - 09:00-09:00"},
-    {"externalId", nullptr},
-    {"load__c", {{"pallets", 12}, {"reefer", true}}},
-    {"somethingAddedTomorrow", "keep me"},
-    {"version", 1}};
+const Json kServerCustomer = {{"id", "f4da5073-0b52-469f-97fe-fd30092fcfbe"},
+                              {"objectKey", "customer"},
+                              {"orgId", "e3127dc0-fc4d-4354-b65d-b3e846d80297"},
+                              {"source", "manual"},
+                              {"fullId", "CUST-18"},
+                              {"name", "ABC Produce Co"},
+                              {"status", "active"},
+                              {"customerType", "broker"},
+                              {"busHoursMonStartAt", 32400},
+                              {"formattedBusinessHours", "Monday - 09:00-09:00"},
+                              {"externalId", nullptr},
+                              {"load__c", {{"pallets", 12}, {"reefer", true}}},
+                              {"somethingAddedTomorrow", "keep me"},
+                              {"version", 1}};
 
 }  // namespace
 
@@ -65,8 +64,10 @@ TEST(Record, TypedChangeSendsOnlyThatField) {
 
 TEST(Record, SettingInvoiceReadOnlyFieldsFailsBeforeAnyRequest) {
   MockClient m;
-  auto invoice = rr::model::Invoice::from_json(
-      {{"id", "inv-1"}, {"objectKey", "invoice"}, {"subTotal", {{"amount", 100}, {"currencyCode", "USD"}}}});
+  auto invoice =
+      rr::model::Invoice::from_json({{"id", "inv-1"},
+                                     {"objectKey", "invoice"},
+                                     {"subTotal", {{"amount", 100}, {"currencyCode", "USD"}}}});
   for (const char* field : {"subTotal", "fullId", "version"}) {
     try {
       invoice.set(field, 5);
