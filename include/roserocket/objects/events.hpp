@@ -63,6 +63,14 @@ struct EventQuery {
   std::optional<int> offset;
   /// An event id that offset and limit count from, so pages stay put while events arrive.
   std::optional<std::string> bookmark;
+
+  /// @brief The query for the events of record @p record_id of @p object_key, no filters.
+  static EventQuery for_record(std::string record_id, std::string object_key) {
+    EventQuery q;
+    q.record_id = std::move(record_id);
+    q.object_key = std::move(object_key);
+    return q;
+  }
 };
 
 /// @brief One page of events.
