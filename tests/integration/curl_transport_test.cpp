@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +23,16 @@ using rr::curl_test::RawRequest;
 using rr::curl_test::RawSocketServer;
 
 namespace {
+
+// libcurl honours proxy variables; a proxy from the environment must not carry these tests'
+// loopback traffic elsewhere.
+const bool kProxyEnvironmentCleared = [] {
+  for (const char* name :
+       {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    ::unsetenv(name);
+  }
+  return true;
+}();
 
 constexpr const char* kToken = "curl-test-token-7f3a9c";
 constexpr const char* kObjectsRoute = R"(/api/v2/platformModel/objects/([^/]+))";
@@ -341,4 +353,323 @@ TEST(CurlTransport, GetOnAKeptAliveConnectionThatDiesIsResentOnAFreshConnection)
   EXPECT_EQ(objects.get("c1")["id"], "c1");
   EXPECT_EQ(server.count("GET"), 3);
   EXPECT_EQ(server.connections(), 2);
+}
+
+// ---- methods, headers, bodies, statuses
+// ----------------------------------------------------------
+
+namespace {
+
+// Echoes what arrived: {method, body, contentType, contentLength, custom} and mixed-case headers.
+void add_echo_routes(LoopbackHttpServer& server) {
+  auto echo = [](const httplib::Request& req, httplib::Response& res) {
+    rr::Json seen = {{"method", req.method},
+                     {"body", req.body},
+                     {"contentType", req.get_header_value("Content-Type")},
+                     {"hasContentLength", req.has_header("Content-Length")},
+                     {"custom", req.get_header_value("X-Custom")},
+                     {"userAgent", req.get_header_value("User-Agent")}};
+    res.set_header("X-Mixed-Case-Name", "Value With Spaces");
+    res.set_header("x-request-id", "req-42");
+    res.set_content(seen.dump(), "application/json");
+  };
+  server.http().Get("/echo", echo);
+  server.http().Post("/echo", echo);
+  server.http().Put("/echo", echo);
+  server.http().Patch("/echo", echo);
+  server.http().Delete("/echo", echo);
+}
+
+rr::Json echoed(const rr::HttpResponse& response) {
+  return rr::Json::parse(response.body);
+}
+
+}  // namespace
+
+TEST(CurlTransport, EveryMethodRoundTripsWithAndWithoutABody) {
+  LoopbackHttpServer server;
+  add_echo_routes(server);
+  server.start();
+  rr::CurlTransport transport;
+  const std::string url = server.base_url() + "/echo";
+
+  for (auto method : {rr::HttpMethod::kPost, rr::HttpMethod::kPut, rr::HttpMethod::kPatch,
+                      rr::HttpMethod::kDelete}) {
+    auto request = request_to(url, method);
+    request.headers.add("Content-Type", "application/json");
+    request.body = R"({"objectKey":"customer","json":{"name":"Ünïcode & co"}})";
+    const auto response = transport.send(request);
+    ASSERT_EQ(response.status, 200);
+    const auto seen = echoed(response);
+    EXPECT_EQ(seen["method"], std::string(rr::to_string(method)));
+    EXPECT_EQ(seen["body"], request.body);
+    EXPECT_EQ(seen["contentType"], "application/json");
+  }
+  for (auto method : {rr::HttpMethod::kGet, rr::HttpMethod::kPut, rr::HttpMethod::kPatch,
+                      rr::HttpMethod::kDelete}) {
+    const auto seen = echoed(transport.send(request_to(url, method)));
+    EXPECT_EQ(seen["method"], std::string(rr::to_string(method)));
+    EXPECT_EQ(seen["body"], "");
+    EXPECT_EQ(seen["contentType"], "") << "no form content type is invented";
+  }
+  EXPECT_EQ(server.connections(), 1u);
+}
+
+TEST(CurlTransport, AReusedHandleCarriesNothingOverFromThePreviousRequest) {
+  LoopbackHttpServer server;
+  add_echo_routes(server);
+  server.start();
+  rr::CurlTransportOptions options;
+  options.max_idle_handles = 1;  // one handle, so the second request certainly reuses it
+  rr::CurlTransport transport(options);
+  const std::string url = server.base_url() + "/echo";
+
+  auto post = request_to(url, rr::HttpMethod::kPost);
+  post.headers.add("Content-Type", "application/json");
+  post.headers.add("X-Custom", "first");
+  post.body = R"({"a":1})";
+  ASSERT_EQ(echoed(transport.send(post))["method"], "POST");
+
+  const auto seen = echoed(transport.send(request_to(url)));
+  EXPECT_EQ(seen["method"], "GET");
+  EXPECT_EQ(seen["body"], "");
+  EXPECT_EQ(seen["custom"], "");
+  EXPECT_EQ(seen["contentType"], "");
+  EXPECT_FALSE(seen["hasContentLength"].get<bool>());
+
+  auto del = request_to(url, rr::HttpMethod::kDelete);
+  EXPECT_EQ(echoed(transport.send(del))["method"], "DELETE");
+  EXPECT_EQ(echoed(transport.send(request_to(url)))["method"], "GET") << "no method leaks over";
+}
+
+TEST(CurlTransport, ResponseHeadersArriveAllAndWithTheirCasePreserved) {
+  LoopbackHttpServer server;
+  server.http().Get("/headers", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("X-Mixed-Case-Name", "Value With Spaces");
+    res.headers.emplace("Set-Thing", "one");
+    res.headers.emplace("Set-Thing", "two");
+    res.set_content("{}", "application/json");
+  });
+  server.start();
+  rr::CurlTransport transport;
+  const auto response = transport.send(request_to(server.base_url() + "/headers"));
+  EXPECT_EQ(response.status, 200);
+  bool exact_case = false;
+  int set_things = 0;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "X-Mixed-Case-Name" && value == "Value With Spaces")
+      exact_case = true;
+    if (name == "Set-Thing")
+      ++set_things;
+  }
+  EXPECT_TRUE(exact_case);
+  EXPECT_EQ(set_things, 2);
+  EXPECT_EQ(response.headers.get("content-type"), "application/json");
+  EXPECT_EQ(response.body, "{}");
+}
+
+TEST(CurlTransport, StatusesAndBodiesOfNon2xxAnswersAreReturnedNotThrown) {
+  LoopbackHttpServer server;
+  server.http().Delete("/gone",
+                       [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+  server.http().Get("/missing", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 404;
+    res.set_content(R"({"statusCode":404,"message":"no object","error":"Not Found"})",
+                    "application/json");
+  });
+  server.start();
+  rr::CurlTransport transport;
+  const auto gone =
+      transport.send(request_to(server.base_url() + "/gone", rr::HttpMethod::kDelete));
+  EXPECT_EQ(gone.status, 204);
+  EXPECT_EQ(gone.body, "");
+  const auto missing = transport.send(request_to(server.base_url() + "/missing"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("no object"), std::string::npos);
+}
+
+TEST(CurlTransport, UserAgentComesFromTheRequestThenTheOptionsThenTheSdkDefault) {
+  LoopbackHttpServer server;
+  add_echo_routes(server);
+  server.start();
+  const std::string url = server.base_url() + "/echo";
+
+  rr::CurlTransport plain;
+  EXPECT_EQ(echoed(plain.send(request_to(url)))["userAgent"], rr::default_user_agent());
+
+  rr::CurlTransportOptions options;
+  options.user_agent = "erp-sync/1.0";
+  rr::CurlTransport named(options);
+  EXPECT_EQ(echoed(named.send(request_to(url)))["userAgent"], "erp-sync/1.0");
+
+  auto request = request_to(url);
+  request.headers.set("User-Agent", "per-request/2.0");
+  EXPECT_EQ(echoed(named.send(request))["userAgent"], "per-request/2.0");
+}
+
+TEST(CurlTransport, HeaderWithALineBreakIsRefusedBeforeAnythingIsSent) {
+  LoopbackHttpServer server;
+  add_echo_routes(server);
+  server.start();
+  rr::CurlTransport transport;
+  auto request = request_to(server.base_url() + "/echo");
+  request.headers.add("X-Custom", "secret-value\r\nX-Injected: yes");
+  try {
+    transport.send(request);
+    ADD_FAILURE() << "expected an InvalidArgumentError";
+  } catch (const rr::InvalidArgumentError& e) {
+    EXPECT_EQ(std::string(e.what()).find("secret-value"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("X-Custom"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(server.requests(), 0);
+}
+
+// ---- through Client: error mapping and malformed bodies
+// --------------------------------------------
+
+TEST(CurlTransport, NestJsErrorBodiesMapToTheMatchingErrorTypes) {
+  LoopbackHttpServer server;
+  server.http().Get(kObjectsRoute, [](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    res.set_header("x-request-id", "req-" + id);
+    if (id == "missing") {
+      res.status = 404;
+      res.set_content(R"({"statusCode":404,"message":"Object not found","error":"Not Found"})",
+                      "application/json");
+    } else {
+      res.status = 403;
+      res.set_content(R"({"statusCode":403,"message":"Forbidden resource","error":"Forbidden"})",
+                      "application/json");
+    }
+  });
+  server.http().Put(kObjectsRoute, [](const httplib::Request&, httplib::Response& res) {
+    res.status = 400;
+    res.set_content(
+        R"({"statusCode":400,"message":["json.status must be one of active, inactive","json.name should not be empty"],"error":"Bad Request"})",
+        "application/json");
+  });
+  server.start();
+  rr::Client client(client_options(server.base_url()));
+  auto objects = client.objects();
+
+  try {
+    objects.get("missing");
+    ADD_FAILURE() << "expected NotFoundError";
+  } catch (const rr::NotFoundError& e) {
+    EXPECT_EQ(e.status(), 404);
+    EXPECT_EQ(e.messages(), std::vector<std::string>{"Object not found"});
+    EXPECT_EQ(e.request_id(), "req-missing");
+  }
+  EXPECT_THROW(objects.get("locked"), rr::ForbiddenError);
+  try {
+    objects.update("customer", "c1", {{"status", "bogus"}});
+    ADD_FAILURE() << "expected BadRequestError";
+  } catch (const rr::BadRequestError& e) {
+    EXPECT_EQ(e.status(), 400);
+    ASSERT_EQ(e.messages().size(), 2u);
+    EXPECT_EQ(e.messages()[0], "json.status must be one of active, inactive");
+    EXPECT_EQ(e.context().error_code, "Bad Request");
+    EXPECT_EQ(std::string(e.what()).find(kToken), std::string::npos);
+  }
+}
+
+TEST(CurlTransport, NonJsonOrTruncated200BodiesAreMalformedResponses) {
+  LoopbackHttpServer server;
+  server.http().Get(kObjectsRoute, [](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    if (id == "html") {
+      res.set_content("<html><body>Bad gateway page</body></html>", "text/html");
+    } else {
+      res.set_content(R"({"id":"cut","objectKey":"custo)", "application/json");
+    }
+  });
+  server.start();
+  rr::Client client(client_options(server.base_url()));
+  EXPECT_THROW(client.objects().get("html"), rr::MalformedResponseError);
+  EXPECT_THROW(client.objects().get("cut"), rr::MalformedResponseError);
+}
+
+TEST(CurlTransport, PutPatchAndDeleteThroughObjectsApiReachTheServerWithTheirBodies) {
+  LoopbackHttpServer server;
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  auto record = [&](const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      seen.push_back(req.method + " " + req.path + " " + req.body);
+    }
+    if (req.method == "DELETE") {
+      res.status = 204;
+      return;
+    }
+    res.status = req.method == "PATCH" ? 201 : 200;
+    res.set_content(customer_json("c1"), "application/json");
+  };
+  server.http().Put(kObjectsRoute, record);
+  server.http().Patch("/api/v2/platformModel/objects", record);
+  server.http().Delete(kObjectsRoute, record);
+  server.start();
+
+  rr::Client client(client_options(server.base_url()));
+  auto objects = client.objects();
+  EXPECT_EQ(objects.update("customer", "c1", {{"name", "New"}})["id"], "c1");
+  EXPECT_TRUE(objects.upsert_by_id("customer", "c1", {{"name", "New"}}).created);
+  EXPECT_FALSE(objects.remove("c1").has_value());
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(
+      seen[0],
+      R"(PUT /api/v2/platformModel/objects/c1 {"json":{"name":"New"},"objectKey":"customer"})");
+  EXPECT_EQ(seen[1].rfind("PATCH /api/v2/platformModel/objects {", 0), 0u) << seen[1];
+  EXPECT_EQ(seen[2], "DELETE /api/v2/platformModel/objects/c1 ");
+}
+
+// ---- proxy
+// ---------------------------------------------------------------------------------------
+
+TEST(CurlTransport, RequestsGoThroughTheConfiguredProxyWithItsCredentials) {
+  // The raw server plays the proxy: a plain-HTTP proxy receives the absolute URL.
+  RawSocketServer proxy([](const RawRequest&, int) {
+    return RawReply{raw_json_response(200, R"({"via":"proxy"})", false), true};
+  });
+  rr::CurlTransportOptions options;
+  options.proxy = proxy.base_url();
+  options.proxy_credentials = "proxyuser:pr0xy-s3cret";
+  rr::CurlTransport transport(options);
+  const auto response = transport.send(request_to("http://127.0.0.1:9/api/v2/x"));
+  EXPECT_EQ(response.body, R"({"via":"proxy"})");
+  const auto requests = proxy.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].target, "http://127.0.0.1:9/api/v2/x");
+  // Basic base64("proxyuser:pr0xy-s3cret").
+  EXPECT_NE(requests[0].head.find("Proxy-Authorization: Basic cHJveHl1c2VyOnByMHh5LXMzY3JldA=="),
+            std::string::npos)
+      << "proxy credentials were not sent";
+}
+
+TEST(CurlTransport, ProxyFailuresNeverShowTheProxyCredentials) {
+  ClosedPort closed;
+  rr::CurlTransportOptions options;
+  options.proxy = "http://someone:url-s3cret@127.0.0.1:" + std::to_string(closed.port());
+  options.proxy_credentials = "proxyuser:pr0xy-s3cret";
+  rr::CurlTransport transport(options);
+  const auto error =
+      expect_transport_error([&] { transport.send(request_to("http://127.0.0.1:9/x")); });
+  EXPECT_FALSE(error.request_may_have_been_sent());
+  EXPECT_EQ(error.what.find("pr0xy-s3cret"), std::string::npos) << error.what;
+  EXPECT_EQ(error.what.find("url-s3cret"), std::string::npos) << error.what;
+}
+
+TEST(CurlTransport, NoProxyHostsBypassTheProxy) {
+  LoopbackHttpServer server;
+  add_customer_route(server);
+  server.start();
+  ClosedPort closed;
+  rr::CurlTransportOptions options;
+  options.proxy = "http://127.0.0.1:" + std::to_string(closed.port());
+  options.no_proxy = "localhost,127.0.0.1";
+  rr::CurlTransport transport(options);
+  EXPECT_EQ(
+      transport.send(request_to(server.base_url() + "/api/v2/platformModel/objects/x")).status,
+      200);
+  EXPECT_EQ(server.requests(), 1);
 }
