@@ -673,3 +673,26 @@ TEST(CurlTransport, NoProxyHostsBypassTheProxy) {
       200);
   EXPECT_EQ(server.requests(), 1);
 }
+
+TEST(CurlTransport, IdsWithReservedCharactersArriveAsOneEncodedPathSegment) {
+  LoopbackHttpServer server;
+  std::mutex mutex;
+  std::vector<std::string> targets;
+  server.http().Get(R"(/api/v2/platformModel/objects/(.+))",
+                    [&](const httplib::Request& req, httplib::Response& res) {
+                      {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        targets.push_back(req.target);
+                      }
+                      res.set_content(customer_json("x"), "application/json");
+                    });
+  server.start();
+  rr::Client client(client_options(server.base_url()));
+  client.objects().get("e54225d7-3bc9-4803-992a-af107b0db8df");
+  client.objects().get("a b/c?d#e%f~g");
+  client.objects().get("/");
+  ASSERT_EQ(targets.size(), 3u);
+  EXPECT_EQ(targets[0], "/api/v2/platformModel/objects/e54225d7-3bc9-4803-992a-af107b0db8df");
+  EXPECT_EQ(targets[1], "/api/v2/platformModel/objects/a%20b%2Fc%3Fd%23e%25f~g");
+  EXPECT_EQ(targets[2], "/api/v2/platformModel/objects/%2F");
+}
