@@ -121,9 +121,11 @@ std::string percent_encode(std::string_view value) {
   static const char kHex[] = "0123456789ABCDEF";
   // Ids are usually all unreserved (uuids): copy those in one go instead of byte by byte.
   std::size_t plain = 0;
-  while (plain < value.size() && is_unreserved(static_cast<unsigned char>(value[plain]))) ++plain;
+  while (plain < value.size() && is_unreserved(static_cast<unsigned char>(value[plain])))
+    ++plain;
   std::string out(value.substr(0, plain));
-  if (plain == value.size()) return out;
+  if (plain == value.size())
+    return out;
   out.reserve(value.size() + 16);
   for (unsigned char c : value.substr(plain)) {
     if (is_unreserved(c)) {
