@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -32,7 +33,9 @@ namespace roserocket::curl_test {
 /// routes with `http()` before `start()`. Thread-safe counters; start/stop from one thread.
 class LoopbackHttpServer {
  public:
-  LoopbackHttpServer() {
+  /// @brief Plain HTTP, or HTTPS with the PEM certificate and key at the given paths.
+  explicit LoopbackHttpServer(const char* cert_path = nullptr, const char* key_path = nullptr)
+      : owned_(make_server(cert_path, key_path)), server_(*owned_) {
     // More workers than client threads, so that kept-alive connections never queue.
     server_.new_task_queue = [] { return new httplib::ThreadPool(24); };
     // httplib closes a connection after 5 requests by default; the reuse test needs thousands.
@@ -75,6 +78,7 @@ class LoopbackHttpServer {
   }
 
   [[nodiscard]] int port() const { return port_; }
+  /// @brief "http://127.0.0.1:<port>"; a TLS server is reached with https:// instead.
   [[nodiscard]] std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   /// @brief Requests seen so far.
@@ -89,7 +93,17 @@ class LoopbackHttpServer {
   }
 
  private:
-  httplib::Server server_;
+  static std::unique_ptr<httplib::Server> make_server(const char* cert_path, const char* key_path) {
+    if (cert_path == nullptr)
+      return std::make_unique<httplib::Server>();
+    auto tls = std::make_unique<httplib::SSLServer>(cert_path, key_path);
+    if (!tls->is_valid())
+      throw std::runtime_error("the test certificate or key did not load");
+    return tls;
+  }
+
+  std::unique_ptr<httplib::Server> owned_;
+  httplib::Server& server_;
   std::thread thread_;
   int port_ = 0;
   mutable std::mutex mutex_;
