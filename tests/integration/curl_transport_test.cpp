@@ -171,8 +171,8 @@ TEST(CurlTransport, MaxIdleHandlesZeroKeepsNoConnectionBetweenRequests) {
 // ---- timeouts and failures before sending -----------------------------------------------------
 
 TEST(CurlTransport, ServerSlowerThanThePerAttemptTimeoutGivesTimeoutErrorAfterSending) {
+  Gate gate;  // outlives the server, whose handler waits on it
   LoopbackHttpServer server;
-  Gate gate;
   server.http().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
     gate.wait();
     res.set_content("{}", "application/json");
@@ -193,8 +193,8 @@ TEST(CurlTransport, ServerSlowerThanThePerAttemptTimeoutGivesTimeoutErrorAfterSe
 }
 
 TEST(CurlTransport, ClientTimeoutSurfacesAsTimeoutErrorWithOperationContext) {
+  Gate gate;  // outlives the server, whose handler waits on it
   LoopbackHttpServer server;
-  Gate gate;
   server.http().Get(kObjectsRoute, [&](const httplib::Request&, httplib::Response& res) {
     gate.wait();
     res.set_content("{}", "application/json");

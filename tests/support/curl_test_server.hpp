@@ -188,9 +188,12 @@ class RawSocketServer {
     stopping_ = true;
     // shutdown() wakes a blocked accept() or recv() at once.
     ::shutdown(listen_fd_, SHUT_RDWR);
-    const int conn = current_fd_.load();
-    if (conn >= 0)
-      ::shutdown(conn, SHUT_RDWR);
+    {
+      // Under the lock the connection cannot be closed (and its number reused) meanwhile.
+      std::lock_guard<std::mutex> lock(fd_mutex_);
+      if (current_fd_ >= 0)
+        ::shutdown(current_fd_, SHUT_RDWR);
+    }
     thread_.join();
     ::close(listen_fd_);
   }
@@ -222,9 +225,13 @@ class RawSocketServer {
           continue;
         return;
       }
-      current_fd_ = fd;
+      {
+        std::lock_guard<std::mutex> lock(fd_mutex_);
+        current_fd_ = fd;
+      }
       const int index = connections_++;
       serve_connection(fd, index);
+      std::lock_guard<std::mutex> lock(fd_mutex_);
       current_fd_ = -1;
       ::close(fd);
     }
@@ -298,7 +305,8 @@ class RawSocketServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> current_fd_{-1};
+  std::mutex fd_mutex_;
+  int current_fd_ = -1;  // guarded by fd_mutex_
   std::atomic<int> connections_{0};
   mutable std::mutex mutex_;
   std::vector<RawRequest> requests_;
