@@ -255,6 +255,8 @@ TEST(CurlTransport, ConnectTimeoutBeforeTheConnectionExistsIsATimeoutThatWasNotS
     ADD_FAILURE() << "expected a TimeoutError";
   } catch (const rr::TimeoutError& e) {
     EXPECT_FALSE(e.request_may_have_been_sent()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("before a connection was established"), std::string::npos)
+        << e.what();
   }
   for (int c : fillers)
     ::close(c);
@@ -768,4 +770,17 @@ TEST(CurlTransport, ClientOverHttpsWithTheTestCaGetsRecords) {
   options.transport_options.ca_file = tls.files.cert_path();
   rr::Client client(options);
   EXPECT_EQ(client.objects().get("r1")["id"], "r1");
+}
+
+TEST(CurlTransport, NonPositiveTimeoutsAreRefusedAtConstruction) {
+  rr::CurlTransportOptions no_connect_limit;
+  no_connect_limit.connect_timeout = std::chrono::milliseconds(0);
+  EXPECT_THROW(rr::CurlTransport{no_connect_limit}, rr::InvalidArgumentError);
+  rr::CurlTransportOptions negative_request_limit;
+  negative_request_limit.request_timeout = std::chrono::milliseconds(-5);
+  EXPECT_THROW(rr::CurlTransport{negative_request_limit}, rr::InvalidArgumentError);
+
+  auto options = client_options("http://127.0.0.1:9");
+  options.transport_options.connect_timeout = std::chrono::milliseconds(-1);
+  EXPECT_THROW(rr::Client{options}, rr::InvalidArgumentError);
 }
