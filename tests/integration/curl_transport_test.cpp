@@ -181,7 +181,7 @@ TEST(CurlTransport, ServerSlowerThanThePerAttemptTimeoutGivesTimeoutErrorAfterSe
 
   rr::CurlTransport transport;
   auto request = request_to(server.base_url() + "/slow");
-  request.timeout = std::chrono::milliseconds(200);
+  request.timeout = std::chrono::milliseconds(400);
   try {
     transport.send(request);
     ADD_FAILURE() << "expected a TimeoutError";
@@ -202,7 +202,7 @@ TEST(CurlTransport, ClientTimeoutSurfacesAsTimeoutErrorWithOperationContext) {
   server.start();
 
   auto options = client_options(server.base_url());
-  options.request_timeout = std::chrono::milliseconds(150);
+  options.request_timeout = std::chrono::milliseconds(400);
   options.retry = rr::RetryPolicy::none();
   rr::Client client(options);
   try {

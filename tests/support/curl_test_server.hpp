@@ -40,7 +40,7 @@ class LoopbackHttpServer {
     server_.new_task_queue = [] { return new httplib::ThreadPool(24); };
     // httplib closes a connection after 5 requests by default; the reuse test needs thousands.
     server_.set_keep_alive_max_count(1000000);
-    server_.set_keep_alive_timeout(5);
+    server_.set_keep_alive_timeout(30);
     // httplib writes head and body separately; without this, Nagle plus delayed ACKs add 40 ms.
     server_.set_tcp_nodelay(true);
     server_.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
