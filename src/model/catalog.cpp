@@ -266,6 +266,77 @@ std::string read_only_fields_markdown() {
   return out;
 }
 
+namespace {
+
+std::string_view to_string(Provenance p) noexcept {
+  switch (p) {
+    case Provenance::kDocumented:
+      return "documented";
+    case Provenance::kObserved:
+      return "observed";
+    case Provenance::kGuessed:
+      return "guessed";
+  }
+  return "guessed";
+}
+
+std::string describe_type(const FieldSpec& f) {
+  std::string out(to_string(f.type));
+  if (f.type == FieldType::kEnum) {
+    out += " `" + f.enum_type + "`: ";
+    for (std::size_t i = 0; i < f.enum_values.size(); ++i) {
+      out += (i == 0 ? "`" : ", `") + f.enum_values[i] + "`";
+    }
+  }
+  if (f.is_connection())
+    out += " to `" + f.target + "`";
+  return out;
+}
+
+std::string describe_access(const FieldSpec& f) {
+  switch (f.access) {
+    case Access::kWritable:
+      return "writable";
+    case Access::kServerWritten:
+      return "server-written";
+    case Access::kDerived:
+      return "derived";
+  }
+  return "writable";
+}
+
+}  // namespace
+
+std::string fields_markdown() {
+  std::string out;
+  auto table = [&](const std::vector<FieldSpec>& fields) {
+    out += "| field | C++ accessor | type | access | source | description |\n";
+    out += "| --- | --- | --- | --- | --- | --- |\n";
+    for (const auto& f : fields) {
+      out += "| `" + f.name + "` | `" + f.cpp_name + "()` | " + escape_cell(describe_type(f)) +
+             " | " + describe_access(f) + " | " + std::string(to_string(f.provenance)) + " | " +
+             escape_cell(f.description) + " |\n";
+    }
+  };
+  out += "### Every record\n\n";
+  table(common_fields());
+  for (const auto& o : objects()) {
+    out += "\n### " + o.display_name + " (`" + o.key + "`, `model::" + o.type_name + "`";
+    if (!o.facade.empty())
+      out += ", `client." + o.client_method + "()`";
+    out += ")\n\n";
+    out += "fullId prefix `" + o.full_id_prefix + "` (" +
+           std::string(to_string(o.full_id_prefix_provenance)) + ").";
+    if (o.fields.empty()) {
+      out += " No fields documented beyond the common ones: use `get`/`set`.\n";
+      continue;
+    }
+    out += "\n\n";
+    table(o.fields);
+  }
+  return out;
+}
+
 bool is_custom(std::string_view name) noexcept {
   return name.size() > 3 && name.substr(name.size() - 3) == "__c";
 }

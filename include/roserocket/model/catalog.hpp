@@ -140,6 +140,10 @@ struct ObjectSpec {
 /// as committed in docs/read-only-fields.md; the `catalog_docs` tool prints it.
 [[nodiscard]] std::string read_only_fields_markdown();
 
+/// @brief The Markdown reference of every object's fields (type, access, enum values, target,
+/// provenance), as committed in docs/object-model.md; `catalog_docs --fields` prints it.
+[[nodiscard]] std::string fields_markdown();
+
 /// @brief A short name for @p type as the docs write it ("string", "money", ...).
 [[nodiscard]] std::string_view to_string(FieldType type) noexcept;
 
