@@ -1,0 +1,171 @@
+#include "rr_emulator/emulator.hpp"
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+#include <httplib.h>
+
+#include "core.hpp"
+#include "faults.hpp"
+#include "oauth.hpp"
+#include "persistence.hpp"
+#include "server.hpp"
+
+namespace rr_emulator {
+namespace {
+
+// Enough workers that a few keep-alive clients cannot starve a test's next connection.
+constexpr std::size_t kWorkerThreads = 16;
+
+}  // namespace
+
+namespace detail {
+
+void Core::persist() const {
+  if (!options.data_file.empty())
+    save_state(options.data_file, state);
+}
+
+}  // namespace detail
+
+class Emulator::Impl {
+ public:
+  explicit Impl(Options options)
+      : core_{std::move(options), {}, {}},
+        oauth_(core_.options),
+        services_{core_, oauth_, faults_, stats_} {}
+
+  void start() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (thread_.joinable())
+      throw std::runtime_error("the emulator is already running");
+    if (!core_.options.data_file.empty()) {
+      std::lock_guard<std::mutex> state_lock(core_.mutex);
+      core_.state = detail::load_state(core_.options.data_file);
+    }
+    server_ = std::make_unique<httplib::Server>();
+    server_->new_task_queue = [this] {
+      return new detail::CountingTaskQueue(kWorkerThreads, [this] { stats_.count_connection(); });
+    };
+    detail::install_routes(*server_, services_);
+    const auto& o = core_.options;
+    if (o.port == 0) {
+      port_ = server_->bind_to_any_port(o.host);
+      if (port_ < 0)
+        throw std::runtime_error("cannot bind " + o.host + " to any port");
+    } else {
+      if (!server_->bind_to_port(o.host, o.port)) {
+        throw std::runtime_error("cannot bind " + o.host + ":" + std::to_string(o.port));
+      }
+      port_ = o.port;
+    }
+    // The socket already listens, so connections queue up; wait for the accept loop anyway so
+    // stop() right after start() is well defined.
+    listen_returned_ = false;
+    thread_ = std::thread([this, server = server_.get()] {
+      server->listen_after_bind();
+      listen_returned_ = true;
+    });
+    while (!server_->is_running() && !listen_returned_)
+      std::this_thread::yield();
+  }
+
+  void stop() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (!thread_.joinable())
+      return;
+    server_->stop();
+    thread_.join();
+    server_.reset();
+  }
+
+  bool running() const {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    return thread_.joinable();
+  }
+
+  int port() const { return port_; }
+  const Options& options() const { return core_.options; }
+
+  void reset() {
+    {
+      std::lock_guard<std::mutex> lock(core_.mutex);
+      core_.state = detail::State{};
+      core_.persist();
+    }
+    faults_.clear();
+    stats_.reset();
+  }
+
+  detail::FaultTable& faults() { return faults_; }
+  detail::StatsCounter& stats() { return stats_; }
+
+ private:
+  detail::Core core_;
+  detail::OAuthServer oauth_;
+  detail::FaultTable faults_;
+  detail::StatsCounter stats_;
+  detail::Services services_;
+  mutable std::mutex lifecycle_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::atomic<int> port_{0};
+  std::atomic<bool> listen_returned_{false};
+};
+
+Emulator::Emulator(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Emulator::~Emulator() {
+  stop();
+}
+
+void Emulator::start() {
+  impl_->start();
+}
+
+void Emulator::stop() {
+  impl_->stop();
+}
+
+bool Emulator::running() const {
+  return impl_->running();
+}
+
+int Emulator::port() const {
+  return impl_->port();
+}
+
+std::string Emulator::base_url() const {
+  return "http://" + impl_->options().host + ":" + std::to_string(port());
+}
+
+std::string Emulator::api_base_url() const {
+  return base_url() + detail::kApiPrefix;
+}
+
+std::string Emulator::token_url() const {
+  return base_url() + "/oauth/token";
+}
+
+const Options& Emulator::options() const noexcept {
+  return impl_->options();
+}
+
+void Emulator::add_fault(const Fault& fault) {
+  impl_->faults().add(fault);
+}
+
+void Emulator::clear_faults() {
+  impl_->faults().clear();
+}
+
+Stats Emulator::stats() const {
+  return impl_->stats().snapshot();
+}
+
+void Emulator::reset() {
+  impl_->reset();
+}
+
+}  // namespace rr_emulator
