@@ -33,7 +33,8 @@ struct Reply {
 
 inline Reply to_reply(const httplib::Result& result) {
   Reply r;
-  if (!result) return r;
+  if (!result)
+    return r;
   r.ok = true;
   r.status = result->status;
   r.body = result->body;
@@ -98,13 +99,19 @@ class EmulatorTest : public ::testing::Test {
             const std::string& token) {
     auto c = client();
     httplib::Headers headers;
-    if (token != "-") headers.emplace("Authorization", "Bearer " + token);
+    if (token != "-")
+      headers.emplace("Authorization", "Bearer " + token);
     const char* type = "application/json";
-    if (method == "GET") return to_reply(c.Get(path.c_str(), headers));
-    if (method == "POST") return to_reply(c.Post(path.c_str(), headers, body, type));
-    if (method == "PUT") return to_reply(c.Put(path.c_str(), headers, body, type));
-    if (method == "PATCH") return to_reply(c.Patch(path.c_str(), headers, body, type));
-    if (method == "DELETE") return to_reply(c.Delete(path.c_str(), headers, body, type));
+    if (method == "GET")
+      return to_reply(c.Get(path.c_str(), headers));
+    if (method == "POST")
+      return to_reply(c.Post(path.c_str(), headers, body, type));
+    if (method == "PUT")
+      return to_reply(c.Put(path.c_str(), headers, body, type));
+    if (method == "PATCH")
+      return to_reply(c.Patch(path.c_str(), headers, body, type));
+    if (method == "DELETE")
+      return to_reply(c.Delete(path.c_str(), headers, body, type));
     ADD_FAILURE() << "unsupported method " << method;
     return {};
   }
@@ -113,7 +120,8 @@ class EmulatorTest : public ::testing::Test {
   Json create(const std::string& object_key, const Json& json, const Json& paths = nullptr) {
     // `{}` arrives as null; an empty record is meant.
     Json body = {{"objectKey", object_key}, {"json", json.is_null() ? Json::object() : json}};
-    if (!paths.is_null()) body["paths"] = paths;
+    if (!paths.is_null())
+      body["paths"] = paths;
     Reply r = api("POST", "/objects", body);
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json;
@@ -123,7 +131,8 @@ class EmulatorTest : public ::testing::Test {
   std::string board_of(const std::string& object_key) {
     Reply r = api("GET", "/boards/nav");
     for (const auto& b : r.json) {
-      if (b["objectKey"] == object_key) return b["id"].get<std::string>();
+      if (b["objectKey"] == object_key)
+        return b["id"].get<std::string>();
     }
     ADD_FAILURE() << "no board for " << object_key;
     return {};
@@ -135,11 +144,14 @@ class EmulatorTest : public ::testing::Test {
 
 /// @brief True when @p message (a string or array) has an entry containing @p needle.
 inline bool message_mentions(const Json& body, const std::string& needle) {
-  if (!body.is_object() || !body.contains("message")) return false;
+  if (!body.is_object() || !body.contains("message"))
+    return false;
   const Json& m = body["message"];
-  if (m.is_string()) return m.get<std::string>().find(needle) != std::string::npos;
+  if (m.is_string())
+    return m.get<std::string>().find(needle) != std::string::npos;
   for (const auto& item : m) {
-    if (item.is_string() && item.get<std::string>().find(needle) != std::string::npos) return true;
+    if (item.is_string() && item.get<std::string>().find(needle) != std::string::npos)
+      return true;
   }
   return false;
 }

@@ -16,13 +16,16 @@ const std::string kClientAuth = "client_id=demo-client-id&client_secret=demo-cli
 
 std::string query_value(const std::string& url, const std::string& key) {
   auto q = url.find('?');
-  if (q == std::string::npos) return {};
+  if (q == std::string::npos)
+    return {};
   std::string rest = url.substr(q + 1);
   for (std::size_t start = 0; start <= rest.size();) {
     auto end = rest.find('&', start);
-    if (end == std::string::npos) end = rest.size();
+    if (end == std::string::npos)
+      end = rest.size();
     std::string pair = rest.substr(start, end - start);
-    if (pair.rfind(key + "=", 0) == 0) return pair.substr(key.size() + 1);
+    if (pair.rfind(key + "=", 0) == 0)
+      return pair.substr(key.size() + 1);
     start = end + 1;
   }
   return {};
@@ -41,9 +44,7 @@ class OAuthTest : public EmulatorTest {
     return r.header("Location");
   }
 
-  std::string code_for(const std::string& extra) {
-    return query_value(authorize(extra), "code");
-  }
+  std::string code_for(const std::string& extra) { return query_value(authorize(extra), "code"); }
 
   Reply exchange(const std::string& code, const std::string& verifier,
                  const std::string& auth = kClientAuth) {
@@ -91,8 +92,8 @@ TEST_F(OAuthTest, ClientCredentialsWithBasicAuthentication) {
 
 TEST_F(OAuthTest, WrongSecretIsInvalidClient401) {
   expect_oauth_error(
-      token_form("grant_type=client_credentials&client_id=demo-client-id&client_secret=nope"),
-      401, "invalid_client");
+      token_form("grant_type=client_credentials&client_id=demo-client-id&client_secret=nope"), 401,
+      "invalid_client");
 }
 
 TEST_F(OAuthTest, UnknownClientIsInvalidClient401) {
@@ -144,9 +145,9 @@ TEST_F(OAuthTest, AuthorizeRedirectsAtOnceWithCodeAndState) {
 
 TEST_F(OAuthTest, AuthorizeRejectsOtherResponseTypesByRedirect) {
   auto c = client();
-  Reply r = to_reply(c.Get(
-      "/authorize?response_type=token&client_id=demo-client-id"
-      "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&state=s1"));
+  Reply r =
+      to_reply(c.Get("/authorize?response_type=token&client_id=demo-client-id"
+                     "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&state=s1"));
   EXPECT_EQ(r.status, 302);
   EXPECT_EQ(query_value(r.header("Location"), "error"), "unsupported_response_type");
   EXPECT_EQ(query_value(r.header("Location"), "state"), "s1");
@@ -169,8 +170,9 @@ TEST_F(OAuthTest, AuthorizationCodeWithPkceS256) {
 }
 
 TEST_F(OAuthTest, AuthorizationCodeWithPkcePlain) {
-  const std::string code = code_for("&code_challenge=plain-verifier-0123456789-0123456789-0123"
-                                    "&code_challenge_method=plain");
+  const std::string code = code_for(
+      "&code_challenge=plain-verifier-0123456789-0123456789-0123"
+      "&code_challenge_method=plain");
   Reply r = exchange(code, "plain-verifier-0123456789-0123456789-0123");
   ASSERT_EQ(r.status, 200) << r.body;
 }
@@ -226,32 +228,30 @@ TEST_F(OAuthTest, RefreshTokenRotates) {
   Reply first = exchange(code_for("&scope=offline_access"), "");
   ASSERT_EQ(first.status, 200) << first.body;
   const std::string old_refresh = first.json["refresh_token"];
-  Reply second = token_form("grant_type=refresh_token&refresh_token=" + old_refresh + "&" +
-                            kClientAuth);
+  Reply second =
+      token_form("grant_type=refresh_token&refresh_token=" + old_refresh + "&" + kClientAuth);
   ASSERT_EQ(second.status, 200) << second.body;
   const std::string new_refresh = second.json["refresh_token"];
   EXPECT_NE(new_refresh, old_refresh);
   EXPECT_EQ(api("GET", "/boards/nav", nullptr, second.json["access_token"]).status, 200);
   // The old refresh token stopped working; the new one works once.
-  expect_oauth_error(token_form("grant_type=refresh_token&refresh_token=" + old_refresh + "&" +
-                                kClientAuth),
-                     400, "invalid_grant");
-  EXPECT_EQ(token_form("grant_type=refresh_token&refresh_token=" + new_refresh + "&" +
-                       kClientAuth)
+  expect_oauth_error(
+      token_form("grant_type=refresh_token&refresh_token=" + old_refresh + "&" + kClientAuth), 400,
+      "invalid_grant");
+  EXPECT_EQ(token_form("grant_type=refresh_token&refresh_token=" + new_refresh + "&" + kClientAuth)
                 .status,
             200);
 }
 
 TEST_F(OAuthTest, MissingRefreshTokenIsInvalidRequest) {
-  expect_oauth_error(token_form("grant_type=refresh_token&" + kClientAuth), 400,
-                     "invalid_request");
+  expect_oauth_error(token_form("grant_type=refresh_token&" + kClientAuth), 400, "invalid_request");
 }
 
 TEST_F(OAuthTest, MissingBearerTokenIsNestJs401) {
   Reply r = raw("GET", kApi + "/boards/nav", "", "-");
   EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.json, (Json{{"statusCode", 401}, {"message", "Unauthorized"},
-                          {"error", "Unauthorized"}}));
+  EXPECT_EQ(r.json,
+            (Json{{"statusCode", 401}, {"message", "Unauthorized"}, {"error", "Unauthorized"}}));
 }
 
 TEST_F(OAuthTest, MalformedBearerHeaderIs401) {
@@ -288,7 +288,8 @@ TEST_F(ShortTokenTest, TokenExpiresAfterTtl) {
   int status = 0;
   while (std::chrono::steady_clock::now() < give_up) {
     status = api("GET", "/boards/nav", nullptr, token).status;
-    if (status == 401) break;
+    if (status == 401)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(status, 401);

@@ -16,7 +16,9 @@ const std::regex kIsoMillisZ(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$)")
 
 using ObjectsTest = EmulatorTest;
 
-Json money(long amount) { return {{"amount", amount}, {"currencyCode", "USD"}}; }
+Json money(long amount) {
+  return {{"amount", amount}, {"currencyCode", "USD"}};
+}
 
 TEST_F(ObjectsTest, CreateReturnsServerWrittenFields) {
   Json rec = create("customer", {{"name", "ABC Produce Co"}});
@@ -40,12 +42,15 @@ TEST_F(ObjectsTest, FullIdCountsPerObjectKeyWithCatalogPrefixes) {
   EXPECT_EQ(create("customer", {})["fullId"], "CUST-2");
   EXPECT_EQ(create("order", {})["fullId"], "O-1");
   for (const auto& spec : model::objects()) {
-    if (spec.key == "customer" || spec.key == "order") continue;
+    if (spec.key == "customer" || spec.key == "order")
+      continue;
     EXPECT_EQ(create(spec.key, {})["fullId"], spec.full_id_prefix + "-1") << spec.key;
   }
 }
 
-TEST_F(ObjectsTest, OrderStatusDefaultsToNew) { EXPECT_EQ(create("order", {})["status"], "new"); }
+TEST_F(ObjectsTest, OrderStatusDefaultsToNew) {
+  EXPECT_EQ(create("order", {})["status"], "new");
+}
 
 TEST_F(ObjectsTest, GetReturnsTheRecordAndIgnoresObjectKeyQuery) {
   Json rec = create("customer", {{"name", "A"}});
@@ -97,7 +102,8 @@ TEST_F(ObjectsTest, PatchWithNeitherIdNorExternalIdCreates200) {
 
 TEST_F(ObjectsTest, PatchWithIdOfOtherObjectKeyIs400) {
   Json rec = create("customer", {});
-  Reply r = api("PATCH", "/objects", {{"id", rec["id"]}, {"objectKey", "order"}, {"json", Json::object()}});
+  Reply r = api("PATCH", "/objects",
+                {{"id", rec["id"]}, {"objectKey", "order"}, {"json", Json::object()}});
   EXPECT_EQ(r.status, 400) << r.body;
 }
 
@@ -170,20 +176,21 @@ TEST_F(ObjectsTest, GetByExternalId) {
 }
 
 TEST_F(ObjectsTest, PatchByExternalIdCreatesThenUpdates) {
-  Reply created =
-      api("PATCH", "/objects/customer/erp-7/external", {{"objectKey", "customer"}, {"json", {{"name", "A"}}}});
+  Reply created = api("PATCH", "/objects/customer/erp-7/external",
+                      {{"objectKey", "customer"}, {"json", {{"name", "A"}}}});
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(created.json["externalId"], "erp-7");
   EXPECT_EQ(created.json["version"], 1);
-  Reply updated =
-      api("PATCH", "/objects/customer/erp-7/external", {{"objectKey", "customer"}, {"json", {{"name", "B"}}}});
+  Reply updated = api("PATCH", "/objects/customer/erp-7/external",
+                      {{"objectKey", "customer"}, {"json", {{"name", "B"}}}});
   ASSERT_EQ(updated.status, 200) << updated.body;
   EXPECT_EQ(updated.json["id"], created.json["id"]);
   EXPECT_EQ(updated.json["version"], 2);
 }
 
 TEST_F(ObjectsTest, DeleteByExternalId) {
-  api("PATCH", "/objects/customer/erp-8/external", {{"objectKey", "customer"}, {"json", Json::object()}});
+  api("PATCH", "/objects/customer/erp-8/external",
+      {{"objectKey", "customer"}, {"json", Json::object()}});
   Reply r = api("DELETE", "/objects/customer/erp-8/external");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json["externalId"], "erp-8");
@@ -219,8 +226,8 @@ TEST_F(ObjectsTest, AutocompleteListsMatchingRecords) {
   ASSERT_TRUE(r.json.is_array());
   ASSERT_EQ(r.json.size(), 2u);
   EXPECT_EQ(r.json[0]["name"], "Acme Freight");
-  Reply by_ids = api("GET", "/objects/autocomplete?objectKey=customer&ids=" +
-                                c["id"].get<std::string>());
+  Reply by_ids =
+      api("GET", "/objects/autocomplete?objectKey=customer&ids=" + c["id"].get<std::string>());
   ASSERT_EQ(by_ids.json.size(), 1u);
   Reply by_label =
       api("GET", "/objects/autocomplete?objectKey=customer&labelPath=fullId&searchTerm=CUST-2");
@@ -232,7 +239,8 @@ TEST_F(ObjectsTest, AutocompleteListsMatchingRecords) {
 // ---- 400s -------------------------------------------------------------------------------------
 
 TEST_F(ObjectsTest, PropertyOutsideTheEnvelopeIs400WithMessageArray) {
-  Reply r = api("POST", "/objects", {{"objectKey", "customer"}, {"json", Json::object()}, {"name", "x"}});
+  Reply r =
+      api("POST", "/objects", {{"objectKey", "customer"}, {"json", Json::object()}, {"name", "x"}});
   EXPECT_EQ(r.status, 400);
   ASSERT_TRUE(r.json["message"].is_array());
   EXPECT_TRUE(message_mentions(r.json, "property name should not exist"));
@@ -277,8 +285,12 @@ void expect_read_only(EmulatorTest& t, const std::string& object_key, const std:
   EXPECT_TRUE(message_mentions(r.json, "json." + field)) << r.body;
 }
 
-TEST_F(ObjectsTest, WritingFullIdIs400) { expect_read_only(*this, "customer", "fullId", "X-1"); }
-TEST_F(ObjectsTest, WritingVersionIs400) { expect_read_only(*this, "customer", "version", 3); }
+TEST_F(ObjectsTest, WritingFullIdIs400) {
+  expect_read_only(*this, "customer", "fullId", "X-1");
+}
+TEST_F(ObjectsTest, WritingVersionIs400) {
+  expect_read_only(*this, "customer", "version", 3);
+}
 TEST_F(ObjectsTest, WritingCreatedAtIs400) {
   expect_read_only(*this, "order", "createdAt", "2024-01-01T00:00:00.000Z");
 }
@@ -291,15 +303,19 @@ TEST_F(ObjectsTest, WritingInvoiceSubTotalIs400) {
 TEST_F(ObjectsTest, WritingCustomerFormattedBusinessHoursIs400) {
   expect_read_only(*this, "customer", "formattedBusinessHours", "Monday - 09:00-17:00");
 }
-TEST_F(ObjectsTest, WritingAddressNameIs400) { expect_read_only(*this, "address", "name", "x"); }
+TEST_F(ObjectsTest, WritingAddressNameIs400) {
+  expect_read_only(*this, "address", "name", "x");
+}
 
 TEST_F(ObjectsTest, EveryReadOnlyFieldOfTheCatalogIsRejected) {
   for (const auto& spec : model::objects()) {
     for (const auto& field : spec.fields) {
-      if (field.read_only()) expect_read_only(*this, spec.key, field.name, "x");
+      if (field.read_only())
+        expect_read_only(*this, spec.key, field.name, "x");
     }
     for (const auto& field : model::common_fields()) {
-      if (field.read_only()) expect_read_only(*this, spec.key, field.name, "x");
+      if (field.read_only())
+        expect_read_only(*this, spec.key, field.name, "x");
     }
   }
 }
@@ -307,7 +323,8 @@ TEST_F(ObjectsTest, EveryReadOnlyFieldOfTheCatalogIsRejected) {
 TEST_F(ObjectsTest, ReadOnlyFieldInUpdateIs400AndChangesNothing) {
   Json rec = create("customer", {{"name", "A"}});
   const std::string path = "/objects/" + rec["id"].get<std::string>();
-  Reply r = api("PUT", path, {{"objectKey", "customer"}, {"json", {{"name", "B"}, {"version", 9}}}});
+  Reply r =
+      api("PUT", path, {{"objectKey", "customer"}, {"json", {{"name", "B"}, {"version", 9}}}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(api("GET", path).json["name"], "A");
 }
@@ -321,7 +338,8 @@ TEST_F(ObjectsTest, ReadOnlyFieldInsideNestedRecordIs400) {
 
 TEST_F(ObjectsTest, BareStringForConnectionIs400) {
   Json customer = create("customer", {});
-  Reply r = api("POST", "/objects", {{"objectKey", "order"}, {"json", {{"customer", customer["id"]}}}});
+  Reply r =
+      api("POST", "/objects", {{"objectKey", "order"}, {"json", {{"customer", customer["id"]}}}});
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(message_mentions(r.json, "bare id string"));
 }
@@ -343,7 +361,8 @@ TEST_F(ObjectsTest, LinkToRecordOfOtherObjectKeyIs400) {
 
 TEST_F(ObjectsTest, FailedWriteCreatesNothing) {
   api("POST", "/objects",
-      {{"objectKey", "order"}, {"json", {{"tasks", {{{"taskType", "pickup"}}, {{"version", 2}}}}}}});
+      {{"objectKey", "order"},
+       {"json", {{"tasks", {{{"taskType", "pickup"}}, {{"version", 2}}}}}}});
   EXPECT_EQ(create("order", {})["fullId"], "O-1");
   EXPECT_EQ(create("task", {})["fullId"], "T-1");
 }
@@ -351,7 +370,8 @@ TEST_F(ObjectsTest, FailedWriteCreatesNothing) {
 // ---- paths, nested records, links --------------------------------------------------------------
 
 TEST_F(ObjectsTest, ConnectionsAppearOnlyWhenNamedInPaths) {
-  Json order = create("order", {{"customer", {{"name", "C"}}}, {"tasks", {{{"taskType", "pickup"}}}}});
+  Json order =
+      create("order", {{"customer", {{"name", "C"}}}, {"tasks", {{{"taskType", "pickup"}}}}});
   const std::string path = "/objects/" + order["id"].get<std::string>();
   Reply plain = api("GET", path);
   EXPECT_FALSE(plain.json.contains("customer"));
@@ -401,8 +421,9 @@ TEST_F(ObjectsTest, ManyConnectionIsReplacedByTheGivenList) {
   Json t1 = create("tag", {{"name", "a"}});
   Json t2 = create("tag", {{"name", "b"}});
   Json c = create("customer", {{"tags", {{{"id", t1["id"]}}}}});
-  Reply r = api("PUT", "/objects/" + c["id"].get<std::string>() + "",
-                {{"objectKey", "customer"}, {"json", {{"tags", {{{"id", t2["id"]}}}}}}, {"paths", {"tags"}}});
+  Reply r = api(
+      "PUT", "/objects/" + c["id"].get<std::string>() + "",
+      {{"objectKey", "customer"}, {"json", {{"tags", {{{"id", t2["id"]}}}}}}, {"paths", {"tags"}}});
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.json["tags"].size(), 1u);
   EXPECT_EQ(r.json["tags"][0]["name"], "b");
@@ -417,7 +438,8 @@ TEST_F(ObjectsTest, ListForSingleConnectionIs400) {
 }
 
 TEST_F(ObjectsTest, UnknownFieldsSurviveRoundTrips) {
-  Json rec = create("customer", {{"name", "A"}, {"status__c", "gold"}, {"futureField", {{"x", 1}}}});
+  Json rec =
+      create("customer", {{"name", "A"}, {"status__c", "gold"}, {"futureField", {{"x", 1}}}});
   const std::string path = "/objects/" + rec["id"].get<std::string>();
   api("PUT", path, {{"objectKey", "customer"}, {"json", {{"name", "B"}}}});
   Reply r = api("GET", path);
@@ -428,7 +450,8 @@ TEST_F(ObjectsTest, UnknownFieldsSurviveRoundTrips) {
 // ---- derived fields ----------------------------------------------------------------------------
 
 TEST_F(ObjectsTest, InvoiceSubTotalIsTheSumOfLineItemAmounts) {
-  Json inv = create("invoice", {{"lineItems", {{{"amount", money(1250)}}, {{"amount", money(750)}}}}});
+  Json inv =
+      create("invoice", {{"lineItems", {{{"amount", money(1250)}}, {{"amount", money(750)}}}}});
   EXPECT_EQ(inv["subTotal"], money(2000));
 }
 
@@ -437,7 +460,8 @@ TEST_F(ObjectsTest, InvoiceSubTotalRecomputedWhenLineItemsChange) {
   const std::string path = "/objects/" + inv["id"].get<std::string>();
   const std::string item = inv["lineItems"][0]["id"];
   // The line item itself changes.
-  api("PUT", "/objects/" + item, {{"objectKey", "financialLineItem"}, {"json", {{"amount", money(4000)}}}});
+  api("PUT", "/objects/" + item,
+      {{"objectKey", "financialLineItem"}, {"json", {{"amount", money(4000)}}}});
   EXPECT_EQ(api("GET", path).json["subTotal"], money(4000));
   // A line item is added.
   Reply added = api("PUT", path,
@@ -445,12 +469,14 @@ TEST_F(ObjectsTest, InvoiceSubTotalRecomputedWhenLineItemsChange) {
                      {"json", {{"lineItems", {{{"id", item}}, {{"amount", money(500)}}}}}}});
   EXPECT_EQ(added.json["subTotal"], money(4500));
   // Line items are removed.
-  Reply emptied = api("PUT", path, {{"objectKey", "invoice"}, {"json", {{"lineItems", Json::array()}}}});
+  Reply emptied =
+      api("PUT", path, {{"objectKey", "invoice"}, {"json", {{"lineItems", Json::array()}}}});
   EXPECT_EQ(emptied.json["subTotal"]["amount"], 0);
 }
 
 TEST_F(ObjectsTest, BillSubTotalAndQuoteTotalAreDerived) {
-  EXPECT_EQ(create("bill", {{"lineItems", {{{"amount", money(300)}}, {{"amount", money(200)}}}}})["subTotal"],
+  EXPECT_EQ(create("bill", {{"lineItems",
+                             {{{"amount", money(300)}}, {{"amount", money(200)}}}}})["subTotal"],
             money(500));
   EXPECT_EQ(create("quote", {{"lineItems", {{{"amount", money(99)}}}}})["total"], money(99));
 }
@@ -485,7 +511,8 @@ TEST_F(ObjectsTest, EtaDelayNotifyLabelFollowsTheFlag) {
 }
 
 TEST_F(ObjectsTest, AddressNameIsDerived) {
-  Json rec = create("address", {{"companyName", "Acme"}, {"address1", "1 Main St"}, {"city", "Toronto"}});
+  Json rec =
+      create("address", {{"companyName", "Acme"}, {"address1", "1 Main St"}, {"city", "Toronto"}});
   EXPECT_EQ(rec["name"], "Acme, 1 Main St, Toronto");
 }
 
