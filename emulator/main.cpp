@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // A client that hangs up mid-answer must not kill the emulator.
+  std::signal(SIGPIPE, SIG_IGN);
+
   rr_emulator::Emulator emulator(options);
   try {
     emulator.start();

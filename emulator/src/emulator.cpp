@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "core.hpp"
 #include "faults.hpp"
@@ -15,8 +16,11 @@
 namespace rr_emulator {
 namespace {
 
-// Enough workers that a few keep-alive clients cannot starve a test's next connection.
-constexpr std::size_t kWorkerThreads = 16;
+// httplib holds a worker per open connection; enough that idle keep-alive clients of parallel
+// tests cannot starve a new connection.
+constexpr std::size_t kWorkerThreads = 32;
+// Sequential calls of one SDK client should stay on one connection (httplib's default is 5).
+constexpr std::size_t kKeepAliveMaxRequests = 100000;
 
 }  // namespace
 
@@ -48,6 +52,13 @@ class Emulator::Impl {
     server_->new_task_queue = [this] {
       return new detail::CountingTaskQueue(kWorkerThreads, [this] { stats_.count_connection(); });
     };
+    server_->set_keep_alive_max_count(kKeepAliveMaxRequests);
+    // httplib's default adds SO_REUSEPORT, which would let a second emulator share a busy port
+    // silently; SO_REUSEADDR alone still allows a quick restart on the same port.
+    server_->set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     detail::install_routes(*server_, services_);
     const auto& o = core_.options;
     if (o.port == 0) {
