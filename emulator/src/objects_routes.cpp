@@ -144,7 +144,7 @@ void install_object_routes(httplib::Server& server, Services& s) {
   const std::string external = objects_path("/([^/]+)/([^/]+)/external");
   server.Get(external, api_route(s, [&core](const auto& req, auto& res, const auto& who) {
                const std::string key = req.matches[1];
-               const std::string ext = url_decode(req.matches[2].str(), false);
+               const std::string ext = req.matches[2].str();
                check_object_key(key);
                std::lock_guard<std::mutex> lock(core.mutex);
                RecordStore store(core.state, who);
@@ -155,7 +155,7 @@ void install_object_routes(httplib::Server& server, Services& s) {
              }));
   server.Patch(external, api_route(s, [&core](const auto& req, auto& res, const auto& who) {
                  const std::string key = req.matches[1];
-                 const std::string ext = url_decode(req.matches[2].str(), false);
+                 const std::string ext = req.matches[2].str();
                  check_object_key(key);
                  const Envelope env = parse_envelope(parse_json_object(req), false);
                  if (!env.object_key.empty() && env.object_key != key) {
@@ -177,7 +177,7 @@ void install_object_routes(httplib::Server& server, Services& s) {
                }));
   server.Delete(external, api_route(s, [&core](const auto& req, auto& res, const auto& who) {
                   const std::string key = req.matches[1];
-                  const std::string ext = url_decode(req.matches[2].str(), false);
+                  const std::string ext = req.matches[2].str();
                   check_object_key(key);
                   std::lock_guard<std::mutex> lock(core.mutex);
                   RecordStore store(core.state, who);

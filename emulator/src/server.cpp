@@ -163,6 +163,9 @@ httplib::Server::Handler api_route(Services& services, ApiHandler handler) {
       handler(req, res, caller);
     } catch (const ApiError& e) {
       send_nest_error(res, e.status(), e.message());
+    } catch (const Json::type_error&) {
+      // A body field of the wrong JSON type (a number where text belongs, ...).
+      send_nest_error(res, 400, "A field of the request has the wrong type");
     } catch (const std::exception&) {
       // Never echo internals (or request data) back; the status says enough.
       send_nest_error(res, 500, "Internal server error");

@@ -270,6 +270,19 @@ TEST_F(OAuthTest, TokenRequestsAreCountedByGrant) {
   EXPECT_EQ(stats.token_requests["refresh_token"], 1u);
 }
 
+class ExpiredCodeTest : public OAuthTest {
+ protected:
+  rr_emulator::Options make_options() override {
+    rr_emulator::Options o;
+    o.code_ttl = std::chrono::seconds(0);  // every code is already expired when used
+    return o;
+  }
+};
+
+TEST_F(ExpiredCodeTest, ExpiredAuthorizationCodeIsInvalidGrant) {
+  expect_oauth_error(exchange(code_for(""), ""), 400, "invalid_grant");
+}
+
 class ShortTokenTest : public EmulatorTest {
  protected:
   rr_emulator::Options make_options() override {

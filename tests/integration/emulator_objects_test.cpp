@@ -175,6 +175,13 @@ TEST_F(ObjectsTest, GetByExternalId) {
   EXPECT_EQ(api("GET", "/objects/order/e%201/external").status, 404);
 }
 
+TEST_F(ObjectsTest, ExternalIdsAreDecodedOnce) {
+  api("PATCH", "/objects", {{"objectKey", "customer"}, {"json", {{"externalId", "x%41"}}}});
+  Reply r = api("GET", "/objects/customer/x%2541/external");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["externalId"], "x%41");
+}
+
 TEST_F(ObjectsTest, PatchByExternalIdCreatesThenUpdates) {
   Reply created = api("PATCH", "/objects/customer/erp-7/external",
                       {{"objectKey", "customer"}, {"json", {{"name", "A"}}}});
@@ -271,6 +278,12 @@ TEST_F(ObjectsTest, MalformedJsonIs400) {
   Reply r = raw("POST", kApi + "/objects", "{\"objectKey\": ", token_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json["statusCode"], 400);
+}
+
+TEST_F(ObjectsTest, WrongJsonTypeInBodyIs400) {
+  Reply r = api("POST", "/objects/search", {{"boardId", board_of("customer")}, {"orderByPath", 5}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json["error"], "Bad Request");
 }
 
 TEST_F(ObjectsTest, NonObjectBodyIs400) {
