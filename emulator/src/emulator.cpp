@@ -53,6 +53,9 @@ class Emulator::Impl {
       return new detail::CountingTaskQueue(kWorkerThreads, [this] { stats_.count_connection(); });
     };
     server_->set_keep_alive_max_count(kKeepAliveMaxRequests);
+    // Headers and body go out in separate writes; with Nagle on, the body waits for the
+    // client's delayed ACK (~40 ms a request).
+    server_->set_tcp_nodelay(true);
     // httplib's default adds SO_REUSEPORT, which would let a second emulator share a busy port
     // silently; SO_REUSEADDR alone still allows a quick restart on the same port.
     server_->set_socket_options([](socket_t sock) {
