@@ -47,6 +47,8 @@ class Emulator::Impl {
     if (!core_.options.data_file.empty()) {
       std::lock_guard<std::mutex> state_lock(core_.mutex);
       core_.state = detail::load_state(core_.options.data_file);
+      // Writing once now turns an unwritable path into a start failure, not a 500 later.
+      core_.persist();
     }
     server_ = std::make_unique<httplib::Server>();
     server_->new_task_queue = [this] {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -17,12 +18,22 @@
 namespace rr_emulator_test {
 namespace {
 
-std::string make_temp_dir() {
-  std::string pattern = ::testing::TempDir() + "rr-emulator-XXXXXX";
-  char* dir = ::mkdtemp(pattern.data());
-  EXPECT_NE(dir, nullptr);
-  return pattern;
-}
+/// @brief A fresh directory, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = ::testing::TempDir() + "rr-emulator-XXXXXX";
+    EXPECT_NE(::mkdtemp(pattern.data()), nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -62,7 +73,8 @@ class Talker {
 };
 
 TEST(EmulatorPersistence, RecordsEventsAndGroupsSurviveARestart) {
-  const std::string data = make_temp_dir() + "/state.json";
+  TempDir dir;
+  const std::string data = dir.file("state.json");
   rr_emulator::Options options;
   options.data_file = data;
   std::string id;
@@ -93,7 +105,8 @@ TEST(EmulatorPersistence, RecordsEventsAndGroupsSurviveARestart) {
 }
 
 TEST(EmulatorPersistence, EveryChangeIsWrittenAtOnceWithoutTempLeftovers) {
-  const std::string data = make_temp_dir() + "/state.json";
+  TempDir dir;
+  const std::string data = dir.file("state.json");
   rr_emulator::Options options;
   options.data_file = data;
   rr_emulator::Emulator emulator(options);
@@ -109,7 +122,8 @@ TEST(EmulatorPersistence, EveryChangeIsWrittenAtOnceWithoutTempLeftovers) {
 }
 
 TEST(EmulatorPersistence, CorruptDataFileFailsStartAndIsLeftUntouched) {
-  const std::string data = make_temp_dir() + "/state.json";
+  TempDir dir;
+  const std::string data = dir.file("state.json");
   { std::ofstream(data) << "{not json"; }
   rr_emulator::Options options;
   options.data_file = data;
@@ -118,8 +132,17 @@ TEST(EmulatorPersistence, CorruptDataFileFailsStartAndIsLeftUntouched) {
   EXPECT_EQ(read_file(data), "{not json");
 }
 
+TEST(EmulatorPersistence, UnwritableDataFileFailsStart) {
+  TempDir dir;
+  rr_emulator::Options options;
+  options.data_file = dir.file("missing-dir/state.json");
+  rr_emulator::Emulator emulator(options);
+  EXPECT_THROW(emulator.start(), std::runtime_error);
+}
+
 TEST(EmulatorPersistence, ResetIsSavedToo) {
-  const std::string data = make_temp_dir() + "/state.json";
+  TempDir dir;
+  const std::string data = dir.file("state.json");
   rr_emulator::Options options;
   options.data_file = data;
   rr_emulator::Emulator emulator(options);
@@ -206,7 +229,8 @@ TEST(EmulatorExecutable, StopsOnSigintWithExitZero) {
 }
 
 TEST(EmulatorExecutable, DataFlagKeepsRecordsAcrossRestarts) {
-  const std::string data = make_temp_dir() + "/state.json";
+  TempDir dir;
+  const std::string data = dir.file("state.json");
   std::string id;
   {
     Child child = spawn({"--port", "0", "--data", data});
