@@ -104,15 +104,7 @@ class Emulator::Impl {
   int port() const { return port_; }
   const Options& options() const { return core_.options; }
 
-  void reset() {
-    {
-      std::lock_guard<std::mutex> lock(core_.mutex);
-      core_.state = detail::State{};
-      core_.persist();
-    }
-    faults_.clear();
-    stats_.reset();
-  }
+  void reset() { detail::reset_everything(services_); }
 
   detail::FaultTable& faults() { return faults_; }
   detail::StatsCounter& stats() { return stats_; }

@@ -8,6 +8,11 @@
 
 namespace rr_emulator::detail {
 
+/// @brief The state as one JSON document (the data file's format).
+Json state_to_json(const State& state);
+/// @brief The inverse of state_to_json; throws std::runtime_error on a malformed document.
+State state_from_json(const Json& doc);
+
 /// @brief Loads @p path; an absent file is an empty state.
 /// @throw std::runtime_error if the file exists but cannot be read or parsed.
 State load_state(const std::string& path);

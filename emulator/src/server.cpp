@@ -72,13 +72,7 @@ void install_admin_routes(httplib::Server& server, Services& s) {
                send_json(res, 200, stats_to_json(s.stats.snapshot()));
              }));
   server.Post(prefix + "/reset", admin([&s](const auto&, auto& res) {
-                {
-                  std::lock_guard<std::mutex> lock(s.core.mutex);
-                  s.core.state = State{};
-                  s.core.persist();
-                }
-                s.faults.clear();
-                s.stats.reset();
+                reset_everything(s);
                 res.status = 204;
               }));
 }
@@ -171,6 +165,16 @@ httplib::Server::Handler api_route(Services& services, ApiHandler handler) {
       send_nest_error(res, 500, "Internal server error");
     }
   };
+}
+
+void reset_everything(Services& services) {
+  {
+    std::lock_guard<std::mutex> lock(services.core.mutex);
+    services.core.state = State{};
+    services.core.persist();
+  }
+  services.faults.clear();
+  services.stats.reset();
 }
 
 void install_routes(httplib::Server& server, Services& s) {

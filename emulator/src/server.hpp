@@ -34,6 +34,9 @@ httplib::Server::Handler api_route(Services& services, ApiHandler handler);
 /// @brief Installs every route: OAuth, platform API, admin and the catch-all 404s.
 void install_routes(httplib::Server& server, Services& services);
 
+/// @brief Forgets all data (saving the emptied state), faults and counters; tokens stay valid.
+void reset_everything(Services& services);
+
 /// @brief Installs the /objects routes (objects_routes.cpp).
 void install_object_routes(httplib::Server& server, Services& services);
 

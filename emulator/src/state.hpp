@@ -58,9 +58,4 @@ struct State {
   std::uint64_t next_seq = 1;
 };
 
-/// @brief The state as one JSON document (the data file's format).
-Json state_to_json(const State& state);
-/// @brief The inverse of state_to_json; throws std::runtime_error on a malformed document.
-State state_from_json(const Json& doc);
-
 }  // namespace rr_emulator::detail
