@@ -24,15 +24,6 @@ constexpr std::size_t kKeepAliveMaxRequests = 100000;
 
 }  // namespace
 
-namespace detail {
-
-void Core::persist() const {
-  if (!options.data_file.empty())
-    save_state(options.data_file, state);
-}
-
-}  // namespace detail
-
 class Emulator::Impl {
  public:
   explicit Impl(Options options)

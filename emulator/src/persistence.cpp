@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core.hpp"
+
 namespace rr_emulator::detail {
 namespace {
 
@@ -148,6 +150,11 @@ void save_state(const std::string& path, const State& state) {
     ::fsync(dir);
     ::close(dir);
   }
+}
+
+void Core::persist() const {
+  if (!options.data_file.empty())
+    save_state(options.data_file, state);
 }
 
 }  // namespace rr_emulator::detail
