@@ -100,7 +100,10 @@ TEST(Catalog, CustomNamesEndInDoubleUnderscoreC) {
 
 namespace {
 
-// Detectors for setters that must not exist (read-only fields), one per read-only name.
+// Detectors for setters that must not exist (read-only fields), per object and read-only name.
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
+  namespace detect_##Type {
+#define RR_OBJECT_END() }
 #define RR_DERIVED(cpp, wire, kind, from, provenance, description) \
   template <class T, class = void>                                 \
   struct has_set_##cpp : std::false_type {};                       \
@@ -165,6 +168,7 @@ TEST(TypedLayer, AgreesWithTheRuntimeCatalog) {
 #define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
   {                                                                           \
     using T = Type;                                                           \
+    namespace detect = detect_##Type;                                         \
     const ObjectSpec* spec = find_object(T::kObjectKey);                      \
     ASSERT_NE(spec, nullptr) << #Type;                                        \
     EXPECT_EQ(spec->type_name, #Type);                                        \
@@ -198,18 +202,18 @@ TEST(TypedLayer, AgreesWithTheRuntimeCatalog) {
     EXPECT_EQ(record.get(#wire), f.enum_values.front());            \
     EXPECT_TRUE(record.cpp()->is_known());                          \
   }
-#define RR_DERIVED(cpp, wire, kind, from, provenance, description)                   \
-  {                                                                                  \
-    ++seen;                                                                          \
-    const FieldSpec& f = spec_of(T::kObjectKey, #wire);                              \
-    EXPECT_EQ(f.access, Access::kDerived) << #wire;                                  \
-    EXPECT_EQ(f.type, FieldType::kind) << #wire;                                     \
-    static_assert(!has_set_##cpp<T>::value, "a read-only field has a typed setter"); \
-    static_assert(std::is_same_v<decltype(std::declval<T>().cpp()),                  \
-                                 std::optional<ValueType<FieldType::kind>>>);        \
-    T record;                                                                        \
-    EXPECT_THROW(record.set(#wire, sample<ValueType<FieldType::kind>>()),            \
-                 roserocket::ReadOnlyFieldError);                                    \
+#define RR_DERIVED(cpp, wire, kind, from, provenance, description)                           \
+  {                                                                                          \
+    ++seen;                                                                                  \
+    const FieldSpec& f = spec_of(T::kObjectKey, #wire);                                      \
+    EXPECT_EQ(f.access, Access::kDerived) << #wire;                                          \
+    EXPECT_EQ(f.type, FieldType::kind) << #wire;                                             \
+    static_assert(!detect::has_set_##cpp<T>::value, "a read-only field has a typed setter"); \
+    static_assert(std::is_same_v<decltype(std::declval<T>().cpp()),                          \
+                                 std::optional<ValueType<FieldType::kind>>>);                \
+    T record;                                                                                \
+    EXPECT_THROW(record.set(#wire, sample<ValueType<FieldType::kind>>()),                    \
+                 roserocket::ReadOnlyFieldError);                                            \
   }
 #define RR_ONE(cpp, wire, Target, provenance, description)                                   \
   {                                                                                          \
