@@ -4,6 +4,7 @@
 #include <mutex>
 #include <random>
 
+#include "http/url.hpp"
 #include "roserocket/objects/objects_api.hpp"
 #include "roserocket/version.hpp"
 
@@ -28,9 +29,11 @@ ParsedBase parse_base_url(const std::string& url) {
   }
   ParsedBase out;
   out.scheme = url.substr(0, sep);
-  for (auto& c : out.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out.scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string rest = url.substr(sep + 3);
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  while (!rest.empty() && rest.back() == '/')
+    rest.pop_back();
   if (rest.empty() || rest.find_first_of("/?#@ ") != std::string::npos) {
     throw InvalidArgumentError("base_url '" + url +
                                "' must be scheme and host only, such as "
@@ -44,12 +47,9 @@ ParsedBase parse_base_url(const std::string& url) {
   return out;
 }
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 std::string trim_trailing_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
+  while (!s.empty() && s.back() == '/')
+    s.pop_back();
   return s;
 }
 
@@ -58,7 +58,8 @@ const char* const kRequestIdHeaders[] = {"x-request-id", "request-id", "x-amzn-r
 
 // Replaces every occurrence of @p secret in @p text; servers sometimes echo headers back.
 std::string redact(std::string text, const std::string& secret) {
-  if (secret.size() < 4) return text;
+  if (secret.size() < 4)
+    return text;
   for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
     text.replace(pos, secret.size(), "***");
   }
@@ -68,15 +69,17 @@ std::string redact(std::string text, const std::string& secret) {
 // Fills messages and error_code from a NestJS body {statusCode, message, error}; a body that is
 // not JSON is quoted (shortened) as the one message.
 void read_error_body(const std::string& body, const std::string& token, ErrorContext& context) {
-  if (body.empty()) return;
+  if (body.empty())
+    return;
   const auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     std::string snippet = body.substr(0, 200);
     for (auto& c : snippet) {
-      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+      if (c == '\n' || c == '\r' || c == '\t')
+        c = ' ';
     }
-    context.messages.push_back(redact("(not JSON) " + snippet + (body.size() > 200 ? "..." : ""),
-                                      token));
+    context.messages.push_back(
+        redact("(not JSON) " + snippet + (body.size() > 200 ? "..." : ""), token));
     return;
   }
   auto add = [&](const nlohmann::json& m) {
@@ -88,12 +91,14 @@ void read_error_body(const std::string& body, const std::string& token, ErrorCon
   };
   if (auto it = parsed.find("message"); it != parsed.end()) {
     if (it->is_array()) {
-      for (const auto& m : *it) add(m);
+      for (const auto& m : *it)
+        add(m);
     } else {
       add(*it);
     }
   }
-  if (auto it = parsed.find("details"); it != parsed.end()) add(*it);
+  if (auto it = parsed.find("details"); it != parsed.end())
+    add(*it);
   if (auto it = parsed.find("error"); it != parsed.end() && it->is_string()) {
     context.error_code = it->get<std::string>();
   }
@@ -101,7 +106,8 @@ void read_error_body(const std::string& body, const std::string& token, ErrorCon
 
 std::string request_id_of(const Headers& headers) {
   for (const char* name : kRequestIdHeaders) {
-    if (auto v = headers.get(name)) return *v;
+    if (auto v = headers.get(name))
+      return *v;
   }
   return {};
 }
@@ -137,7 +143,8 @@ struct Client::Impl {
   }
 
   void log(LogLevel level, const std::string& message) const {
-    if (options.logger) options.logger(LogRecord{level, message});
+    if (options.logger)
+      options.logger(LogRecord{level, message});
   }
 };
 
@@ -147,17 +154,9 @@ Client::Client(ClientOptions options) {
     throw InvalidArgumentError("ClientOptions.token_provider is required");
   }
   options.base_url = trim_trailing_slash(options.base_url);
-  const ParsedBase base = parse_base_url(options.base_url);
-  if (base.scheme != "https" && base.scheme != "http") {
-    throw InvalidArgumentError("base_url scheme '" + base.scheme + "' is not http(s)");
-  }
-  if (base.scheme == "http" && !is_loopback_host(base.host) &&
-      !options.dangerously_allow_plain_http) {
-    throw InvalidArgumentError(
-        "base_url '" + options.base_url +
-        "' is plain http to a non-loopback host: bearer tokens would cross the network "
-        "unencrypted. Use https, or set dangerously_allow_plain_http for a test network");
-  }
+  parse_base_url(options.base_url);  // shape only: scheme and host, no path
+  // The same rule guards the OAuth endpoints; one copy of it lives in http/url.cpp.
+  detail::require_secure_url(options.base_url, "base_url", options.dangerously_allow_plain_http);
   if (!options.api_prefix.empty() && options.api_prefix.front() != '/') {
     options.api_prefix.insert(options.api_prefix.begin(), '/');
   }
@@ -170,15 +169,20 @@ Client::Client(ClientOptions options) {
   }
   impl->url_prefix = options.base_url + options.api_prefix;
   impl->user_agent = default_user_agent();
-  if (!options.user_agent_suffix.empty()) impl->user_agent += " " + options.user_agent_suffix;
+  if (!options.user_agent_suffix.empty())
+    impl->user_agent += " " + options.user_agent_suffix;
   impl->rng.seed(options.jitter_seed != 0 ? options.jitter_seed : std::random_device{}());
   impl->options = std::move(options);
   impl_ = std::move(impl);
 }
 
-const ClientOptions& Client::options() const noexcept { return impl_->options; }
+const ClientOptions& Client::options() const noexcept {
+  return impl_->options;
+}
 
-ObjectsApi Client::objects() const { return ObjectsApi(*this); }
+ObjectsApi Client::objects() const {
+  return ObjectsApi(*this);
+}
 
 ApiResponse Client::call(const ApiRequest& request) const {
   const Impl& impl = *impl_;
@@ -208,8 +212,10 @@ ApiResponse Client::call(const ApiRequest& request) const {
     http.headers.add("Content-Type", "application/json");
     http.body = request.body->dump();
   }
-  if (options.org_id) http.headers.add("x-org-id", *options.org_id);
-  for (const auto& [name, value] : request.headers) http.headers.set(name, value);
+  if (options.org_id)
+    http.headers.add("x-org-id", *options.org_id);
+  for (const auto& [name, value] : request.headers)
+    http.headers.set(name, value);
   http.timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
 
   const auto started = options.clock.steady_now();
@@ -226,10 +232,13 @@ ApiResponse Client::call(const ApiRequest& request) const {
 
     // Decides whether another attempt may start after @p delay; sleeps if so.
     auto may_retry = [&](std::chrono::milliseconds delay, const std::string& why) {
-      if (attempt >= options.retry.max_attempts) return false;
-      if (delay > options.retry.max_retry_after) return false;
+      if (attempt >= options.retry.max_attempts)
+        return false;
+      if (delay > options.retry.max_retry_after)
+        return false;
       const auto elapsed = options.clock.steady_now() - started;
-      if (elapsed + delay > options.retry.max_total) return false;
+      if (elapsed + delay > options.retry.max_total)
+        return false;
       impl.log(LogLevel::kInfo, request.operation + ": " + why + "; retrying in " +
                                     std::to_string(delay.count()) + " ms");
       options.clock.sleep(delay);
@@ -256,8 +265,8 @@ ApiResponse Client::call(const ApiRequest& request) const {
     }
 
     if (options.logger) {
-      impl.log(LogLevel::kDebug, context.method + " " + http.url + " -> " +
-                                     std::to_string(response.status));
+      impl.log(LogLevel::kDebug,
+               context.method + " " + http.url + " -> " + std::to_string(response.status));
     }
 
     if (response.status >= 200 && response.status < 300) {
@@ -269,10 +278,10 @@ ApiResponse Client::call(const ApiRequest& request) const {
         if (out.body.is_discarded()) {
           context.status = response.status;
           context.request_id = request_id_of(out.headers);
-          throw MalformedResponseError(
-              "the response body is not valid JSON (" + std::to_string(response.body.size()) +
-                  " bytes; truncated or not JSON)",
-              context);
+          throw MalformedResponseError("the response body is not valid JSON (" +
+                                           std::to_string(response.body.size()) +
+                                           " bytes; truncated or not JSON)",
+                                       context);
         }
       }
       return out;
@@ -292,7 +301,8 @@ ApiResponse Client::call(const ApiRequest& request) const {
     if (is_retryable_status(response.status, request.idempotency)) {
       const auto delay =
           retry_after ? *retry_after : backoff_delay(options.retry, attempt, impl.unit_random());
-      if (may_retry(delay, "status " + std::to_string(response.status))) continue;
+      if (may_retry(delay, "status " + std::to_string(response.status)))
+        continue;
     }
 
     context.status = response.status;

@@ -4,11 +4,16 @@
 namespace roserocket {
 
 StaticTokenProvider::StaticTokenProvider(std::string token) : token_(std::move(token)) {
-  if (token_.empty()) throw InvalidArgumentError("StaticTokenProvider: the token is empty");
+  if (token_.empty())
+    throw InvalidArgumentError("StaticTokenProvider: the token is empty");
 }
 
-std::string StaticTokenProvider::access_token() { return token_; }
+std::string StaticTokenProvider::access_token() {
+  return token_;
+}
 
-bool StaticTokenProvider::invalidate(const std::string& /*rejected_token*/) { return false; }
+bool StaticTokenProvider::invalidate(const std::string& /*rejected_token*/) {
+  return false;
+}
 
 }  // namespace roserocket

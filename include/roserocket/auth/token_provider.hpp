@@ -24,7 +24,8 @@ class TokenProvider {
   ///
   /// A provider that can refresh drops its cached token if it is still @p rejected_token (so that
   /// many threads seeing the same 401 cause one refresh) and returns true: the client will then ask
-  /// for a token again and send the request once more. A provider that cannot refresh returns false.
+  /// for a token again and send the request once more. A provider that cannot refresh returns
+  /// false.
   virtual bool invalidate(const std::string& rejected_token) = 0;
 };
 
