@@ -83,7 +83,9 @@ std::string CachingTokenProvider::access_token() {
     return tokens_->access_token;
   if (flight_) {
     const auto flight = flight_;
+    ++waiting_;
     done_.wait(lock, [&] { return flight->done; });
+    --waiting_;
     if (flight->error)
       std::rethrow_exception(flight->error);
     return flight->access_token;
@@ -142,6 +144,11 @@ bool CachingTokenProvider::invalidate(const std::string& rejected_token) {
 std::optional<TokenSet> CachingTokenProvider::tokens() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return tokens_;
+}
+
+std::size_t CachingTokenProvider::waiting_callers() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return waiting_;
 }
 
 std::size_t CachingTokenProvider::fetch_count() const {

@@ -49,7 +49,20 @@ bool is_loopback_host(std::string_view host) {
   std::string lower(host);
   for (auto& c : lower)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "localhost" || lower == "[::1]" || lower.rfind("127.", 0) == 0;
+  if (lower == "localhost" || lower == "[::1]")
+    return true;
+  // 127.0.0.0/8 as a literal dotted quad only: "127.evil.example" is a name, not loopback.
+  if (lower.rfind("127.", 0) != 0)
+    return false;
+  int dots = 0;
+  for (char c : lower) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3 && lower.back() != '.';
 }
 
 UrlParts require_secure_url(const std::string& url, std::string_view what, bool allow_plain_http) {

@@ -44,6 +44,9 @@ class CachingTokenProvider : public TokenProvider {
   /// @brief Token requests this provider has sent, successful or not.
   [[nodiscard]] std::size_t fetch_count() const;
 
+  /// @brief Callers now waiting for another caller's token request (for diagnostics and tests).
+  [[nodiscard]] std::size_t waiting_callers() const;
+
   /// @brief The options, with the transport filled in.
   [[nodiscard]] const OAuthOptions& options() const noexcept { return options_; }
 
@@ -75,6 +78,7 @@ class CachingTokenProvider : public TokenProvider {
   bool stale_ = false;  // set by invalidate(): the access token was refused
   std::shared_ptr<Flight> flight_;
   std::size_t fetches_ = 0;
+  std::size_t waiting_ = 0;
 };
 
 }  // namespace roserocket
