@@ -42,6 +42,9 @@ class OAuthTestServer {
                 [this](const httplib::Request& q, httplib::Response& r) { authorize(q, r); });
     server_.Get(R"(/api/v2/platformModel/objects/([^/]+))",
                 [this](const httplib::Request& q, httplib::Response& r) { api(q, r); });
+    // One request per connection: stop() would otherwise wait out idle keep-alive connections
+    // that a pooled client transport still holds.
+    server_.set_keep_alive_max_count(1);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running())
