@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -72,6 +73,12 @@ class OAuthTestServer {
   int api_401s() const { return api_401s_; }
   int authorize_requests() const { return authorize_requests_; }
 
+  // Every token and code handed out so far, so tests can check that none was printed.
+  std::vector<std::string> issued_secrets() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return issued_;
+  }
+
   // Makes every access token issued so far unknown (as if the server revoked them).
   void revoke_access_tokens() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -86,6 +93,7 @@ class OAuthTestServer {
     std::lock_guard<std::mutex> lock(mutex_);
     auto token = "rt-" + random_text();
     refresh_.insert(token);
+    issued_.push_back(token);
     return token;
   }
 
@@ -195,12 +203,14 @@ class OAuthTestServer {
     }
     const std::string access = "at-" + random_text();
     access_[access] = Clock::now() + options_.access_ttl;
+    issued_.push_back(access);
     const auto ttl_ms = options_.access_ttl.count();
     nlohmann::json body{
         {"access_token", access}, {"token_type", "Bearer"}, {"expires_in", (ttl_ms + 999) / 1000}};
     if (with_refresh) {
       const std::string refresh = "rt-" + random_text();
       refresh_.insert(refresh);
+      issued_.push_back(refresh);
       body["refresh_token"] = refresh;
     }
     r.set_content(body.dump(), "application/json");
@@ -227,6 +237,7 @@ class OAuthTestServer {
       {
         std::lock_guard<std::mutex> lock(mutex_);
         codes_[code] = Code{redirect, q.get_param_value("code_challenge")};
+        issued_.push_back(code);
       }
       location += "code=" + httplib::detail::encode_query_param(code) +
                   "&state=" + httplib::detail::encode_query_param(state);
@@ -263,6 +274,7 @@ class OAuthTestServer {
   std::set<std::string> refresh_;
   std::map<std::string, Code> codes_;
   std::map<std::string, int> grants_;
+  std::vector<std::string> issued_;
   std::atomic<int> token_requests_{0};
   std::atomic<int> api_requests_{0};
   std::atomic<int> api_401s_{0};
