@@ -16,14 +16,14 @@
 
 namespace {
 
-struct Run {
+struct ProcessResult {
   int exit_code = -1;
   std::string output;
 };
 
 // Runs @p command through the shell, stdout and stderr together.
-Run run(const std::string& command) {
-  Run result;
+ProcessResult run(const std::string& command) {
+  ProcessResult result;
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr)
     return result;
@@ -38,10 +38,10 @@ Run run(const std::string& command) {
 TEST(AuthorizationCodeExample, RunsTheFlowEndToEndWithoutPrintingSecrets) {
   rr_test::OAuthTestServer server;
   ::setenv("RR_CLIENT_SECRET", server.options().client_secret.c_str(), 1);
-  const Run result = run(std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " +
-                         server.authorize_url() + " --token-url " + server.token_url() +
-                         " --client-id " + server.options().client_id + " --base-url " +
-                         server.base_url() + " --record-id rec-42" + " --timeout-ms 20000");
+  const ProcessResult result = run(
+      std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " + server.authorize_url() +
+      " --token-url " + server.token_url() + " --client-id " + server.options().client_id +
+      " --base-url " + server.base_url() + " --record-id rec-42" + " --timeout-ms 20000");
   ::unsetenv("RR_CLIENT_SECRET");
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_NE(result.output.find("redirect received, state checked, code exchanged"),
@@ -64,9 +64,10 @@ TEST(AuthorizationCodeExample, RunsTheFlowEndToEndWithoutPrintingSecrets) {
 TEST(AuthorizationCodeExample, WrongSecretFailsWithTheOAuthError) {
   rr_test::OAuthTestServer server;
   ::setenv("RR_CLIENT_SECRET", "wrong-secret-value", 1);
-  const Run result = run(std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " +
-                         server.authorize_url() + " --token-url " + server.token_url() +
-                         " --client-id " + server.options().client_id + " --timeout-ms 20000");
+  const ProcessResult result =
+      run(std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " +
+          server.authorize_url() + " --token-url " + server.token_url() + " --client-id " +
+          server.options().client_id + " --timeout-ms 20000");
   ::unsetenv("RR_CLIENT_SECRET");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("invalid_client"), std::string::npos);
