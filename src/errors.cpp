@@ -5,16 +5,21 @@
 namespace roserocket {
 namespace {
 
-// what() reads: "<operation>: <summary> (<METHOD> <path> -> <status>): <messages> [request id <id>]".
+// what() reads: "<operation>: <summary> (<METHOD> <path> -> <status>): <messages> [request id
+// <id>]".
 std::string describe(const std::string& summary, const ErrorContext& c) {
   std::string out;
-  if (!c.operation.empty()) out += c.operation + ": ";
+  if (!c.operation.empty())
+    out += c.operation + ": ";
   out += summary;
   if (!c.method.empty() || c.status != 0) {
     out += " (";
-    if (!c.method.empty()) out += c.method + " " + c.path;
-    if (c.status != 0) out += (c.method.empty() ? "" : " -> ") + std::to_string(c.status);
-    if (!c.error_code.empty()) out += " " + c.error_code;
+    if (!c.method.empty())
+      out += c.method + " " + c.path;
+    if (c.status != 0)
+      out += (c.method.empty() ? "" : " -> ") + std::to_string(c.status);
+    if (!c.error_code.empty())
+      out += " " + c.error_code;
     out += ")";
   } else if (!c.error_code.empty()) {
     out += " (" + c.error_code + ")";
@@ -22,11 +27,13 @@ std::string describe(const std::string& summary, const ErrorContext& c) {
   if (!c.messages.empty()) {
     out += ": ";
     for (std::size_t i = 0; i < c.messages.size(); ++i) {
-      if (i > 0) out += "; ";
+      if (i > 0)
+        out += "; ";
       out += c.messages[i];
     }
   }
-  if (!c.request_id.empty()) out += " [request id " + c.request_id + "]";
+  if (!c.request_id.empty())
+    out += " [request id " + c.request_id + "]";
   return out;
 }
 
@@ -80,8 +87,7 @@ void throw_api_error(ErrorContext context, std::optional<std::chrono::millisecon
       throw UnauthorizedError("not authorized: the token is missing, malformed or expired",
                               std::move(context));
     case 403:
-      throw ForbiddenError("forbidden: the token's user lacks the permission",
-                           std::move(context));
+      throw ForbiddenError("forbidden: the token's user lacks the permission", std::move(context));
     case 404:
       throw NotFoundError("not found", std::move(context));
     case 409:
@@ -91,7 +97,8 @@ void throw_api_error(ErrorContext context, std::optional<std::chrono::millisecon
     default:
       break;
   }
-  if (status >= 500 && status <= 599) throw ServerError("server error", std::move(context));
+  if (status >= 500 && status <= 599)
+    throw ServerError("server error", std::move(context));
   throw ApiError("unexpected status " + std::to_string(status), std::move(context));
 }
 

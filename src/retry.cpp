@@ -32,11 +32,13 @@ namespace {
 std::optional<std::time_t> parse_http_date(std::string_view value) {
   static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (value.size() != 29 || value.substr(25) != " GMT" || value[3] != ',') return std::nullopt;
+  if (value.size() != 29 || value.substr(25) != " GMT" || value[3] != ',')
+    return std::nullopt;
   auto number = [&](std::size_t pos, std::size_t len) -> int {
     int n = 0;
     for (std::size_t i = pos; i < pos + len; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(value[i]))) return -1;
+      if (!std::isdigit(static_cast<unsigned char>(value[i])))
+        return -1;
       n = n * 10 + (value[i] - '0');
     }
     return n;
@@ -46,7 +48,8 @@ std::optional<std::time_t> parse_http_date(std::string_view value) {
   const std::string_view month = value.substr(8, 3);
   tm.tm_mon = -1;
   for (int i = 0; i < 12; ++i) {
-    if (month == kMonths[i]) tm.tm_mon = i;
+    if (month == kMonths[i])
+      tm.tm_mon = i;
   }
   tm.tm_year = number(12, 4) - 1900;
   tm.tm_hour = number(17, 2);
@@ -63,18 +66,24 @@ std::optional<std::time_t> parse_http_date(std::string_view value) {
 
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) {
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  if (value.empty()) return std::nullopt;
+  while (!value.empty() && value.front() == ' ')
+    value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ')
+    value.remove_suffix(1);
+  if (value.empty())
+    return std::nullopt;
   if (std::all_of(value.begin(), value.end(),
                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    if (value.size() > 9) return std::chrono::milliseconds::max();
+    if (value.size() > 9)
+      return std::chrono::milliseconds::max();
     return std::chrono::seconds(std::stol(std::string(value)));
   }
   auto when = parse_http_date(value);
-  if (!when) return std::nullopt;
+  if (!when)
+    return std::nullopt;
   const auto at = std::chrono::system_clock::from_time_t(*when);
-  if (at <= now) return std::chrono::milliseconds(0);
+  if (at <= now)
+    return std::chrono::milliseconds(0);
   return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
 }
 

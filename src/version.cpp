@@ -6,19 +6,22 @@
 
 namespace roserocket {
 
-std::string version() { return ROSEROCKET_VERSION_STRING; }
+std::string version() {
+  return ROSEROCKET_VERSION_STRING;
+}
 
 std::string default_user_agent() {
   static const std::string agent = [] {
     std::string os = "unknown-os";
     struct utsname info {};
-    if (uname(&info) == 0) os = std::string(info.sysname) + " " + info.machine;
+    if (uname(&info) == 0)
+      os = std::string(info.sysname) + " " + info.machine;
 #if defined(__clang__)
-    const std::string compiler = "clang " + std::to_string(__clang_major__) + "." +
-                                 std::to_string(__clang_minor__);
+    const std::string compiler =
+        "clang " + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__);
 #elif defined(__GNUC__)
-    const std::string compiler = "gcc " + std::to_string(__GNUC__) + "." +
-                                 std::to_string(__GNUC_MINOR__);
+    const std::string compiler =
+        "gcc " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__);
 #elif defined(_MSC_VER)
     const std::string compiler = "msvc " + std::to_string(_MSC_VER);
 #else

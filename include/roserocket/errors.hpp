@@ -43,7 +43,8 @@ struct ErrorContext {
   int status = 0;
   /// The server's message(s): NestJS `message` (string or list) or OAuth `error_description`.
   std::vector<std::string> messages;
-  /// The server's short error name: NestJS `error` ("Bad Request") or OAuth `error` ("invalid_grant").
+  /// The server's short error name: NestJS `error` ("Bad Request") or OAuth `error`
+  /// ("invalid_grant").
   std::string error_code;
   /// The request id header the server sent (x-request-id and similar), if any.
   std::string request_id;

@@ -6,10 +6,12 @@
 namespace roserocket {
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size())
+    return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (lower(a[i]) != lower(b[i]))
+      return false;
   }
   return true;
 }
@@ -33,7 +35,8 @@ void Headers::remove(std::string_view name) {
 
 std::optional<std::string> Headers::get(std::string_view name) const {
   for (const auto& f : fields_) {
-    if (iequals(f.first, name)) return f.second;
+    if (iequals(f.first, name))
+      return f.second;
   }
   return std::nullopt;
 }

@@ -64,7 +64,8 @@ std::vector<FieldSpec> business_hours() {
 
 std::vector<std::string> business_hour_names() {
   std::vector<std::string> out;
-  for (const auto& f : business_hours()) out.push_back(f.name);
+  for (const auto& f : business_hours())
+    out.push_back(f.name);
   return out;
 }
 
@@ -99,94 +100,92 @@ std::vector<ObjectSpec> build_objects() {
   customer_fields.insert(customer_fields.begin() + 11, hours.begin(), hours.end());
 
   const std::vector<std::string> freight_classes = {
-      "none", "50", "55", "60", "65", "70", "77.5", "85", "92.5", "100", "110",
-      "125", "150", "175", "200", "250", "300", "400", "500"};
+      "none", "50",  "55",  "60",  "65",  "70",  "77.5", "85",  "92.5", "100",
+      "110",  "125", "150", "175", "200", "250", "300",  "400", "500"};
 
   std::vector<ObjectSpec> out;
   out.push_back(object("customer", "CUST", "Customer", std::move(customer_fields)));
-  out.push_back(object(
-      "order", "O", "Order",
-      {
-          enumeration("status", {"new", "booked", "in transit", "delivered", "invoiced",
-                                 "tendered", "rejected", "archived"},
-                      "defaults to new"),
-          text("poNumbers"),
-          text("notes"),
-          one("customer", "customer"),
-          one("partner", "partner"),
-          many("tasks", "task"),
-          many("csrs", "user"),
-          many("accountManagers", "user"),
-          many("commissionees", "user"),
-          one("order", "order", "parent order"),
-          one("sellQuote", "quote"),
-          many("buyQuotes", "quote"),
-          many("tags", "tag"),
-      }));
-  out.push_back(object(
-      "task", "T", "Task",
-      {
-          enumeration("status", {"new", "incomplete", "inprogress", "assigned", "complete",
-                                 "problem", "canceled"}),
-          enumeration("taskType", {"pickup", "delivery", "drive", "unload", "load", "leg",
-                                   "group", "dropTrailer", "hookTrailer", "other"}),
-          field("ordinal", FieldType::kInteger),
-          field("manifestOrdinal", FieldType::kInteger),
-          field("requestedCompletionWindow", FieldType::kDateTime),
-          field("actualArrivalTime", FieldType::kDateTime),
-          field("actualCompletionTime", FieldType::kDateTime),
-          field("appointmentTime", FieldType::kDateTime),
-          text("notes"),
-          one("order", "order"),
-          one("address", "address"),
-          many("commodities", "commodity"),
-          many("relatedCommodities", "commodity"),
-          many("stops", "stop"),
-      }));
-  out.push_back(object(
-      "address", "ADDR", "Address",
-      {
-          text("addressBookId"),
-          text("companyName"),
-          text("address1"),
-          text("address2"),
-          text("city"),
-          text("state"),
-          text("stateCode"),
-          text("country"),
-          text("countryCode"),
-          text("postalCode"),
-          field("latitude", FieldType::kNumber),
-          field("longitude", FieldType::kNumber),
-          text("googlePlaceId"),
-          text("timezone"),
-          derived("name", FieldType::kString, {"companyName", "address1", "city"},
-                  "display name built from the company and street address"),
-      }));
-  out.push_back(object(
-      "commodity", "COM", "Commodity",
-      {
-          text("description"),
-          field("quantity", FieldType::kNumber),
-          field("weight", FieldType::kNumber),
-          field("length", FieldType::kNumber),
-          field("width", FieldType::kNumber),
-          field("height", FieldType::kNumber),
-          field("volume", FieldType::kNumber),
-          field("pieces", FieldType::kInteger),
-          enumeration("freightClass", freight_classes),
-          enumeration("commodityType", {"bundle", "carton", "skid", "package", "container",
-                                        "crate", "pallet", "other"}),
-          enumeration("weightUnit", {"kgs", "lbs", "metric tonnes", "tons"}),
-          text("volumeUnit"),
-          enumeration("dimensionUnit", {"cm", "in", "ft"}),
-          enumeration("temperatureUnit", {"f", "c"}),
-          text("packingGroupNumber"),
-          text("nmfc"),
-          text("hazmatClass"),
-          text("unNumber"),
-          field("isHazmat", FieldType::kBoolean),
-      }));
+  out.push_back(object("order", "O", "Order",
+                       {
+                           enumeration("status",
+                                       {"new", "booked", "in transit", "delivered", "invoiced",
+                                        "tendered", "rejected", "archived"},
+                                       "defaults to new"),
+                           text("poNumbers"),
+                           text("notes"),
+                           one("customer", "customer"),
+                           one("partner", "partner"),
+                           many("tasks", "task"),
+                           many("csrs", "user"),
+                           many("accountManagers", "user"),
+                           many("commissionees", "user"),
+                           one("order", "order", "parent order"),
+                           one("sellQuote", "quote"),
+                           many("buyQuotes", "quote"),
+                           many("tags", "tag"),
+                       }));
+  out.push_back(
+      object("task", "T", "Task",
+             {
+                 enumeration("status", {"new", "incomplete", "inprogress", "assigned", "complete",
+                                        "problem", "canceled"}),
+                 enumeration("taskType", {"pickup", "delivery", "drive", "unload", "load", "leg",
+                                          "group", "dropTrailer", "hookTrailer", "other"}),
+                 field("ordinal", FieldType::kInteger),
+                 field("manifestOrdinal", FieldType::kInteger),
+                 field("requestedCompletionWindow", FieldType::kDateTime),
+                 field("actualArrivalTime", FieldType::kDateTime),
+                 field("actualCompletionTime", FieldType::kDateTime),
+                 field("appointmentTime", FieldType::kDateTime),
+                 text("notes"),
+                 one("order", "order"),
+                 one("address", "address"),
+                 many("commodities", "commodity"),
+                 many("relatedCommodities", "commodity"),
+                 many("stops", "stop"),
+             }));
+  out.push_back(object("address", "ADDR", "Address",
+                       {
+                           text("addressBookId"),
+                           text("companyName"),
+                           text("address1"),
+                           text("address2"),
+                           text("city"),
+                           text("state"),
+                           text("stateCode"),
+                           text("country"),
+                           text("countryCode"),
+                           text("postalCode"),
+                           field("latitude", FieldType::kNumber),
+                           field("longitude", FieldType::kNumber),
+                           text("googlePlaceId"),
+                           text("timezone"),
+                           derived("name", FieldType::kString, {"companyName", "address1", "city"},
+                                   "display name built from the company and street address"),
+                       }));
+  out.push_back(object("commodity", "COM", "Commodity",
+                       {
+                           text("description"),
+                           field("quantity", FieldType::kNumber),
+                           field("weight", FieldType::kNumber),
+                           field("length", FieldType::kNumber),
+                           field("width", FieldType::kNumber),
+                           field("height", FieldType::kNumber),
+                           field("volume", FieldType::kNumber),
+                           field("pieces", FieldType::kInteger),
+                           enumeration("freightClass", freight_classes),
+                           enumeration("commodityType", {"bundle", "carton", "skid", "package",
+                                                         "container", "crate", "pallet", "other"}),
+                           enumeration("weightUnit", {"kgs", "lbs", "metric tonnes", "tons"}),
+                           text("volumeUnit"),
+                           enumeration("dimensionUnit", {"cm", "in", "ft"}),
+                           enumeration("temperatureUnit", {"f", "c"}),
+                           text("packingGroupNumber"),
+                           text("nmfc"),
+                           text("hazmatClass"),
+                           text("unNumber"),
+                           field("isHazmat", FieldType::kBoolean),
+                       }));
   out.push_back(object("manifest", "M", "Manifest",
                        {
                            enumeration("status", {"planning", "assigned", "dispatched",
@@ -224,20 +223,19 @@ std::vector<ObjectSpec> build_objects() {
                            many("locations", "address"),
                            many("tags", "tag"),
                        }));
-  out.push_back(object("quote", "Q", "Quote",
-                       {
-                           enumeration("status", {"draft", "sent", "accepted", "rejected",
-                                                  "expired"}),
-                           enumeration("quoteType", {"sell", "buy"}),
-                           field("expiresAt", FieldType::kDate),
-                           text("notes"),
-                           one("customer", "customer"),
-                           one("partner", "partner"),
-                           one("order", "order"),
-                           many("lineItems", "financialLineItem"),
-                           derived("total", FieldType::kMoney, {"lineItems"},
-                                   "sum of the line items"),
-                       }));
+  out.push_back(
+      object("quote", "Q", "Quote",
+             {
+                 enumeration("status", {"draft", "sent", "accepted", "rejected", "expired"}),
+                 enumeration("quoteType", {"sell", "buy"}),
+                 field("expiresAt", FieldType::kDate),
+                 text("notes"),
+                 one("customer", "customer"),
+                 one("partner", "partner"),
+                 one("order", "order"),
+                 many("lineItems", "financialLineItem"),
+                 derived("total", FieldType::kMoney, {"lineItems"}, "sum of the line items"),
+             }));
   out.push_back(object("financialLineItem", "FLI", "Financial line item",
                        {
                            text("description"),
@@ -250,39 +248,38 @@ std::vector<ObjectSpec> build_objects() {
                            one("bill", "bill"),
                            one("quote", "quote"),
                        }));
-  out.push_back(object(
-      "invoice", "INV", "Invoice",
-      {
-          enumeration("status", {"draft", "approved", "sent", "paid", "void"}),
-          field("invoiceDate", FieldType::kDate),
-          field("dueDate", FieldType::kDate),
-          text("currency"),
-          text("notes"),
-          one("customer", "customer"),
-          one("order", "order"),
-          many("lineItems", "financialLineItem"),
-          derived("subTotal", FieldType::kMoney, {"lineItems"},
-                  "sum of the line items' amounts, without tax"),
-      }));
+  out.push_back(object("invoice", "INV", "Invoice",
+                       {
+                           enumeration("status", {"draft", "approved", "sent", "paid", "void"}),
+                           field("invoiceDate", FieldType::kDate),
+                           field("dueDate", FieldType::kDate),
+                           text("currency"),
+                           text("notes"),
+                           one("customer", "customer"),
+                           one("order", "order"),
+                           many("lineItems", "financialLineItem"),
+                           derived("subTotal", FieldType::kMoney, {"lineItems"},
+                                   "sum of the line items' amounts, without tax"),
+                       }));
   out.push_back(object("tag", "TAG", "Tag",
                        {
                            text("name"),
                            text("color"),
                            text("description"),
                        }));
-  out.push_back(object("asset", "A", "Asset",
-                       {
-                           text("name"),
-                           enumeration("assetType", {"truck", "trailer", "tractor", "container",
-                                                     "other"}),
-                           enumeration("status", {"active", "inactive", "maintenance"}),
-                           text("licensePlate"),
-                           text("vin"),
-                           text("make"),
-                           text("model"),
-                           field("year", FieldType::kInteger),
-                           many("tags", "tag"),
-                       }));
+  out.push_back(
+      object("asset", "A", "Asset",
+             {
+                 text("name"),
+                 enumeration("assetType", {"truck", "trailer", "tractor", "container", "other"}),
+                 enumeration("status", {"active", "inactive", "maintenance"}),
+                 text("licensePlate"),
+                 text("vin"),
+                 text("make"),
+                 text("model"),
+                 field("year", FieldType::kInteger),
+                 many("tags", "tag"),
+             }));
   out.push_back(object("bill", "B", "Bill",
                        {
                            enumeration("status", {"draft", "approved", "paid", "void"}),
@@ -308,8 +305,7 @@ std::vector<ObjectSpec> build_objects() {
                        }));
   // Connected objects named by the documented ones; known by key, few fields documented.
   out.push_back(object("stop", "S", "Stop", {one("address", "address"), one("task", "task")}));
-  out.push_back(object("user", "U", "User",
-                       {text("firstName"), text("lastName"), text("email")}));
+  out.push_back(object("user", "U", "User", {text("firstName"), text("lastName"), text("email")}));
   return out;
 }
 
@@ -336,10 +332,12 @@ std::vector<FieldSpec> build_common() {
 
 const FieldSpec* ObjectSpec::find(std::string_view name) const noexcept {
   for (const auto& f : fields) {
-    if (f.name == name) return &f;
+    if (f.name == name)
+      return &f;
   }
   for (const auto& f : common_fields()) {
-    if (f.name == name) return &f;
+    if (f.name == name)
+      return &f;
   }
   return nullptr;
 }
@@ -362,25 +360,30 @@ const ObjectSpec* find_object(std::string_view object_key) noexcept {
 }
 
 const FieldSpec* find_field(std::string_view object_key, std::string_view field) noexcept {
-  if (const ObjectSpec* spec = find_object(object_key)) return spec->find(field);
+  if (const ObjectSpec* spec = find_object(object_key))
+    return spec->find(field);
   for (const auto& f : common_fields()) {
-    if (f.name == field) return &f;
+    if (f.name == field)
+      return &f;
   }
   return nullptr;
 }
 
 std::string read_only_reason(std::string_view object_key, std::string_view field) {
   const FieldSpec* spec = find_field(object_key, field);
-  if (spec == nullptr || !spec->read_only()) return {};
+  if (spec == nullptr || !spec->read_only())
+    return {};
   if (spec->access == Access::kServerWritten) {
     return "written by the server (" + spec->description + ")";
   }
   std::string from;
   for (const auto& f : spec->derived_from) {
-    if (!from.empty()) from += ", ";
+    if (!from.empty())
+      from += ", ";
     from += f;
   }
-  if (spec->derived_from.size() > 4) from = spec->derived_from.front() + ", ...";
+  if (spec->derived_from.size() > 4)
+    from = spec->derived_from.front() + ", ...";
   return "derived from " + from + " (" + spec->description + ")";
 }
 

@@ -23,7 +23,8 @@ void require_object(const Json& fields, const char* operation) {
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& p : parts) {
-    if (!out.empty()) out += ',';
+    if (!out.empty())
+      out += ',';
     out += p;
   }
   return out;
@@ -48,18 +49,20 @@ Json envelope(std::string_view object_key, const Json& fields, const RequestOpti
   Json body = Json::object();
   body["objectKey"] = object_key;
   body["json"] = fields;
-  if (!options.paths.empty()) body["paths"] = options.paths;
-  if (with_board && options.board_id) body["boardId"] = *options.board_id;
+  if (!options.paths.empty())
+    body["paths"] = options.paths;
+  if (with_board && options.board_id)
+    body["boardId"] = *options.board_id;
   return body;
 }
 
 std::string external_path(std::string_view object_key, std::string_view external_id) {
-  return "/objects/" + percent_encode(object_key) + "/" + percent_encode(external_id) +
-         "/external";
+  return "/objects/" + percent_encode(object_key) + "/" + percent_encode(external_id) + "/external";
 }
 
 void add_board(ApiRequest& r, const RequestOptions& options) {
-  if (options.board_id) r.query.emplace_back("boardId", *options.board_id);
+  if (options.board_id)
+    r.query.emplace_back("boardId", *options.board_id);
 }
 
 UpsertResult to_upsert(ApiResponse&& response) {
@@ -67,7 +70,8 @@ UpsertResult to_upsert(ApiResponse&& response) {
 }
 
 std::optional<Json> to_optional(ApiResponse&& response) {
-  if (response.status == 204 || response.body.is_null()) return std::nullopt;
+  if (response.status == 204 || response.body.is_null())
+    return std::nullopt;
   return std::move(response.body);
 }
 
@@ -95,8 +99,8 @@ Json ObjectsApi::create(std::string_view object_key, const Json& fields,
   constexpr const char* kOp = "objects.create";
   require_non_empty(object_key, "object key", kOp);
   require_object(fields, kOp);
-  ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects", options,
-                              Idempotency::kNonIdempotent);
+  ApiRequest r =
+      make_request(kOp, HttpMethod::kPost, "/objects", options, Idempotency::kNonIdempotent);
   r.body = envelope(object_key, fields, options, /*with_board=*/true);
   return expect_object(client_.call(r), r, client_);
 }
@@ -137,8 +141,10 @@ Json ObjectsApi::get(std::string_view id, const RequestOptions& options) {
   constexpr const char* kOp = "objects.get";
   require_non_empty(id, "id", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/" + percent_encode(id), options);
-  if (options.object_key_hint) r.query.emplace_back("objectKey", *options.object_key_hint);
-  if (!options.paths.empty()) r.query.emplace_back("paths", join(options.paths));
+  if (options.object_key_hint)
+    r.query.emplace_back("objectKey", *options.object_key_hint);
+  if (!options.paths.empty())
+    r.query.emplace_back("paths", join(options.paths));
   add_board(r, options);
   if (options.is_detail_view) {
     r.query.emplace_back("isDetailView", *options.is_detail_view ? "true" : "false");
@@ -160,8 +166,7 @@ Json ObjectsApi::update(std::string_view object_key, std::string_view id, const 
 std::optional<Json> ObjectsApi::remove(std::string_view id, const RequestOptions& options) {
   constexpr const char* kOp = "objects.remove";
   require_non_empty(id, "id", kOp);
-  ApiRequest r =
-      make_request(kOp, HttpMethod::kDelete, "/objects/" + percent_encode(id), options);
+  ApiRequest r = make_request(kOp, HttpMethod::kDelete, "/objects/" + percent_encode(id), options);
   add_board(r, options);
   return to_optional(client_.call(r));
 }
@@ -173,7 +178,8 @@ Json ObjectsApi::get_by_external_id(std::string_view object_key, std::string_vie
   require_non_empty(external_id, "external id", kOp);
   ApiRequest r =
       make_request(kOp, HttpMethod::kGet, external_path(object_key, external_id), options);
-  if (!options.paths.empty()) r.query.emplace_back("paths", join(options.paths));
+  if (!options.paths.empty())
+    r.query.emplace_back("paths", join(options.paths));
   add_board(r, options);
   return expect_object(client_.call(r), r, client_);
 }
@@ -214,10 +220,12 @@ void ObjectsApi::bulk_remove(std::string_view object_key, const std::vector<std:
     context.operation = kOp;
     throw InvalidArgumentError("ids must not be empty", std::move(context));
   }
-  for (const auto& id : ids) require_non_empty(id, "every id", kOp);
+  for (const auto& id : ids)
+    require_non_empty(id, "every id", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects/bulk_delete", options);
   Json body = Json::object();
-  if (options.board_id) body["boardId"] = *options.board_id;
+  if (options.board_id)
+    body["boardId"] = *options.board_id;
   body["objectKey"] = object_key;
   body["ids"] = ids;
   r.body = std::move(body);
@@ -226,13 +234,14 @@ void ObjectsApi::bulk_remove(std::string_view object_key, const std::vector<std:
 
 SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptions& options) {
   constexpr const char* kOp = "objects.search";
-  require_non_empty(request.object_key, "object key", kOp);
   require_non_empty(request.board_id, "board id", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects/search", options);
   Json body = Json::object();
-  body["objectKey"] = request.object_key;
   body["boardId"] = request.board_id;
-  if (!request.timezone.empty()) body["timezone"] = request.timezone;
+  if (!request.object_key.empty())
+    body["objectKey"] = request.object_key;
+  if (!request.timezone.empty())
+    body["timezone"] = request.timezone;
   Json filters = Json::array();
   for (const auto& f : request.filters) {
     require_non_empty(f.path, "a filter's path", kOp);
@@ -240,21 +249,27 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
     Json filter = {{"filterKey", f.filter_key.empty() ? f.path : f.filter_key},
                    {"path", f.path},
                    {"operator", f.op}};
-    if (!f.value.is_null()) filter["value"] = f.value;
-    if (!f.field_type.empty()) filter["fieldType"] = f.field_type;
+    if (!f.value.is_null())
+      filter["value"] = f.value;
+    if (!f.field_type.empty())
+      filter["fieldType"] = f.field_type;
     filters.push_back(std::move(filter));
   }
   body["filters"] = std::move(filters);
   body["filtersOperator"] = request.filters_operator;
-  if (!request.order_by_path.empty()) body["orderByPath"] = request.order_by_path;
-  if (!request.order_by_direction.empty()) body["orderByDirection"] = request.order_by_direction;
-  if (request.limit) body["limit"] = *request.limit;
-  if (!request.paths.empty()) body["paths"] = request.paths;
+  if (!request.order_by_path.empty())
+    body["orderByPath"] = request.order_by_path;
+  if (!request.order_by_direction.empty())
+    body["orderByDirection"] = request.order_by_direction;
+  if (request.limit)
+    body["limit"] = *request.limit;
+  if (!request.paths.empty())
+    body["paths"] = request.paths;
   r.body = std::move(body);
 
   ApiResponse response = client_.call(r);
-  const auto results = response.body.is_object() ? response.body.find("results")
-                                                  : response.body.end();
+  const auto results =
+      response.body.is_object() ? response.body.find("results") : response.body.end();
   if (!response.body.is_object() || results == response.body.end() || !results->is_array()) {
     ErrorContext context;
     context.operation = kOp;
@@ -264,12 +279,13 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
     throw MalformedResponseError("expected {total, results[]} from search", std::move(context));
   }
   SearchResult out;
-  if (auto total = response.body.find("total"); total != response.body.end() &&
-                                                total->is_number()) {
+  if (auto total = response.body.find("total");
+      total != response.body.end() && total->is_number()) {
     out.total = total->get<double>();
   }
   out.results.reserve(results->size());
-  for (auto& record : *results) out.results.push_back(std::move(record));
+  for (auto& record : *results)
+    out.results.push_back(std::move(record));
   return out;
 }
 
@@ -278,9 +294,12 @@ Json ObjectsApi::autocomplete(const AutocompleteRequest& request, const RequestO
   require_non_empty(request.object_key, "object key", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/autocomplete", options);
   r.query.emplace_back("objectKey", request.object_key);
-  if (!request.search_term.empty()) r.query.emplace_back("searchTerm", request.search_term);
-  if (!request.ids.empty()) r.query.emplace_back("ids", join(request.ids));
-  if (!request.label_path.empty()) r.query.emplace_back("labelPath", request.label_path);
+  if (!request.search_term.empty())
+    r.query.emplace_back("searchTerm", request.search_term);
+  if (!request.ids.empty())
+    r.query.emplace_back("ids", join(request.ids));
+  if (!request.label_path.empty())
+    r.query.emplace_back("labelPath", request.label_path);
   return client_.call(r).body;
 }
 

@@ -33,7 +33,8 @@ struct RequestOptions {
   std::chrono::milliseconds timeout{0};
 };
 
-/// @brief Result of an upsert: the record, and whether the server created it (201) or updated (200).
+/// @brief Result of an upsert: the record, and whether the server created it (201) or updated
+/// (200).
 struct UpsertResult {
   Json record;
   bool created = false;
@@ -55,9 +56,10 @@ struct SearchFilter {
 
 /// @brief Body of `POST /objects/search`.
 struct SearchRequest {
-  std::string object_key;
-  /// Required by the API (a board's id; see `Boards`).
+  /// Required by the API: the board searched, which decides the object key (see `Boards`).
   std::string board_id;
+  /// Optional: sent as `objectKey` when set, so a server can check it matches the board.
+  std::string object_key;
   std::vector<SearchFilter> filters;
   /// "and" or "or".
   std::string filters_operator = "and";

@@ -93,9 +93,12 @@ class MockTransport : public HttpTransport {
         queue_.pop_front();
       }
     }
-    if (fallback) return fallback(request);
-    if (auto* response = std::get_if<HttpResponse>(&entry)) return std::move(*response);
-    if (auto* handler = std::get_if<Handler>(&entry)) return (*handler)(request);
+    if (fallback)
+      return fallback(request);
+    if (auto* response = std::get_if<HttpResponse>(&entry))
+      return std::move(*response);
+    if (auto* handler = std::get_if<Handler>(&entry))
+      return (*handler)(request);
     std::rethrow_exception(std::get<std::exception_ptr>(entry));
   }
 
