@@ -4,6 +4,7 @@
 
 #include "auth/crypto.hpp"
 #include "http/url.hpp"
+#include "roserocket/auth/token_store.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"
 

@@ -269,30 +269,33 @@ TEST(LoopbackReceiver, IgnoresOtherPathsAndRejectsAWrongState) {
   roserocket::LoopbackRedirectReceiver receiver;
   EXPECT_EQ(receiver.redirect_uri(),
             "http://127.0.0.1:" + std::to_string(receiver.port()) + "/callback");
-  auto get = [&](const std::string& target) {
-    return std::async(std::launch::async, [&receiver, target] {
-      roserocket::HttpRequest r;
-      r.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + target;
-      return transport()->send(r);
-    });
+  auto get = [&receiver](const std::string& target) {
+    roserocket::HttpRequest r;
+    r.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + target;
+    return transport()->send(r).status;
   };
-  auto favicon = get("/favicon.ico");
-  auto forged = get("/callback?code=c&state=forged");
-  // The receiver handles them in arrival order; either way the forged state ends the wait.
+  // One "browser" thread asks for the favicon first, then delivers a forged redirect.
+  auto browser = std::async(std::launch::async, [&] {
+    const int favicon_status = get("/favicon.ico");  // sequenced: favicon strictly first
+    const int forged_status = get("/callback?code=c&state=forged");
+    return std::make_pair(favicon_status, forged_status);
+  });
   try {
     (void)receiver.wait(std::chrono::seconds(10), "expected-state");
     FAIL() << "expected AuthError";
   } catch (const roserocket::AuthError& e) {
     EXPECT_EQ(e.oauth_error(), "state_mismatch");
   }
-  const auto forged_page = forged.get();
-  EXPECT_EQ(forged_page.status, 400);
-  // The favicon request may still be queued; serve it by waiting once more for a good redirect.
-  auto good = get("/callback?code=the%2Bcode&state=s1");
+  const auto [favicon, forged] = browser.get();
+  EXPECT_EQ(favicon, 404);
+  EXPECT_EQ(forged, 400);
+
+  auto good =
+      std::async(std::launch::async, [&] { return get("/callback?code=the%2Bcode&state=s1"); });
   const auto response = receiver.wait(std::chrono::seconds(10), "s1");
   EXPECT_EQ(response.code, "the+code");
-  EXPECT_EQ(favicon.get().status, 404);
-  EXPECT_EQ(good.get().status, 200);
+  EXPECT_EQ(response.state, "s1");
+  EXPECT_EQ(good.get(), 200);
 }
 
 TEST(LoopbackReceiver, ReportsTheServersErrorAndTimesOut) {
