@@ -86,8 +86,12 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
   if (options.refresh_skew.count() < 0) {
     throw InvalidArgumentError(prefix + "OAuthOptions.refresh_skew must not be negative");
   }
-  if (!options.clock.system_now)
+  if (!options.clock.system_now) {
     options.clock = Clock::real();
+  }
+  if (!options.token_store) {
+    options.token_store = std::make_shared<InMemoryTokenStore>();
+  }
   if (!options.transport) {
     options.transport = std::make_shared<CurlTransport>(options.transport_options);
   }

@@ -380,6 +380,18 @@ TEST_F(ProviderTest, QuotedExpiresInIsAccepted) {
             std::chrono::system_clock::time_point(std::chrono::seconds(manual.seconds + 120)));
 }
 
+TEST_F(ProviderTest, OptionsDefaultToAnInMemoryStoreAndKeepTheTransport) {
+  roserocket::ClientCredentialsTokenProvider provider(options());
+  ASSERT_NE(provider.options().token_store, nullptr);
+  EXPECT_EQ(provider.options().transport, mock);
+  EXPECT_FALSE(provider.options().token_store->load().has_value());
+  serve_tokens();
+  provider.access_token();
+  EXPECT_TRUE(provider.options().token_store->load().has_value());
+  roserocket::AuthorizationCodeFlow flow(options());
+  EXPECT_EQ(flow.options().client_id, "client-1");
+}
+
 TEST_F(ProviderTest, OptionsAreValidated) {
   auto o = options();
   o.token_url = "http://auth.example.test/oauth/token";

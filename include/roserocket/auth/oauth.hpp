@@ -87,10 +87,11 @@ struct OAuthOptions {
   Clock clock = Clock::real();
   /// Receives one record per token request; never a secret.
   Logger logger;
-  /// Receives every new token set (rotated refresh tokens included); null keeps them in memory
-  /// only.
+  /// Receives every new token set (rotated refresh tokens included); when null, the provider
+  /// makes its own `InMemoryTokenStore`.
   std::shared_ptr<TokenStore> token_store;
-  /// Called with every new token set, after `token_store`. Must not throw.
+  /// Called with every new token set, after `token_store`. Should not throw (a throw is logged
+  /// and ignored) and must not call back into the provider (it runs inside its refresh).
   std::function<void(const TokenSet&)> on_tokens;
   /// Allow plain `http://` to non-loopback hosts. Only for a test network.
   bool dangerously_allow_plain_http = false;
