@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_server: could not bind 127.0.0.1\n");
     return 1;
   }
-  std::printf("listening on http://127.0.0.1:%d (record of %zu bytes)\n", port, body.size());
+  std::fprintf(stderr, "bench_server: answering with a %zu-byte customer record\n", body.size());
+  std::printf("listening on http://127.0.0.1:%d\n", port);
   std::fflush(stdout);
   return server.listen_after_bind() ? 0 : 1;
 }

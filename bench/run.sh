@@ -49,5 +49,5 @@ if [[ -z $url ]]; then
   echo "bench_server did not report its address" >&2
   exit 1
 fi
-echo "$(head -n1 "$log")"
+echo "bench_server $url (pid $server_pid)"
 "${bench_pin[@]}" "$bench_bin" "$url" "$@"

@@ -325,9 +325,11 @@ struct CurlTransport::Impl {
     context.path = path_of(request.url);
 
     std::string summary;
-    if (code == CURLE_OPERATION_TIMEDOUT) {
-      summary = "timed out (limit " + std::to_string(timeout_ms) + " ms" +
-                (maybe_sent ? "" : ", before a connection was established") + ")";
+    if (code == CURLE_OPERATION_TIMEDOUT && maybe_sent) {
+      summary = "timed out (limit " + std::to_string(timeout_ms) + " ms)";
+    } else if (code == CURLE_OPERATION_TIMEDOUT) {
+      summary = "timed out before a connection was established (connect limit " +
+                std::to_string(options.connect_timeout.count()) + " ms)";
     } else if (code == CURLE_ABORTED_BY_CALLBACK && transfer.send_starts > 1) {
       summary =
           "the connection closed before any response; not re-sent automatically because "
@@ -349,6 +351,11 @@ struct CurlTransport::Impl {
 };
 
 CurlTransport::CurlTransport(CurlTransportOptions options) {
+  // libcurl reads 0 as "no limit" (or its 300 s default): a limit must be a real one.
+  if (options.connect_timeout.count() <= 0 || options.request_timeout.count() <= 0) {
+    throw InvalidArgumentError(
+        "CurlTransportOptions: connect_timeout and request_timeout must be positive");
+  }
   ensure_curl_global_init();
   impl_ = std::make_unique<Impl>(std::move(options));
 }

@@ -12,6 +12,7 @@
 
 #include "roserocket/roserocket.hpp"
 #include "support/curl_test_server.hpp"
+#include "support/curl_test_tls.hpp"
 
 namespace rr = roserocket;
 using rr::curl_test::ClosedPort;
@@ -170,8 +171,8 @@ TEST(CurlTransport, MaxIdleHandlesZeroKeepsNoConnectionBetweenRequests) {
 // ---- timeouts and failures before sending -----------------------------------------------------
 
 TEST(CurlTransport, ServerSlowerThanThePerAttemptTimeoutGivesTimeoutErrorAfterSending) {
+  Gate gate;  // outlives the server, whose handler waits on it
   LoopbackHttpServer server;
-  Gate gate;
   server.http().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
     gate.wait();
     res.set_content("{}", "application/json");
@@ -180,7 +181,7 @@ TEST(CurlTransport, ServerSlowerThanThePerAttemptTimeoutGivesTimeoutErrorAfterSe
 
   rr::CurlTransport transport;
   auto request = request_to(server.base_url() + "/slow");
-  request.timeout = std::chrono::milliseconds(200);
+  request.timeout = std::chrono::milliseconds(400);
   try {
     transport.send(request);
     ADD_FAILURE() << "expected a TimeoutError";
@@ -192,8 +193,8 @@ TEST(CurlTransport, ServerSlowerThanThePerAttemptTimeoutGivesTimeoutErrorAfterSe
 }
 
 TEST(CurlTransport, ClientTimeoutSurfacesAsTimeoutErrorWithOperationContext) {
+  Gate gate;  // outlives the server, whose handler waits on it
   LoopbackHttpServer server;
-  Gate gate;
   server.http().Get(kObjectsRoute, [&](const httplib::Request&, httplib::Response& res) {
     gate.wait();
     res.set_content("{}", "application/json");
@@ -201,7 +202,7 @@ TEST(CurlTransport, ClientTimeoutSurfacesAsTimeoutErrorWithOperationContext) {
   server.start();
 
   auto options = client_options(server.base_url());
-  options.request_timeout = std::chrono::milliseconds(150);
+  options.request_timeout = std::chrono::milliseconds(400);
   options.retry = rr::RetryPolicy::none();
   rr::Client client(options);
   try {
@@ -254,6 +255,8 @@ TEST(CurlTransport, ConnectTimeoutBeforeTheConnectionExistsIsATimeoutThatWasNotS
     ADD_FAILURE() << "expected a TimeoutError";
   } catch (const rr::TimeoutError& e) {
     EXPECT_FALSE(e.request_may_have_been_sent()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("before a connection was established"), std::string::npos)
+        << e.what();
   }
   for (int c : fillers)
     ::close(c);
@@ -695,4 +698,89 @@ TEST(CurlTransport, IdsWithReservedCharactersArriveAsOneEncodedPathSegment) {
   EXPECT_EQ(targets[0], "/api/v2/platformModel/objects/e54225d7-3bc9-4803-992a-af107b0db8df");
   EXPECT_EQ(targets[1], "/api/v2/platformModel/objects/a%20b%2Fc%3Fd%23e%25f~g");
   EXPECT_EQ(targets[2], "/api/v2/platformModel/objects/%2F");
+}
+
+// ---- TLS
+// -----------------------------------------------------------------------------------------
+
+namespace {
+
+// A TLS loopback server with the self-signed test certificate, answering the customer route.
+struct TlsFixture {
+  rr::curl_test::TestTlsFiles files;
+  LoopbackHttpServer server{files.cert_path().c_str(), files.key_path().c_str()};
+
+  TlsFixture() {
+    add_customer_route(server);
+    server.start();
+  }
+  std::string url(const std::string& host = "127.0.0.1") const {
+    return "https://" + host + ":" + std::to_string(server.port()) +
+           "/api/v2/platformModel/objects/tls";
+  }
+};
+
+}  // namespace
+
+TEST(CurlTransport, TlsServerWithAnUntrustedCertificateIsRefusedByDefault) {
+  TlsFixture tls;
+  rr::CurlTransport transport;
+  const auto error = expect_transport_error([&] { transport.send(request_to(tls.url())); });
+  EXPECT_FALSE(error.request_may_have_been_sent()) << error.what;
+  EXPECT_EQ(tls.server.requests(), 0);
+}
+
+TEST(CurlTransport, TlsServerIsTrustedThroughCaFileAndConnectionsAreReused) {
+  TlsFixture tls;
+  rr::CurlTransportOptions options;
+  options.ca_file = tls.files.cert_path();
+  rr::CurlTransport transport(options);
+  for (int i = 0; i < 20; ++i) {
+    const auto response = transport.send(request_to(tls.url()));
+    ASSERT_EQ(response.status, 200);
+    EXPECT_EQ(rr::Json::parse(response.body)["id"], "tls");
+  }
+  EXPECT_EQ(tls.server.connections(), 1u);
+}
+
+TEST(CurlTransport, TlsHostNameMustMatchTheCertificateEvenWhenTheCaIsTrusted) {
+  TlsFixture tls;
+  rr::CurlTransportOptions options;
+  options.ca_file = tls.files.cert_path();
+  rr::CurlTransport transport(options);
+  // The certificate names 127.0.0.1 only; "localhost" reaches the same server but must not match.
+  const auto error =
+      expect_transport_error([&] { transport.send(request_to(tls.url("localhost"))); });
+  EXPECT_FALSE(error.request_may_have_been_sent()) << error.what;
+  EXPECT_NE(error.what.find("localhost"), std::string::npos) << error.what;
+  EXPECT_EQ(tls.server.requests(), 0);
+}
+
+TEST(CurlTransport, TlsVerificationCanBeTurnedOffForATestServer) {
+  TlsFixture tls;
+  rr::CurlTransportOptions options;
+  options.verify_peer = false;
+  rr::CurlTransport transport(options);
+  EXPECT_EQ(transport.send(request_to(tls.url())).status, 200);
+}
+
+TEST(CurlTransport, ClientOverHttpsWithTheTestCaGetsRecords) {
+  TlsFixture tls;
+  auto options = client_options("https://127.0.0.1:" + std::to_string(tls.server.port()));
+  options.transport_options.ca_file = tls.files.cert_path();
+  rr::Client client(options);
+  EXPECT_EQ(client.objects().get("r1")["id"], "r1");
+}
+
+TEST(CurlTransport, NonPositiveTimeoutsAreRefusedAtConstruction) {
+  rr::CurlTransportOptions no_connect_limit;
+  no_connect_limit.connect_timeout = std::chrono::milliseconds(0);
+  EXPECT_THROW(rr::CurlTransport{no_connect_limit}, rr::InvalidArgumentError);
+  rr::CurlTransportOptions negative_request_limit;
+  negative_request_limit.request_timeout = std::chrono::milliseconds(-5);
+  EXPECT_THROW(rr::CurlTransport{negative_request_limit}, rr::InvalidArgumentError);
+
+  auto options = client_options("http://127.0.0.1:9");
+  options.transport_options.connect_timeout = std::chrono::milliseconds(-1);
+  EXPECT_THROW(rr::Client{options}, rr::InvalidArgumentError);
 }

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -32,12 +33,14 @@ namespace roserocket::curl_test {
 /// routes with `http()` before `start()`. Thread-safe counters; start/stop from one thread.
 class LoopbackHttpServer {
  public:
-  LoopbackHttpServer() {
+  /// @brief Plain HTTP, or HTTPS with the PEM certificate and key at the given paths.
+  explicit LoopbackHttpServer(const char* cert_path = nullptr, const char* key_path = nullptr)
+      : owned_(make_server(cert_path, key_path)), server_(*owned_) {
     // More workers than client threads, so that kept-alive connections never queue.
     server_.new_task_queue = [] { return new httplib::ThreadPool(24); };
     // httplib closes a connection after 5 requests by default; the reuse test needs thousands.
     server_.set_keep_alive_max_count(1000000);
-    server_.set_keep_alive_timeout(5);
+    server_.set_keep_alive_timeout(30);
     // httplib writes head and body separately; without this, Nagle plus delayed ACKs add 40 ms.
     server_.set_tcp_nodelay(true);
     server_.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
@@ -75,6 +78,7 @@ class LoopbackHttpServer {
   }
 
   [[nodiscard]] int port() const { return port_; }
+  /// @brief "http://127.0.0.1:<port>"; a TLS server is reached with https:// instead.
   [[nodiscard]] std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   /// @brief Requests seen so far.
@@ -89,7 +93,17 @@ class LoopbackHttpServer {
   }
 
  private:
-  httplib::Server server_;
+  static std::unique_ptr<httplib::Server> make_server(const char* cert_path, const char* key_path) {
+    if (cert_path == nullptr)
+      return std::make_unique<httplib::Server>();
+    auto tls = std::make_unique<httplib::SSLServer>(cert_path, key_path);
+    if (!tls->is_valid())
+      throw std::runtime_error("the test certificate or key did not load");
+    return tls;
+  }
+
+  std::unique_ptr<httplib::Server> owned_;
+  httplib::Server& server_;
   std::thread thread_;
   int port_ = 0;
   mutable std::mutex mutex_;
@@ -174,9 +188,12 @@ class RawSocketServer {
     stopping_ = true;
     // shutdown() wakes a blocked accept() or recv() at once.
     ::shutdown(listen_fd_, SHUT_RDWR);
-    const int conn = current_fd_.load();
-    if (conn >= 0)
-      ::shutdown(conn, SHUT_RDWR);
+    {
+      // Under the lock the connection cannot be closed (and its number reused) meanwhile.
+      std::lock_guard<std::mutex> lock(fd_mutex_);
+      if (current_fd_ >= 0)
+        ::shutdown(current_fd_, SHUT_RDWR);
+    }
     thread_.join();
     ::close(listen_fd_);
   }
@@ -208,9 +225,13 @@ class RawSocketServer {
           continue;
         return;
       }
-      current_fd_ = fd;
+      {
+        std::lock_guard<std::mutex> lock(fd_mutex_);
+        current_fd_ = fd;
+      }
       const int index = connections_++;
       serve_connection(fd, index);
+      std::lock_guard<std::mutex> lock(fd_mutex_);
       current_fd_ = -1;
       ::close(fd);
     }
@@ -284,7 +305,8 @@ class RawSocketServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> current_fd_{-1};
+  std::mutex fd_mutex_;
+  int current_fd_ = -1;  // guarded by fd_mutex_
   std::atomic<int> connections_{0};
   mutable std::mutex mutex_;
   std::vector<RawRequest> requests_;

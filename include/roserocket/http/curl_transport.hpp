@@ -44,6 +44,11 @@ struct CurlTransportOptions {
 /// libcurl easy handle from a small pool (each handle keeps its own connection), so sequential
 /// requests from one thread reuse one TCP/TLS connection. libcurl's global initialisation happens
 /// once, inside, on first construction.
+///
+/// Failures throw `TimeoutError` (a limit ran out) or `TransportError`;
+/// `request_may_have_been_sent()` is false only when the request never reached a connection.
+/// libcurl's silent re-send after a reused connection died is stopped for POST and PATCH, which
+/// may create records. See docs/transport.md.
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(CurlTransportOptions options = {});

@@ -1,0 +1,144 @@
+#pragma once
+
+/// @file
+/// @brief `rr_emulator::Emulator`: a stateful local stand-in for the Rose Rocket platform.
+///
+/// Serves the OAuth 2.0 token endpoint, `/authorize` and every operation of
+/// `/api/v2/platformModel` over real HTTP on a loopback port, so examples and integration tests
+/// run without vendor credentials. See docs/emulator.md for what it emulates and where it differs.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace rr_emulator {
+
+/// @brief Demo client id accepted by default (not a secret: it only unlocks the local emulator).
+inline constexpr const char* kDemoClientId = "demo-client-id";
+/// @brief Demo client secret accepted by default (only valid against the local emulator).
+inline constexpr const char* kDemoClientSecret = "demo-client-secret";
+/// @brief Organisation id stamped on records by default.
+inline constexpr const char* kDemoOrgId = "2c39fa07-b82c-493f-8ec8-996cd0618612";
+/// @brief User id every token acts as by default (the `createdBy`/`updatedBy` of records).
+inline constexpr const char* kDemoUserId = "bfcf84aa-55d4-4d58-a8d6-871f0d462a04";
+
+/// @brief How the emulator is started.
+struct Options {
+  /// Address to listen on; keep it on loopback.
+  std::string host = "127.0.0.1";
+  /// Port to listen on; 0 picks any free port (read it back with `Emulator::port()`).
+  int port = 0;
+  /// The one OAuth client the emulator knows.
+  std::string client_id = kDemoClientId;
+  /// That client's secret.
+  std::string client_secret = kDemoClientSecret;
+  /// Lifetime of access tokens (`expires_in`).
+  std::chrono::seconds token_ttl{3600};
+  /// Lifetime of authorization codes (single use in any case).
+  std::chrono::seconds code_ttl{60};
+  /// When not empty, records, events and user groups are loaded from and saved to this file
+  /// (atomically, after every change).
+  std::string data_file;
+  /// The organisation every record belongs to.
+  std::string org_id = kDemoOrgId;
+  /// The user every issued token acts as.
+  std::string user_id = kDemoUserId;
+};
+
+/// @brief What a fault does to a matching request.
+enum class FaultKind {
+  /// Answer with `status`, an optional `Retry-After`, and a NestJS error body.
+  kStatus,
+  /// Wait `delay_ms`, then handle the request normally.
+  kDelay,
+  /// Send headers and part of the body, then abort the connection.
+  kDrop,
+  /// Send a complete HTTP response whose JSON body is cut short (status 200 by default).
+  kTruncatedBody,
+  /// Send a complete response whose body is not JSON (an HTML page; status 200 by default).
+  kNonJsonBody,
+};
+
+/// @brief One injected fault: it answers the next `count` requests that match it.
+struct Fault {
+  /// HTTP method to match ("GET", ...); empty matches any method.
+  std::string method;
+  /// Path prefix to match, e.g. "/api/v2/platformModel/objects" or "/oauth/token".
+  std::string path_prefix = "/";
+  FaultKind kind = FaultKind::kStatus;
+  /// Status for kStatus (default 503), kTruncatedBody and kNonJsonBody (default 200 for those
+  /// two when left at 0).
+  int status = 0;
+  /// `Retry-After` header value for kStatus (seconds or an HTTP-date), if any.
+  std::optional<std::string> retry_after;
+  /// `message` of the NestJS body for kStatus; a default per status when empty.
+  std::string message;
+  /// Delay for kDelay, in milliseconds.
+  int delay_ms = 0;
+  /// How many matching requests this fault answers; then it is gone.
+  int count = 1;
+};
+
+/// @brief Counters of what the emulator has served since start (or the last reset).
+struct Stats {
+  /// Token endpoint requests by `grant_type` ("client_credentials", ...; "(none)" if missing).
+  std::map<std::string, std::uint64_t> token_requests;
+  /// API requests by "METHOD /path" (the path without query string).
+  std::map<std::string, std::uint64_t> api_requests;
+  /// TCP connections accepted.
+  std::uint64_t accepted_connections = 0;
+  /// Requests answered by an injected fault.
+  std::uint64_t faults_served = 0;
+};
+
+/// @brief The local Rose Rocket platform.
+///
+/// Thread safety: every member function may be called from any thread, concurrently with
+/// requests being served. `start()` and `stop()` must not race each other.
+class Emulator {
+ public:
+  /// @brief Prepares an emulator; nothing listens until `start()`.
+  explicit Emulator(Options options = {});
+  /// @brief Stops the server if it is running.
+  ~Emulator();
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  /// @brief Loads `data_file` (if set), binds and starts serving; returns once listening.
+  /// @throw std::runtime_error if the port cannot be bound or the data file is unreadable.
+  void start();
+  /// @brief Stops serving and waits for the server thread. Idempotent.
+  void stop();
+  /// @brief Whether the server is listening.
+  [[nodiscard]] bool running() const;
+
+  /// @brief The bound port (after `start()`).
+  [[nodiscard]] int port() const;
+  /// @brief "http://HOST:PORT" (the OAuth endpoints live here).
+  [[nodiscard]] std::string base_url() const;
+  /// @brief "http://HOST:PORT/api/v2/platformModel".
+  [[nodiscard]] std::string api_base_url() const;
+  /// @brief "http://HOST:PORT/oauth/token".
+  [[nodiscard]] std::string token_url() const;
+  /// @brief The options the emulator runs with.
+  [[nodiscard]] const Options& options() const noexcept;
+
+  /// @brief Adds a fault; faults are matched in the order they were added.
+  void add_fault(const Fault& fault);
+  /// @brief Removes every pending fault.
+  void clear_faults();
+  /// @brief A snapshot of the counters.
+  [[nodiscard]] Stats stats() const;
+  /// @brief Forgets every record, event, user group, fault and counter (issued tokens stay
+  /// valid). With a data file, the emptied state is saved.
+  void reset();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rr_emulator

@@ -1,0 +1,170 @@
+#include "rr_emulator/emulator.hpp"
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include "core.hpp"
+#include "faults.hpp"
+#include "oauth.hpp"
+#include "persistence.hpp"
+#include "server.hpp"
+
+namespace rr_emulator {
+namespace {
+
+// httplib holds a worker per open connection; enough that idle keep-alive clients of parallel
+// tests cannot starve a new connection.
+constexpr std::size_t kWorkerThreads = 32;
+// Sequential calls of one SDK client should stay on one connection (httplib's default is 5).
+constexpr std::size_t kKeepAliveMaxRequests = 100000;
+
+}  // namespace
+
+class Emulator::Impl {
+ public:
+  explicit Impl(Options options)
+      : core_{std::move(options), {}, {}},
+        oauth_(core_.options),
+        services_{core_, oauth_, faults_, stats_} {}
+
+  void start() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (thread_.joinable())
+      throw std::runtime_error("the emulator is already running");
+    if (!core_.options.data_file.empty()) {
+      std::lock_guard<std::mutex> state_lock(core_.mutex);
+      core_.state = detail::load_state(core_.options.data_file);
+      // Writing once now turns an unwritable path into a start failure, not a 500 later.
+      core_.persist();
+    }
+    server_ = std::make_unique<httplib::Server>();
+    server_->new_task_queue = [this] {
+      return new detail::CountingTaskQueue(kWorkerThreads, [this] { stats_.count_connection(); });
+    };
+    server_->set_keep_alive_max_count(kKeepAliveMaxRequests);
+    // Headers and body go out in separate writes; with Nagle on, the body waits for the
+    // client's delayed ACK (~40 ms a request).
+    server_->set_tcp_nodelay(true);
+    // httplib's default adds SO_REUSEPORT, which would let a second emulator share a busy port
+    // silently; SO_REUSEADDR alone still allows a quick restart on the same port.
+    server_->set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    detail::install_routes(*server_, services_);
+    const auto& o = core_.options;
+    if (o.port == 0) {
+      port_ = server_->bind_to_any_port(o.host);
+      if (port_ < 0)
+        throw std::runtime_error("cannot bind " + o.host + " to any port");
+    } else {
+      if (!server_->bind_to_port(o.host, o.port)) {
+        throw std::runtime_error("cannot bind " + o.host + ":" + std::to_string(o.port));
+      }
+      port_ = o.port;
+    }
+    // The socket already listens, so connections queue up; wait for the accept loop anyway so
+    // stop() right after start() is well defined.
+    listen_returned_ = false;
+    thread_ = std::thread([this, server = server_.get()] {
+      server->listen_after_bind();
+      listen_returned_ = true;
+    });
+    while (!server_->is_running() && !listen_returned_)
+      std::this_thread::yield();
+  }
+
+  void stop() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (!thread_.joinable())
+      return;
+    server_->stop();
+    thread_.join();
+    server_.reset();
+  }
+
+  bool running() const {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    return thread_.joinable();
+  }
+
+  int port() const { return port_; }
+  const Options& options() const { return core_.options; }
+
+  void reset() { detail::reset_everything(services_); }
+
+  detail::FaultTable& faults() { return faults_; }
+  detail::StatsCounter& stats() { return stats_; }
+
+ private:
+  detail::Core core_;
+  detail::OAuthServer oauth_;
+  detail::FaultTable faults_;
+  detail::StatsCounter stats_;
+  detail::Services services_;
+  mutable std::mutex lifecycle_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::atomic<int> port_{0};
+  std::atomic<bool> listen_returned_{false};
+};
+
+Emulator::Emulator(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Emulator::~Emulator() {
+  stop();
+}
+
+void Emulator::start() {
+  impl_->start();
+}
+
+void Emulator::stop() {
+  impl_->stop();
+}
+
+bool Emulator::running() const {
+  return impl_->running();
+}
+
+int Emulator::port() const {
+  return impl_->port();
+}
+
+std::string Emulator::base_url() const {
+  return "http://" + impl_->options().host + ":" + std::to_string(port());
+}
+
+std::string Emulator::api_base_url() const {
+  return base_url() + detail::kApiPrefix;
+}
+
+std::string Emulator::token_url() const {
+  return base_url() + "/oauth/token";
+}
+
+const Options& Emulator::options() const noexcept {
+  return impl_->options();
+}
+
+void Emulator::add_fault(const Fault& fault) {
+  impl_->faults().add(fault);
+}
+
+void Emulator::clear_faults() {
+  impl_->faults().clear();
+}
+
+Stats Emulator::stats() const {
+  return impl_->stats().snapshot();
+}
+
+void Emulator::reset() {
+  impl_->reset();
+}
+
+}  // namespace rr_emulator

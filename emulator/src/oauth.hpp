@@ -1,0 +1,63 @@
+#pragma once
+
+// The OAuth 2.0 authorization server: POST /oauth/token (client_credentials,
+// authorization_code with PKCE, refresh_token with rotation), GET /authorize, and bearer token
+// checks for the API. Tokens live in memory only.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <httplib.h>
+
+#include "rr_emulator/emulator.hpp"
+
+namespace rr_emulator::detail {
+
+/// @brief Issues and checks tokens. Thread-safe (one internal lock).
+class OAuthServer {
+ public:
+  explicit OAuthServer(const Options& options);
+
+  /// @brief POST /oauth/token; @p count_grant is told the grant_type asked for.
+  void token(const httplib::Request& req, httplib::Response& res,
+             const std::function<void(const std::string&)>& count_grant);
+  /// @brief GET /authorize: approves at once and redirects with a code.
+  void authorize(const httplib::Request& req, httplib::Response& res);
+  /// @brief The user id of a valid bearer token in @p req, or nothing.
+  std::optional<std::string> authenticate(const httplib::Request& req);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct AccessToken {
+    std::string user_id;
+    Clock::time_point expires;
+  };
+  struct RefreshToken {
+    std::string client_id;
+    std::string user_id;
+    std::string scope;
+  };
+  struct Code {
+    std::string client_id;
+    std::string redirect_uri;
+    std::string challenge;
+    std::string method;
+    std::string scope;
+    Clock::time_point expires;
+  };
+
+  void issue(httplib::Response& res, const std::string& client_id, const std::string& scope,
+             bool may_refresh);
+
+  const Options& options_;
+  std::mutex mutex_;
+  std::map<std::string, AccessToken> access_;
+  std::map<std::string, RefreshToken> refresh_;
+  std::map<std::string, Code> codes_;
+};
+
+}  // namespace rr_emulator::detail

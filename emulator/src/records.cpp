@@ -1,0 +1,363 @@
+#include "records.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "derived.hpp"
+#include "events.hpp"
+#include "http_util.hpp"
+#include "roserocket/model/catalog.hpp"
+#include "util.hpp"
+
+namespace rr_emulator::detail {
+namespace model = roserocket::model;
+
+namespace {
+
+// The only keys a write body may carry; NestJS's whitelist rejects anything else.
+const std::vector<std::string> kEnvelopeKeys = {"id", "objectKey", "json", "paths", "boardId"};
+
+std::string full_id_prefix(const std::string& object_key) {
+  if (const auto* spec = model::find_object(object_key))
+    return spec->full_id_prefix;
+  // Custom objects: the key without "__c", upper-cased ("load__c" -> "LOAD").
+  std::string base = object_key.substr(0, object_key.size() - 3);
+  std::string out;
+  for (char c : base)
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Json ids_to_json(const std::vector<std::string>& ids, bool many) {
+  if (many)
+    return Json(ids);
+  return ids.empty() ? Json(nullptr) : Json(ids.front());
+}
+
+// A nested object's own `id` (link) and `objectKey` (must name the target) are not fields.
+Json strip_ref_keys(const Json& value) {
+  Json rest = value;
+  rest.erase("id");
+  rest.erase("objectKey");
+  return rest;
+}
+
+}  // namespace
+
+void check_object_key(const std::string& object_key) {
+  if (object_key.empty())
+    bad_request(std::vector<std::string>{"objectKey should not be empty"});
+  if (model::find_object(object_key) == nullptr && !model::is_custom(object_key)) {
+    bad_request("Unknown objectKey \"" + object_key +
+                "\": not a standard object and not a custom object (ending in __c)");
+  }
+}
+
+Envelope parse_envelope(const Json& body, bool object_key_required) {
+  std::vector<std::string> errors;
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(kEnvelopeKeys.begin(), kEnvelopeKeys.end(), key) == kEnvelopeKeys.end()) {
+      errors.push_back("property " + key + " should not exist");
+    }
+  }
+  Envelope env;
+  if (body.contains("objectKey")) {
+    if (!body["objectKey"].is_string()) {
+      errors.emplace_back("objectKey must be a string");
+    } else {
+      env.object_key = body["objectKey"].get<std::string>();
+    }
+  }
+  if (env.object_key.empty() && object_key_required) {
+    errors.emplace_back("objectKey should not be empty");
+  }
+  if (body.contains("json")) {
+    if (!body["json"].is_object()) {
+      errors.emplace_back("json must be an object");
+    } else {
+      env.json = body["json"];
+      env.has_json = true;
+    }
+  }
+  if (body.contains("paths")) {
+    const Json& paths = body["paths"];
+    bool ok = paths.is_array() &&
+              std::all_of(paths.begin(), paths.end(), [](const Json& p) { return p.is_string(); });
+    if (!ok) {
+      errors.emplace_back("paths must be an array of strings");
+    } else {
+      env.paths = paths.get<std::vector<std::string>>();
+    }
+  }
+  if (body.contains("boardId") && !body["boardId"].is_null()) {
+    if (!body["boardId"].is_string()) {
+      errors.emplace_back("boardId must be a string");
+    } else {
+      env.board_id = body["boardId"].get<std::string>();
+    }
+  }
+  if (body.contains("id") && !body["id"].is_null()) {
+    if (!body["id"].is_string() || !is_uuid(body["id"].get<std::string>())) {
+      errors.emplace_back("id must be a UUID");
+    } else {
+      env.id = body["id"].get<std::string>();
+    }
+  }
+  if (!errors.empty())
+    bad_request(errors);
+  if (!env.object_key.empty())
+    check_object_key(env.object_key);
+  return env;
+}
+
+RecordStore::RecordStore(State& state, Caller caller) : state_(state), caller_(std::move(caller)) {}
+
+Record* RecordStore::find(const std::string& id) {
+  auto it = state_.records.find(id);
+  return it == state_.records.end() ? nullptr : &it->second;
+}
+
+Record* RecordStore::find_external(const std::string& object_key, const std::string& external_id) {
+  for (auto& [id, rec] : state_.records) {
+    if (rec.object_key != object_key)
+      continue;
+    const Json& ext = rec.fields["externalId"];
+    if (ext.is_string() && ext.get<std::string>() == external_id)
+      return &rec;
+  }
+  return nullptr;
+}
+
+Record& RecordStore::get_or_404(const std::string& id) {
+  Record* rec = find(id);
+  if (rec == nullptr)
+    not_found("Record with id \"" + id + "\" not found");
+  return *rec;
+}
+
+void RecordStore::validate(const std::string& object_key, const Json& json) {
+  std::vector<std::string> errors;
+  validate_fields(object_key, json, "json", errors);
+  if (!errors.empty())
+    bad_request(errors);
+}
+
+void RecordStore::validate_fields(const std::string& object_key, const Json& json,
+                                  const std::string& where, std::vector<std::string>& errors) {
+  if (!json.is_object()) {
+    errors.push_back(where + " must be an object");
+    return;
+  }
+  for (const auto& [key, value] : json.items()) {
+    const std::string reason = model::read_only_reason(object_key, key);
+    if (!reason.empty()) {
+      errors.push_back(where + "." + key + " is read-only: " + reason);
+      continue;
+    }
+    const model::FieldSpec* spec = model::find_field(object_key, key);
+    if (spec != nullptr && spec->is_connection()) {
+      validate_connection(spec->target, spec->type == model::FieldType::kConnectionList, value,
+                          where + "." + key, errors);
+    }
+  }
+}
+
+void RecordStore::validate_connection(const std::string& target, bool many, const Json& value,
+                                      const std::string& where, std::vector<std::string>& errors) {
+  if (!many) {
+    if (value.is_null())
+      return;
+    if (value.is_array()) {
+      errors.push_back(where + " must be one object such as {\"id\": \"...\"}, not an array");
+      return;
+    }
+    validate_ref(target, value, where, errors);
+    return;
+  }
+  if (!value.is_array()) {
+    errors.push_back(where + " must be an array of objects such as [{\"id\": \"...\"}]");
+    return;
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    validate_ref(target, value[i], where + "[" + std::to_string(i) + "]", errors);
+  }
+}
+
+void RecordStore::validate_ref(const std::string& target, const Json& value,
+                               const std::string& where, std::vector<std::string>& errors) {
+  if (value.is_string()) {
+    errors.push_back(where +
+                     " must be an object such as {\"id\": \"...\"}; a bare id string is "
+                     "not accepted");
+    return;
+  }
+  if (!value.is_object()) {
+    errors.push_back(where + " must be an object such as {\"id\": \"...\"}");
+    return;
+  }
+  if (value.contains("objectKey") && value["objectKey"] != target) {
+    errors.push_back(where + ".objectKey must be \"" + target + "\"");
+  }
+  if (value.contains("id")) {
+    const Json& id = value["id"];
+    if (!id.is_string()) {
+      errors.push_back(where + ".id must be a string");
+      return;
+    }
+    const Record* rec = find(id.get<std::string>());
+    if (rec == nullptr) {
+      errors.push_back(where + ".id: no " + target + " with id " + id.get<std::string>());
+      return;
+    }
+    if (rec->object_key != target) {
+      errors.push_back(where + ".id: record " + rec->id + " is a " + rec->object_key + ", not a " +
+                       target);
+      return;
+    }
+  }
+  validate_fields(target, strip_ref_keys(value), where, errors);
+}
+
+Json RecordStore::create(const std::string& object_key, const Json& json, const PathTree& paths,
+                         const std::optional<std::string>& id) {
+  PathTree written;
+  Record& rec = create_record(object_key, json, written, id);
+  written.merge(paths);
+  return render(rec, written);
+}
+
+Json RecordStore::update(Record& record, const Json& json, const PathTree& paths) {
+  PathTree written;
+  update_record(record, json, written);
+  written.merge(paths);
+  return render(record, written);
+}
+
+Json RecordStore::remove(const std::string& id) {
+  Record& rec = get_or_404(id);
+  Json out = render(rec, {});
+  state_.records.erase(id);
+  return out;
+}
+
+Record& RecordStore::create_record(const std::string& object_key, const Json& json,
+                                   PathTree& written, const std::optional<std::string>& id) {
+  Record rec;
+  rec.id = id.value_or(uuid_v4());
+  rec.object_key = object_key;
+  rec.seq = state_.next_seq++;
+  const std::uint64_t number = ++state_.counters[object_key];
+  Json& f = rec.fields;
+  f["id"] = rec.id;
+  f["objectKey"] = object_key;
+  f["orgId"] = caller_.org_id;
+  f["fullId"] = full_id_prefix(object_key) + "-" + std::to_string(number);
+  f["externalId"] = nullptr;
+  f["source"] = "api";
+  f["createdAt"] = caller_.now;
+  f["createdBy"] = caller_.user_id;
+  f["updatedAt"] = caller_.now;
+  f["updatedBy"] = caller_.user_id;
+  f["version"] = 1;
+  f["mapMarkers"] = Json::array();
+  // A documented status list starts with the default (order: new, customer: active).
+  const model::FieldSpec* status = model::find_field(object_key, "status");
+  if (status != nullptr && status->type == model::FieldType::kEnum &&
+      !status->enum_values.empty()) {
+    f["status"] = status->enum_values.front();
+  }
+  // The getting-started response shows new customers with ETA delay notifications on.
+  const model::FieldSpec* eta = model::find_field(object_key, "etaDelayNotifyEnabled");
+  if (eta != nullptr && eta->type == model::FieldType::kBoolean)
+    f["etaDelayNotifyEnabled"] = true;
+
+  const std::string key = rec.id;
+  Record& stored = state_.records[key];
+  stored = std::move(rec);
+  Json ignored = Json::object();
+  apply_fields(stored, json, ignored, written);
+  append_event(state_, caller_, "create", stored, render(stored, {}));
+  return stored;
+}
+
+void RecordStore::update_record(Record& record, const Json& json, PathTree& written) {
+  Json changes = Json::object();
+  apply_fields(record, json, changes, written);
+  if (changes.empty())
+    return;
+  record.fields["version"] = record.fields.value("version", 1) + 1;
+  record.fields["updatedAt"] = caller_.now;
+  record.fields["updatedBy"] = caller_.user_id;
+  append_event(state_, caller_, "mutate", record,
+               Json{{"changes", changes}, {"version", record.fields["version"]}});
+}
+
+void RecordStore::apply_fields(Record& record, const Json& json, Json& changes, PathTree& written) {
+  for (const auto& [key, value] : json.items()) {
+    const model::FieldSpec* spec = model::find_field(record.object_key, key);
+    if (spec == nullptr || !spec->is_connection()) {
+      const Json before = record.fields.contains(key) ? record.fields[key] : Json(nullptr);
+      if (!record.fields.contains(key) || before != value) {
+        changes[key] = {{"from", before}, {"to", value}};
+        record.fields[key] = value;
+      }
+      continue;
+    }
+    const bool many = spec->type == model::FieldType::kConnectionList;
+    PathTree& sub = written.children[key];
+    std::vector<std::string> ids;
+    if (many) {
+      for (const auto& item : value)
+        ids.push_back(resolve_ref(spec->target, item, sub));
+    } else if (!value.is_null()) {
+      ids.push_back(resolve_ref(spec->target, value, sub));
+    }
+    auto it = record.links.find(key);
+    const std::vector<std::string> before =
+        it == record.links.end() ? std::vector<std::string>{} : it->second;
+    if (it == record.links.end() || before != ids) {
+      changes[key] = {{"from", ids_to_json(before, many)}, {"to", ids_to_json(ids, many)}};
+      record.links[key] = ids;
+    }
+  }
+}
+
+std::string RecordStore::resolve_ref(const std::string& target, const Json& value,
+                                     PathTree& written) {
+  Json rest = strip_ref_keys(value);
+  if (value.contains("id")) {
+    Record& linked = get_or_404(value["id"].get<std::string>());
+    if (!rest.empty())
+      update_record(linked, rest, written);
+    return linked.id;
+  }
+  return create_record(target, rest, written, std::nullopt).id;
+}
+
+Json RecordStore::render(const Record& record, const PathTree& paths) const {
+  Json out = record.fields;
+  add_derived(record, state_, out);
+  for (const auto& [name, sub] : paths.children) {
+    const model::FieldSpec* spec = model::find_field(record.object_key, name);
+    if (spec == nullptr || !spec->is_connection())
+      continue;
+    auto it = record.links.find(name);
+    std::vector<std::string> ids =
+        it == record.links.end() ? std::vector<std::string>{} : it->second;
+    Json linked = Json::array();
+    for (const auto& id : ids) {
+      auto found = state_.records.find(id);
+      // A link to a since-deleted record is dropped rather than answered as a dangling id.
+      if (found != state_.records.end())
+        linked.push_back(render(found->second, sub));
+    }
+    if (spec->type == model::FieldType::kConnectionList) {
+      out[name] = linked;
+    } else {
+      out[name] = linked.empty() ? Json(nullptr) : linked.front();
+    }
+  }
+  return out;
+}
+
+}  // namespace rr_emulator::detail

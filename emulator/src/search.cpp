@@ -1,0 +1,295 @@
+#include "search.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "boards.hpp"
+#include "http_util.hpp"
+#include "util.hpp"
+
+namespace rr_emulator::detail {
+namespace {
+
+const std::set<std::string> kOperators = {
+    "in",       "notIn",   "equals", "notEquals", "contains", "startsWith", "endsWith",
+    "hasEvery", "hasSome", "empty",  "notEmpty",  "freeText", "between"};
+constexpr std::size_t kDefaultLimit = 100;
+
+struct Filter {
+  std::string path;
+  std::string op;
+  Json value;
+};
+
+// Money compares by amount, a date-time by its local text, a rendered record by its id.
+Json scalar_of(const Json& v) {
+  if (!v.is_object())
+    return v;
+  if (v.contains("amount"))
+    return v["amount"];
+  if (v.contains("dateTimeInLocation"))
+    return v["dateTimeInLocation"];
+  if (v.contains("id"))
+    return v["id"];
+  return v;
+}
+
+// Every value at @p path in @p rendered; arrays on the way fan out.
+void collect(const Json& node, const std::vector<std::string>& segments, std::size_t i,
+             std::vector<Json>& out) {
+  if (node.is_array()) {
+    for (const auto& item : node)
+      collect(item, segments, i, out);
+    return;
+  }
+  if (i == segments.size()) {
+    out.push_back(scalar_of(node));
+    return;
+  }
+  if (node.is_object() && node.contains(segments[i]))
+    collect(node[segments[i]], segments, i + 1, out);
+}
+
+std::vector<Json> values_at(const RecordStore& store, const Record& rec, const std::string& path) {
+  const auto segments = split(path, '.');
+  PathTree tree;
+  // Only the connections on the way need expanding; the last segment is read as a field.
+  if (segments.size() > 1) {
+    std::string prefix = segments[0];
+    for (std::size_t i = 1; i + 1 < segments.size(); ++i)
+      prefix += "." + segments[i];
+    tree.add(prefix);
+  }
+  tree.add(segments.empty() ? std::string() : segments[0]);
+  std::vector<Json> out;
+  collect(store.render(rec, tree), segments, 0, out);
+  return out;
+}
+
+bool is_blank(const Json& v) {
+  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()) ||
+         ((v.is_array() || v.is_object()) && v.empty());
+}
+
+bool text_match(const Json& v, const Json& needle, const std::string& op) {
+  if (!v.is_string() || !needle.is_string())
+    return false;
+  const std::string hay = lower(v.get<std::string>());
+  const std::string n = lower(needle.get<std::string>());
+  if (op == "startsWith")
+    return hay.compare(0, n.size(), n) == 0;
+  if (op == "endsWith")
+    return hay.size() >= n.size() && hay.compare(hay.size() - n.size(), n.size(), n) == 0;
+  return hay.find(n) != std::string::npos;
+}
+
+bool contains_value(const std::vector<Json>& values, const Json& wanted) {
+  return std::find(values.begin(), values.end(), wanted) != values.end();
+}
+
+bool free_text(const Json& rendered, const std::string& needle) {
+  const std::string n = lower(needle);
+  for (const auto& [key, value] : rendered.items()) {
+    if (value.is_string() && lower(value.get<std::string>()).find(n) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool matches(const RecordStore& store, const Record& rec, const Filter& f) {
+  if (f.op == "freeText")
+    return free_text(store.render(rec, {}), f.value.get<std::string>());
+  const std::vector<Json> values = values_at(store, rec, f.path);
+  auto any = [&](auto pred) { return std::any_of(values.begin(), values.end(), pred); };
+  if (f.op == "equals")
+    return contains_value(values, f.value);
+  if (f.op == "notEquals")
+    return !contains_value(values, f.value);
+  if (f.op == "in" || f.op == "notIn") {
+    bool hit = any([&](const Json& v) { return contains_value(f.value, v); });
+    return f.op == "in" ? hit : !hit;
+  }
+  if (f.op == "contains" || f.op == "startsWith" || f.op == "endsWith") {
+    return any([&](const Json& v) { return text_match(v, f.value, f.op); });
+  }
+  if (f.op == "hasEvery") {
+    return std::all_of(f.value.begin(), f.value.end(),
+                       [&](const Json& w) { return contains_value(values, w); });
+  }
+  if (f.op == "hasSome") {
+    return std::any_of(f.value.begin(), f.value.end(),
+                       [&](const Json& w) { return contains_value(values, w); });
+  }
+  bool blank = std::all_of(values.begin(), values.end(), is_blank);
+  if (f.op == "empty")
+    return blank;
+  if (f.op == "notEmpty")
+    return !blank;
+  // between: [low, high], inclusive; a null end is open.
+  const Json& low = f.value[0];
+  const Json& high = f.value[1];
+  return any([&](const Json& v) {
+    if (v.is_null())
+      return false;
+    return (low.is_null() || !(v < low)) && (high.is_null() || !(high < v));
+  });
+}
+
+Filter parse_filter(const Json& raw, std::size_t i, std::vector<std::string>& errors) {
+  const std::string where = "filters[" + std::to_string(i) + "]";
+  Filter f;
+  if (!raw.is_object()) {
+    errors.push_back(where + " must be an object");
+    return f;
+  }
+  f.op = raw.value("operator", std::string());
+  f.path = raw.value("path", raw.value("filterKey", std::string()));
+  f.value = raw.contains("value") ? raw["value"] : Json(nullptr);
+  if (kOperators.count(f.op) == 0) {
+    errors.push_back(where +
+                     ".operator must be one of: in, notIn, equals, notEquals, contains, "
+                     "startsWith, endsWith, hasEvery, hasSome, empty, notEmpty, "
+                     "freeText, between");
+  }
+  if (f.path.empty() && f.op != "freeText")
+    errors.push_back(where + ".path should not be empty");
+  const bool wants_list =
+      f.op == "in" || f.op == "notIn" || f.op == "hasEvery" || f.op == "hasSome";
+  if (wants_list && !f.value.is_array())
+    errors.push_back(where + ".value must be an array");
+  if (f.op == "between" && !(f.value.is_array() && f.value.size() == 2)) {
+    errors.push_back(where + ".value must be an array [from, to]");
+  }
+  const bool wants_text =
+      f.op == "contains" || f.op == "startsWith" || f.op == "endsWith" || f.op == "freeText";
+  if (wants_text && !f.value.is_string())
+    errors.push_back(where + ".value must be a string");
+  return f;
+}
+
+}  // namespace
+
+Json search_records(const State& state, const RecordStore& store, const Json& body) {
+  std::vector<std::string> errors;
+  const std::string board_id = body.value("boardId", std::string());
+  if (!body.contains("boardId") || !body["boardId"].is_string() || !is_uuid(board_id)) {
+    errors.emplace_back("boardId must be a UUID");
+  }
+  std::vector<Filter> filters;
+  if (body.contains("filters") && !body["filters"].is_array()) {
+    errors.emplace_back("filters must be an array");
+  } else if (body.contains("filters")) {
+    for (std::size_t i = 0; i < body["filters"].size(); ++i) {
+      filters.push_back(parse_filter(body["filters"][i], i, errors));
+    }
+  }
+  const std::string combine = body.value("filtersOperator", std::string("and"));
+  if (combine != "and" && combine != "or")
+    errors.emplace_back("filtersOperator must be and or or");
+  const std::string direction = body.value("orderByDirection", std::string("asc"));
+  if (direction != "asc" && direction != "desc") {
+    errors.emplace_back("orderByDirection must be asc or desc");
+  }
+  std::size_t limit = kDefaultLimit;
+  if (body.contains("limit")) {
+    if (!body["limit"].is_number_integer() || body["limit"].get<long>() < 0) {
+      errors.emplace_back("limit must be a non-negative integer");
+    } else {
+      limit = body["limit"].get<std::size_t>();
+    }
+  }
+  std::vector<std::string> paths;
+  if (body.contains("paths")) {
+    if (!body["paths"].is_array()) {
+      errors.emplace_back("paths must be an array of strings");
+    } else {
+      for (const auto& p : body["paths"]) {
+        if (p.is_string())
+          paths.push_back(p.get<std::string>());
+      }
+    }
+  }
+  if (!errors.empty())
+    bad_request(errors);
+
+  const auto object_key = board_object_key(state, board_id);
+  if (!object_key)
+    not_found("Board with id \"" + board_id + "\" not found");
+  if (body.contains("objectKey") && body["objectKey"] != *object_key) {
+    bad_request("objectKey does not match the board's object key \"" + *object_key + "\"");
+  }
+
+  std::vector<const Record*> hits;
+  for (const auto& [id, rec] : state.records) {
+    if (rec.object_key != *object_key)
+      continue;
+    bool keep = combine == "and";
+    for (const auto& f : filters) {
+      const bool m = matches(store, rec, f);
+      keep = combine == "and" ? keep && m : keep || m;
+    }
+    if (filters.empty())
+      keep = true;
+    if (keep)
+      hits.push_back(&rec);
+  }
+  const std::string order_path = body.value("orderByPath", std::string("createdAt"));
+  std::vector<std::pair<Json, const Record*>> keyed;
+  for (const Record* rec : hits) {
+    auto values = values_at(store, *rec, order_path);
+    keyed.emplace_back(values.empty() ? Json(nullptr) : values.front(), rec);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) {
+      // Missing values sort last either way.
+      if (a.first.is_null())
+        return false;
+      if (b.first.is_null())
+        return true;
+      return direction == "asc" ? a.first < b.first : b.first < a.first;
+    }
+    return direction == "asc" ? a.second->seq < b.second->seq : b.second->seq < a.second->seq;
+  });
+  const PathTree tree = parse_paths(paths);
+  Json results = Json::array();
+  for (const auto& [key, rec] : keyed) {
+    if (results.size() >= limit)
+      break;
+    results.push_back(store.render(*rec, tree));
+  }
+  return {{"total", keyed.size()}, {"results", results}};
+}
+
+Json autocomplete(const State& state, const RecordStore& store, const std::string& object_key,
+                  const std::string& search_term, const std::string& ids,
+                  const std::string& label_path) {
+  const auto wanted = split(ids, ',');
+  const std::string needle = lower(search_term);
+  std::vector<std::pair<std::string, const Record*>> hits;
+  for (const auto& [id, rec] : state.records) {
+    if (rec.object_key != object_key)
+      continue;
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), id) == wanted.end())
+      continue;
+    std::string label;
+    auto values = values_at(store, rec, label_path.empty() ? "name" : label_path);
+    if (!values.empty() && values.front().is_string()) {
+      label = values.front().get<std::string>();
+    } else if (label_path.empty()) {
+      label = rec.fields.value("fullId", std::string());
+    }
+    if (!needle.empty() && lower(label).find(needle) == std::string::npos)
+      continue;
+    hits.emplace_back(label, &rec);
+  }
+  std::stable_sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->seq < b.second->seq;
+  });
+  Json out = Json::array();
+  for (const auto& [label, rec] : hits)
+    out.push_back(store.render(*rec, {}));
+  return out;
+}
+
+}  // namespace rr_emulator::detail

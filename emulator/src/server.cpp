@@ -1,0 +1,194 @@
+#include "server.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "boards.hpp"
+#include "events.hpp"
+#include "http_util.hpp"
+#include "user_groups.hpp"
+#include "util.hpp"
+
+namespace rr_emulator::detail {
+namespace {
+
+constexpr const char* kAdminPrefix = "/__emulator";
+
+std::string api_path(const char* suffix) {
+  return std::string(kApiPrefix) + suffix;
+}
+
+// Query parameters for /events; repeated ones (inTypes=a&inTypes=b) are joined by commas.
+std::map<std::string, std::string> joined_params(const httplib::Request& req) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : req.params) {
+    auto& slot = out[key];
+    slot = slot.empty() ? value : slot + "," + value;
+  }
+  return out;
+}
+
+// Counts the request and answers it from a matching fault, if any; a delay fault only waits.
+httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& req,
+                                           httplib::Response& res) {
+  if (req.path.rfind(kAdminPrefix, 0) == 0)
+    return httplib::Server::HandlerResponse::Unhandled;
+  if (req.path.rfind(kApiPrefix, 0) == 0)
+    s.stats.count_api(req.method, req.path);
+  auto fault = s.faults.take(req.method, req.path);
+  if (!fault)
+    return httplib::Server::HandlerResponse::Unhandled;
+  s.stats.count_fault();
+  if (fault->kind == FaultKind::kDelay) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
+    return httplib::Server::HandlerResponse::Unhandled;
+  }
+  serve_fault(*fault, res);
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+void install_admin_routes(httplib::Server& server, Services& s) {
+  auto admin = [](auto fn) {
+    return [fn](const httplib::Request& req, httplib::Response& res) {
+      try {
+        fn(req, res);
+      } catch (const ApiError& e) {
+        send_nest_error(res, e.status(), e.message());
+      }
+    };
+  };
+  const std::string prefix = kAdminPrefix;
+  server.Post(prefix + "/faults", admin([&s](const auto& req, auto& res) {
+                const Json body = parse_json_object(req);
+                Fault fault = fault_from_json(body);
+                s.faults.add(fault);
+                send_json(res, 201, body);
+              }));
+  server.Delete(prefix + "/faults", admin([&s](const auto&, auto& res) {
+                  s.faults.clear();
+                  res.status = 204;
+                }));
+  server.Get(prefix + "/stats", admin([&s](const auto&, auto& res) {
+               send_json(res, 200, stats_to_json(s.stats.snapshot()));
+             }));
+  server.Post(prefix + "/reset", admin([&s](const auto&, auto& res) {
+                reset_everything(s);
+                res.status = 204;
+              }));
+}
+
+void install_platform_routes(httplib::Server& server, Services& s) {
+  Core& core = s.core;
+  server.Get(api_path("/boards/nav"),
+             api_route(s, [&core](const auto& req, auto& res, const auto&) {
+               std::lock_guard<std::mutex> lock(core.mutex);
+               send_json(res, 200, boards_nav(core.state, query(req, "objectKey")));
+             }));
+
+  server.Get(api_path("/events"), api_route(s, [&core](const auto& req, auto& res, const auto&) {
+               std::lock_guard<std::mutex> lock(core.mutex);
+               send_json(res, 200, list_events(core.state, joined_params(req)));
+             }));
+  server.Post(api_path("/events"),
+              api_route(s, [&core](const auto& req, auto& res, const auto& who) {
+                const Json body = parse_json_object(req);
+                std::lock_guard<std::mutex> lock(core.mutex);
+                Json out = create_event(core.state, who, body);
+                core.persist();
+                send_json(res, 200, out);
+              }));
+
+  server.Get(api_path("/userGroups"), api_route(s, [&core](const auto&, auto& res, const auto&) {
+               std::lock_guard<std::mutex> lock(core.mutex);
+               send_json(res, 200, list_user_groups(core.state));
+             }));
+  server.Post(api_path("/userGroups"),
+              api_route(s, [&core](const auto& req, auto& res, const auto&) {
+                const Json body = parse_json_object(req);
+                std::lock_guard<std::mutex> lock(core.mutex);
+                Json out = create_user_group(core.state, body);
+                core.persist();
+                send_json(res, 200, out);
+              }));
+  server.Post(api_path("/userGroups/search"),
+              api_route(s, [&core](const auto& req, auto& res, const auto&) {
+                const Json body = parse_json_object(req);
+                std::lock_guard<std::mutex> lock(core.mutex);
+                send_json(res, 200, search_user_groups(core.state, body));
+              }));
+  const std::string members = api_path("/userGroups/([^/]+)/members");
+  server.Get(members, api_route(s, [&core](const auto& req, auto& res, const auto&) {
+               std::lock_guard<std::mutex> lock(core.mutex);
+               send_json(res, 200, list_members(core.state, req.matches[1]));
+             }));
+  server.Post(members, api_route(s, [&core](const auto& req, auto& res, const auto& who) {
+                const Json body = parse_json_object(req);
+                std::lock_guard<std::mutex> lock(core.mutex);
+                Json out = change_members(core.state, who, req.matches[1], body);
+                core.persist();
+                send_json(res, 200, out);
+              }));
+
+  install_object_routes(server, s);
+}
+
+void install_not_found(httplib::Server& server) {
+  // Registered last, so only requests no other route took get here (NestJS's wording).
+  auto not_found_route = [](const httplib::Request& req, httplib::Response& res) {
+    send_nest_error(res, 404, "Cannot " + req.method + " " + req.path);
+  };
+  server.Get(".*", not_found_route);
+  server.Post(".*", not_found_route);
+  server.Put(".*", not_found_route);
+  server.Patch(".*", not_found_route);
+  server.Delete(".*", not_found_route);
+}
+
+}  // namespace
+
+httplib::Server::Handler api_route(Services& services, ApiHandler handler) {
+  return [&services, handler = std::move(handler)](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    auto user = services.oauth.authenticate(req);
+    if (!user)
+      return send_nest_error(res, 401, "Unauthorized");
+    Caller caller{*user, services.core.options.org_id, iso_now()};
+    try {
+      handler(req, res, caller);
+    } catch (const ApiError& e) {
+      send_nest_error(res, e.status(), e.message());
+    } catch (const Json::type_error&) {
+      // A body field of the wrong JSON type (a number where text belongs, ...).
+      send_nest_error(res, 400, "A field of the request has the wrong type");
+    } catch (const std::exception&) {
+      // Never echo internals (or request data) back; the status says enough.
+      send_nest_error(res, 500, "Internal server error");
+    }
+  };
+}
+
+void reset_everything(Services& services) {
+  {
+    std::lock_guard<std::mutex> lock(services.core.mutex);
+    services.core.state = State{};
+    services.core.persist();
+  }
+  services.faults.clear();
+  services.stats.reset();
+}
+
+void install_routes(httplib::Server& server, Services& s) {
+  server.set_pre_routing_handler(
+      [&s](const httplib::Request& req, httplib::Response& res) { return pre_route(s, req, res); });
+  server.Post("/oauth/token", [&s](const httplib::Request& req, httplib::Response& res) {
+    s.oauth.token(req, res, [&s](const std::string& grant) { s.stats.count_token(grant); });
+  });
+  server.Get("/authorize", [&s](const httplib::Request& req, httplib::Response& res) {
+    s.oauth.authorize(req, res);
+  });
+  install_admin_routes(server, s);
+  install_platform_routes(server, s);
+  install_not_found(server);
+}
+
+}  // namespace rr_emulator::detail
