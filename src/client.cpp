@@ -4,6 +4,7 @@
 #include <mutex>
 #include <random>
 
+#include "http/url.hpp"
 #include "roserocket/objects/objects_api.hpp"
 #include "roserocket/version.hpp"
 
@@ -44,10 +45,6 @@ ParsedBase parse_base_url(const std::string& url) {
     out.host = rest.substr(0, rest.find(':'));
   }
   return out;
-}
-
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
 std::string trim_trailing_slash(std::string s) {
@@ -163,17 +160,9 @@ Client::Client(ClientOptions options) {
     throw InvalidArgumentError("ClientOptions.token_provider is required");
   }
   options.base_url = trim_trailing_slash(options.base_url);
-  const ParsedBase base = parse_base_url(options.base_url);
-  if (base.scheme != "https" && base.scheme != "http") {
-    throw InvalidArgumentError("base_url scheme '" + base.scheme + "' is not http(s)");
-  }
-  if (base.scheme == "http" && !is_loopback_host(base.host) &&
-      !options.dangerously_allow_plain_http) {
-    throw InvalidArgumentError(
-        "base_url '" + options.base_url +
-        "' is plain http to a non-loopback host: bearer tokens would cross the network "
-        "unencrypted. Use https, or set dangerously_allow_plain_http for a test network");
-  }
+  parse_base_url(options.base_url);  // shape only: scheme and host, no path
+  // The same rule guards the OAuth endpoints; one copy of it lives in http/url.cpp.
+  detail::require_secure_url(options.base_url, "base_url", options.dangerously_allow_plain_http);
   if (!options.api_prefix.empty() && options.api_prefix.front() != '/') {
     options.api_prefix.insert(options.api_prefix.begin(), '/');
   }

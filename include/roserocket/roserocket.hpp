@@ -3,7 +3,14 @@
 /// @file
 /// @brief Everything a user of the SDK needs, in one include.
 
+#include "roserocket/auth/authorization_code.hpp"
+#include "roserocket/auth/caching_token_provider.hpp"
+#include "roserocket/auth/client_credentials.hpp"
+#include "roserocket/auth/loopback_receiver.hpp"
+#include "roserocket/auth/oauth.hpp"
+#include "roserocket/auth/refresh_token.hpp"
 #include "roserocket/auth/token_provider.hpp"
+#include "roserocket/auth/token_store.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"
 #include "roserocket/http/curl_transport.hpp"

@@ -1,0 +1,138 @@
+// Signs a user in with the OAuth 2.0 authorization-code grant (PKCE S256) on a loopback port,
+// then reads one record with the new tokens. Prints what it does, never a token.
+//
+// Settings come from flags or RR_* environment variables (flags win):
+//   --authorize-url  RR_AUTHORIZE_URL  default https://a.roserocket.com/authorize
+//   --token-url      RR_TOKEN_URL      default https://a.roserocket.com/oauth/token
+//   --client-id      RR_CLIENT_ID      required
+//                    RR_CLIENT_SECRET  (environment only, so it never shows in a process list)
+//   --audience       RR_AUDIENCE       default https://roserocket.com
+//   --base-url       RR_BASE_URL       default https://network.roserocket.com
+//   --record-id      RR_RECORD_ID      a record to read afterwards (optional)
+//   --timeout-ms                       how long to wait for the redirect, default 120000
+//
+// "Opening" the authorize URL: the program GETs it itself. An authorization server that
+// redirects at once (a test server) is followed to the loopback receiver, so the flow runs
+// with no human step; a real login page is left to a person, who is shown the URL.
+
+#include <chrono>
+#include <cstdlib>
+#include <future>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "roserocket/roserocket.hpp"
+
+namespace {
+
+std::string setting(const std::map<std::string, std::string>& flags, const std::string& flag,
+                    const char* env, const std::string& fallback) {
+  if (auto it = flags.find(flag); it != flags.end())
+    return it->second;
+  if (const char* value = env ? std::getenv(env) : nullptr; value && *value)
+    return value;
+  return fallback;
+}
+
+int usage(const char* program) {
+  std::cerr << "usage: " << program
+            << " --client-id ID [--authorize-url URL] [--token-url URL] [--audience AUD]\n"
+               "       [--base-url URL] [--record-id ID] [--timeout-ms N]\n"
+               "       (client secret from RR_CLIENT_SECRET)\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> flags;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0 || i + 1 >= argc)
+      return usage(argv[0]);
+    flags[arg] = argv[++i];
+  }
+  for (const auto& [flag, value] : flags) {
+    static const char* known[] = {"--authorize-url", "--token-url", "--client-id", "--audience",
+                                  "--base-url",      "--record-id", "--timeout-ms"};
+    bool ok = false;
+    for (const char* k : known)
+      ok = ok || flag == k;
+    if (!ok) {
+      std::cerr << "unknown option " << flag << "\n";
+      return usage(argv[0]);
+    }
+  }
+
+  roserocket::OAuthOptions oauth;
+  oauth.authorize_url = setting(flags, "--authorize-url", "RR_AUTHORIZE_URL", oauth.authorize_url);
+  oauth.token_url = setting(flags, "--token-url", "RR_TOKEN_URL", oauth.token_url);
+  oauth.client_id = setting(flags, "--client-id", "RR_CLIENT_ID", "");
+  oauth.client_secret = setting(flags, "", "RR_CLIENT_SECRET", "");
+  oauth.audience = setting(flags, "--audience", "RR_AUDIENCE", oauth.audience);
+  oauth.scopes = {"openid", "offline_access"};  // offline_access: ask for a refresh token
+  const std::string base_url =
+      setting(flags, "--base-url", "RR_BASE_URL", "https://network.roserocket.com");
+  const std::string record_id = setting(flags, "--record-id", "RR_RECORD_ID", "");
+  const std::string timeout_text = setting(flags, "--timeout-ms", nullptr, "120000");
+  if (oauth.client_id.empty() || timeout_text.empty() ||
+      timeout_text.find_first_not_of("0123456789") != std::string::npos ||
+      timeout_text.size() > 9) {
+    return usage(argv[0]);
+  }
+  const auto timeout = std::chrono::milliseconds(std::stoll(timeout_text));
+
+  try {
+    auto http = std::make_shared<roserocket::CurlTransport>();
+    oauth.transport = http;
+    roserocket::AuthorizationCodeFlow flow(oauth);
+
+    std::future<void> browser;  // the "browser" follows the redirect on its own thread
+    auto open = [&](const std::string& url) {
+      std::cout << "1. authorize URL built (state and PKCE S256 challenge included)\n";
+      roserocket::HttpRequest get;
+      get.url = url;
+      const auto answer = http->send(get);
+      const auto location = answer.headers.get("Location");
+      if (answer.status / 100 == 3 && location && location->rfind("http://127.0.0.1:", 0) == 0) {
+        std::cout << "2. the authorization server redirected at once; following it\n";
+        browser = std::async(std::launch::async, [http, target = *location] {
+          roserocket::HttpRequest follow;
+          follow.url = target;
+          http->send(follow);
+        });
+      } else {
+        std::cout << "2. open this URL in a browser and sign in:\n   " << url << "\n";
+      }
+    };
+    const roserocket::TokenSet tokens = flow.authorize_on_loopback(open, timeout);
+    if (browser.valid())
+      browser.get();
+    std::cout << "3. redirect received, state checked, code exchanged: access token received";
+    if (tokens.expires_at) {
+      const auto left = std::chrono::duration_cast<std::chrono::seconds>(
+          *tokens.expires_at - std::chrono::system_clock::now());
+      std::cout << " (expires in about " << left.count() << " s)";
+    }
+    std::cout << "; refresh token: " << (tokens.refresh_token.empty() ? "no" : "yes") << "\n";
+
+    // From here on the provider renews the token by itself (and after any 401).
+    roserocket::ClientOptions options;
+    options.base_url = base_url;
+    options.transport = http;
+    options.token_provider = std::make_shared<roserocket::RefreshTokenProvider>(oauth, tokens);
+    roserocket::Client client(options);
+    if (!record_id.empty()) {
+      const auto record = client.objects().get(record_id);
+      std::cout << "4. read record " << record.value("id", std::string()) << " ("
+                << record.value("objectKey", std::string()) << ")\n";
+    }
+    std::cout << "done\n";
+    return 0;
+  } catch (const roserocket::Error& e) {
+    std::cerr << "failed: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,100 @@
+#pragma once
+
+/// @file
+/// @brief What every OAuth 2.0 grant shares: endpoint settings (`OAuthOptions`) and the token set
+/// an endpoint returns (`TokenSet`).
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "roserocket/http/curl_transport.hpp"
+#include "roserocket/http/transport.hpp"
+#include "roserocket/logging.hpp"
+#include "roserocket/retry.hpp"
+
+namespace roserocket {
+
+class TokenStore;
+
+/// @brief How the client proves its identity to the token endpoint (RFC 6749 §2.3.1).
+enum class ClientAuthMethod {
+  /// `client_id` and `client_secret` in the request body.
+  kClientSecretPost,
+  /// `Authorization: Basic base64(client_id:client_secret)`; the body carries neither.
+  kClientSecretBasic,
+};
+
+/// @brief The body format of token requests. Auth0 accepts both.
+enum class TokenRequestEncoding {
+  /// `application/x-www-form-urlencoded`, as RFC 6749 specifies.
+  kForm,
+  /// `application/json`.
+  kJson,
+};
+
+/// @brief The tokens one successful token response carried. Value type.
+///
+/// Holds secrets: never print or log a `TokenSet`.
+struct TokenSet {
+  /// The bearer token for `Authorization: Bearer`.
+  std::string access_token;
+  /// Usually "Bearer".
+  std::string token_type = "Bearer";
+  /// Empty when the server issued none (ask for `offline_access` to get one).
+  std::string refresh_token;
+  /// OpenID Connect ID token, when `openid` was requested.
+  std::string id_token;
+  /// The granted scopes, space-separated, when the server said.
+  std::string scope;
+  /// When the access token stops working; empty when the server sent no `expires_in`.
+  std::optional<std::chrono::system_clock::time_point> expires_at;
+};
+
+/// @brief Settings shared by every grant: endpoints, client credentials, body format, caching.
+///
+/// Defaults point at Rose Rocket's Auth0 tenant (`https://a.roserocket.com`, audience
+/// `https://roserocket.com`). Plain `http://` endpoints are refused unless the host is loopback.
+struct OAuthOptions {
+  /// Token endpoint.
+  std::string token_url = "https://a.roserocket.com/oauth/token";
+  /// Authorization endpoint (authorization-code grant only).
+  std::string authorize_url = "https://a.roserocket.com/authorize";
+  std::string client_id;
+  /// Never logged, never part of an exception message.
+  std::string client_secret;
+  /// Sent as `audience` when not empty.
+  std::string audience = "https://roserocket.com";
+  /// Sent as `scope`, space-separated, when not empty (e.g. "openid", "offline_access").
+  std::vector<std::string> scopes;
+  /// Extra fields for every token request, e.g. `{"org_id", "..."}` and `{"user_id", "..."}`.
+  std::vector<std::pair<std::string, std::string>> extra_params;
+  ClientAuthMethod client_auth = ClientAuthMethod::kClientSecretPost;
+  TokenRequestEncoding encoding = TokenRequestEncoding::kForm;
+  /// Sends token requests; when null a `CurlTransport` is made from `transport_options`.
+  std::shared_ptr<HttpTransport> transport;
+  /// Used only when `transport` is null.
+  CurlTransportOptions transport_options;
+  /// Limit on one token request.
+  std::chrono::milliseconds request_timeout{30000};
+  /// A cached token is renewed this long before `expires_in` runs out.
+  std::chrono::seconds refresh_skew{60};
+  /// Time source for expiry; tests replace `system_now`.
+  Clock clock = Clock::real();
+  /// Receives one record per token request; never a secret.
+  Logger logger;
+  /// Receives every new token set (rotated refresh tokens included); when null, the provider
+  /// makes its own `InMemoryTokenStore`.
+  std::shared_ptr<TokenStore> token_store;
+  /// Called with every new token set, after `token_store`. Should not throw (a throw is logged
+  /// and ignored) and must not call back into the provider (it runs inside its refresh).
+  std::function<void(const TokenSet&)> on_tokens;
+  /// Allow plain `http://` to non-loopback hosts. Only for a test network.
+  bool dangerously_allow_plain_http = false;
+};
+
+}  // namespace roserocket

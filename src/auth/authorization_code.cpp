@@ -1,0 +1,132 @@
+#include "roserocket/auth/authorization_code.hpp"
+
+#include "auth/crypto.hpp"
+#include "auth/token_endpoint.hpp"
+#include "http/url.hpp"
+#include "roserocket/auth/loopback_receiver.hpp"
+#include "roserocket/errors.hpp"
+
+namespace roserocket {
+namespace {
+
+constexpr const char* kOperation = "auth.authorization_code";
+
+OAuthOptions prepared(OAuthOptions options) {
+  detail::prepare_oauth_options(options, "AuthorizationCodeFlow", /*needs_secret=*/false,
+                                /*needs_authorize_url=*/true);
+  return options;
+}
+
+}  // namespace
+
+std::string pkce_code_challenge(std::string_view code_verifier) {
+  return detail::pkce_s256_challenge(code_verifier);
+}
+
+AuthorizationCodeFlow::AuthorizationCodeFlow(OAuthOptions options)
+    : options_(prepared(std::move(options))) {}
+
+AuthorizationRequest AuthorizationCodeFlow::begin(const std::string& redirect_uri) const {
+  if (redirect_uri.empty()) {
+    throw InvalidArgumentError("AuthorizationCodeFlow::begin: the redirect URI is empty");
+  }
+  AuthorizationRequest out;
+  out.redirect_uri = redirect_uri;
+  out.state = detail::random_urlsafe(24);
+  // 32 random bytes give a 43-character verifier, the shortest RFC 7636 allows, 256 bits strong.
+  out.code_verifier = detail::random_urlsafe(32);
+
+  detail::FormFields query;
+  query.emplace_back("response_type", "code");
+  query.emplace_back("client_id", options_.client_id);
+  query.emplace_back("redirect_uri", redirect_uri);
+  if (!options_.scopes.empty()) {
+    std::string scope;
+    for (const auto& s : options_.scopes)
+      scope += (scope.empty() ? "" : " ") + s;
+    query.emplace_back("scope", scope);
+  }
+  if (!options_.audience.empty())
+    query.emplace_back("audience", options_.audience);
+  query.emplace_back("state", out.state);
+  query.emplace_back("code_challenge", detail::pkce_s256_challenge(out.code_verifier));
+  query.emplace_back("code_challenge_method", "S256");
+  for (const auto& f : options_.extra_params)
+    query.push_back(f);
+  out.url = options_.authorize_url +
+            (options_.authorize_url.find('?') == std::string::npos ? "?" : "&") +
+            detail::encode_form(query);
+  return out;
+}
+
+TokenSet AuthorizationCodeFlow::exchange(const AuthorizationRequest& request,
+                                         const AuthorizationResponse& response) const {
+  ErrorContext context;
+  context.operation = kOperation;
+  if (response.state.empty() || response.state != request.state) {
+    context.error_code = "state_mismatch";
+    throw AuthError(
+        "the redirect's state does not match the request's (a forged or stale redirect); "
+        "the code was not exchanged",
+        std::move(context));
+  }
+  if (response.code.empty()) {
+    context.error_code = "invalid_response";
+    throw AuthError("the redirect carries no authorization code", std::move(context));
+  }
+  detail::FormFields fields;
+  fields.emplace_back("code", response.code);
+  fields.emplace_back("redirect_uri", request.redirect_uri);
+  fields.emplace_back("code_verifier", request.code_verifier);
+  return detail::request_tokens(options_, "authorization_code", std::move(fields),
+                                {response.code, request.code_verifier});
+}
+
+AuthorizationResponse AuthorizationCodeFlow::parse_redirect(std::string_view redirect_url) {
+  const auto hash = redirect_url.find('#');
+  if (hash != std::string_view::npos)
+    redirect_url = redirect_url.substr(0, hash);
+  const auto question = redirect_url.find('?');
+  const std::string_view query =
+      question == std::string_view::npos
+          ? (redirect_url.find('=') != std::string_view::npos ? redirect_url : std::string_view())
+          : redirect_url.substr(question + 1);
+  AuthorizationResponse out;
+  std::string error;
+  std::string description;
+  for (auto& [key, value] : detail::parse_query(query)) {
+    if (key == "code")
+      out.code = std::move(value);
+    if (key == "state")
+      out.state = std::move(value);
+    if (key == "error")
+      error = std::move(value);
+    if (key == "error_description")
+      description = std::move(value);
+  }
+  ErrorContext context;
+  context.operation = kOperation;
+  if (!error.empty()) {
+    context.error_code = error;
+    if (!description.empty())
+      context.messages.push_back(description);
+    throw AuthError("the authorization server refused the authorization", std::move(context));
+  }
+  if (out.code.empty() || out.state.empty()) {
+    context.error_code = "invalid_response";
+    throw AuthError("the redirect lacks code or state", std::move(context));
+  }
+  return out;
+}
+
+TokenSet AuthorizationCodeFlow::authorize_on_loopback(
+    const std::function<void(const std::string& url)>& open_url, std::chrono::milliseconds timeout,
+    std::uint16_t port) const {
+  LoopbackRedirectReceiver receiver(port);
+  const AuthorizationRequest request = begin(receiver.redirect_uri());
+  open_url(request.url);
+  const AuthorizationResponse response = receiver.wait(timeout, request.state);
+  return exchange(request, response);
+}
+
+}  // namespace roserocket

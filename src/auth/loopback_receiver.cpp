@@ -1,0 +1,230 @@
+#include "roserocket/auth/loopback_receiver.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "http/url.hpp"
+#include "roserocket/errors.hpp"
+
+namespace roserocket {
+namespace {
+
+constexpr const char* kOperation = "auth.loopback_redirect";
+constexpr std::size_t kMaxRequestHead = 16 * 1024;
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+void respond(int fd, int status, const char* reason, const std::string& title,
+             const std::string& text) {
+  const std::string body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" +
+                           html_escape(title) + "</title></head><body><h1>" + html_escape(title) +
+                           "</h1><p>" + html_escape(text) + "</p></body></html>\n";
+  const std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+                           "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
+                           std::to_string(body.size()) +
+                           "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+  const std::string all = head + body;
+  std::size_t sent = 0;
+  while (sent < all.size()) {
+    const ssize_t n = ::send(fd, all.data() + sent, all.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return;  // the browser went away; nothing more to tell it
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+// Closes the descriptor when the scope ends, however it ends.
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+int remaining_ms(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+}
+
+// Reads up to the end of the request head, or gives up at the deadline / size limit.
+std::string read_head(int fd, std::chrono::steady_clock::time_point deadline) {
+  std::string head;
+  char chunk[2048];
+  while (head.find("\r\n\r\n") == std::string::npos && head.size() < kMaxRequestHead) {
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, remaining_ms(deadline));
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready <= 0)
+      break;
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    head.append(chunk, static_cast<std::size_t>(n));
+  }
+  return head;
+}
+
+}  // namespace
+
+LoopbackRedirectReceiver::LoopbackRedirectReceiver(std::uint16_t port, std::string path)
+    : path_(std::move(path)) {
+  if (path_.empty() || path_.front() != '/' || path_.find_first_of("?# ") != std::string::npos) {
+    throw InvalidArgumentError(
+        "LoopbackRedirectReceiver: the path must start with '/' and "
+        "have no query, e.g. /callback");
+  }
+  ErrorContext context;
+  context.operation = kOperation;
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) {
+    throw TransportError(std::string("cannot open a socket: ") + std::strerror(errno), context,
+                         false);
+  }
+  const int one = 1;
+  ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // never reachable from other machines
+  address.sin_port = htons(port);
+  if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd_, 8) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    throw TransportError(
+        "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(err), context,
+        false);
+  }
+  socklen_t length = sizeof address;
+  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+  port_ = ntohs(address.sin_port);
+}
+
+LoopbackRedirectReceiver::~LoopbackRedirectReceiver() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+std::string LoopbackRedirectReceiver::redirect_uri() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path_;
+}
+
+AuthorizationResponse LoopbackRedirectReceiver::wait(std::chrono::milliseconds timeout,
+                                                     const std::string& expected_state) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  ErrorContext context;
+  context.operation = kOperation;
+  while (true) {
+    const int left = remaining_ms(deadline);
+    if (left <= 0) {
+      throw TimeoutError("no redirect arrived at " + redirect_uri() + " within " +
+                             std::to_string(timeout.count()) + " ms",
+                         context, false);
+    }
+    pollfd p{fd_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, left);
+    if (ready < 0 && errno != EINTR) {
+      throw TransportError(std::string("waiting for the redirect failed: ") + std::strerror(errno),
+                           context, false);
+    }
+    if (ready <= 0)
+      continue;
+    FdCloser client{::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC)};
+    if (client.fd < 0)
+      continue;
+
+    const std::string head = read_head(client.fd, deadline);
+    const auto line_end = head.find("\r\n");
+    const std::string line = head.substr(0, line_end);
+    const auto sp1 = line.find(' ');
+    const auto sp2 = line.find(' ', sp1 == std::string::npos ? 0 : sp1 + 1);
+    if (line_end == std::string::npos || sp1 == std::string::npos || sp2 == std::string::npos) {
+      respond(client.fd, 400, "Bad Request", "Bad request", "This is not an HTTP request.");
+      continue;
+    }
+    const std::string method = line.substr(0, sp1);
+    const std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    const auto question = target.find('?');
+    const std::string path = target.substr(0, question);
+    if (method != "GET" || path != path_) {
+      // Browsers also ask for /favicon.ico and the like: answer and keep waiting.
+      respond(client.fd, 404, "Not Found", "Not found", "Nothing here.");
+      continue;
+    }
+    std::string code;
+    std::string state;
+    std::string error;
+    std::string description;
+    if (question != std::string::npos) {
+      for (auto& [key, value] : detail::parse_query(target.substr(question + 1))) {
+        if (key == "code")
+          code = std::move(value);
+        if (key == "state")
+          state = std::move(value);
+        if (key == "error")
+          error = std::move(value);
+        if (key == "error_description")
+          description = std::move(value);
+      }
+    }
+    if (!error.empty()) {
+      respond(client.fd, 200, "OK", "Sign-in failed",
+              "The authorization server answered " + error + ". You may close this window.");
+      context.error_code = error;
+      if (!description.empty())
+        context.messages.push_back(description);
+      throw AuthError("the authorization server refused the authorization", context);
+    }
+    if (state.empty() || state != expected_state) {
+      respond(client.fd, 400, "Bad Request", "Sign-in failed",
+              "The sign-in response does not belong to this application's request.");
+      context.error_code = "state_mismatch";
+      throw AuthError(
+          "the redirect's state does not match the request's (a forged or stale redirect)",
+          context);
+    }
+    if (code.empty()) {
+      respond(client.fd, 400, "Bad Request", "Sign-in failed", "No authorization code arrived.");
+      context.error_code = "invalid_response";
+      throw AuthError("the redirect carries no authorization code", context);
+    }
+    respond(client.fd, 200, "OK", "Signed in", "You may close this window and return to the app.");
+    return AuthorizationResponse{std::move(code), std::move(state)};
+  }
+}
+
+}  // namespace roserocket
