@@ -103,7 +103,7 @@ std::vector<Event> Events::list_all(EventQuery query, const RequestOptions& opti
   return out;
 }
 
-Json Events::create(const NewEvent& event, const RequestOptions& options) const {
+Event Events::create(const NewEvent& event, const RequestOptions& options) const {
   constexpr const char* kOp = "events.create";
   detail::require_non_empty(event.record_id, "record id", kOp);
   detail::require_non_empty(event.board_id, "board id", kOp);
@@ -116,7 +116,11 @@ Json Events::create(const NewEvent& event, const RequestOptions& options) const 
                 {"boardId", event.board_id},
                 {"type", event.type.value()},
                 {"json", event.json}};
-  return client_.call(r).body;
+  ApiResponse response = client_.call(r);
+  if (!response.body.is_object()) {
+    detail::malformed(client_, r, response.status, "expected the created event");
+  }
+  return Event::from_json(response.body);
 }
 
 }  // namespace roserocket

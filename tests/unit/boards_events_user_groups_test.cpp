@@ -190,7 +190,7 @@ TEST(Events, CreatePostsTheEventAndIsNotRetried) {
   MockClient m(rr::RetryPolicy{});
   m.mock->enqueue_json(200, event("e9"));
   rr::NewEvent e{"o1", "b1", EventType::kInternal, {{"note", "synced"}}};
-  EXPECT_EQ(m.client.events().create(e)["id"], "e9");
+  EXPECT_EQ(m.client.events().create(e).id, "e9");
   EXPECT_EQ(m.method(0), HttpMethod::kPost);
   EXPECT_EQ(m.url(0), kBase + "/events");
   EXPECT_EQ(m.body(0), (Json{{"recordId", "o1"},

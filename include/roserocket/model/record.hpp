@@ -156,6 +156,7 @@ class Record {
 /// @brief A connected field of @p Owner whose records are @p Target: `Order::tasks_path`.
 /// Used as a `paths` entry, and joined with `/` into dot paths: `Order::tasks_path /
 /// Task::commodities_path` is "tasks.commodities" (only where the types connect).
+/// A constant value type; safe to share between threads.
 template <class Owner, class Target>
 struct Connection {
   /// The wire name, e.g. "tasks".
@@ -163,6 +164,7 @@ struct Connection {
 };
 
 /// @brief A dot path from @p Owner to records of @p Target, e.g. "tasks.commodities".
+/// A value type; const access is thread-safe.
 template <class Owner, class Target>
 class Path {
  public:
@@ -189,6 +191,7 @@ Path<Owner, Target> operator/(const Path<Owner, Middle>& a, Connection<Middle, T
 }
 
 /// @brief One `paths` entry for records of @p Owner, whatever the target: what typed `get`s take.
+/// A value type; const access is thread-safe.
 template <class Owner>
 class PathOf {
  public:

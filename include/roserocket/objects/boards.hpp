@@ -14,7 +14,7 @@
 
 namespace roserocket {
 
-/// @brief One board of the navigation list.
+/// @brief One board of the navigation list. A value type.
 struct Board {
   /// The board's id: the `boardId` of record operations.
   std::string id;

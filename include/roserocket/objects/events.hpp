@@ -15,7 +15,7 @@
 
 namespace roserocket {
 
-/// @brief One event of a record's history.
+/// @brief One event of a record's history. A value type.
 struct Event {
   /// The event's id (also the `bookmark` that paging starts from).
   std::string id;
@@ -112,8 +112,9 @@ class Events {
 
   /// @brief `POST /events`. Not retried once it may have reached the server.
   /// @return the created event as the server answered.
-  /// @throw InvalidArgumentError for an empty record id, board id or type, or a non-object json.
-  Json create(const NewEvent& event, const RequestOptions& options = {}) const;
+  /// @throw InvalidArgumentError for an empty record id, board id or type, or a non-object json;
+  /// MalformedResponseError when the answer is not an object.
+  Event create(const NewEvent& event, const RequestOptions& options = {}) const;
 
  private:
   Client client_;

@@ -14,7 +14,7 @@
 
 namespace roserocket {
 
-/// @brief One user group.
+/// @brief One user group. A value type.
 struct UserGroup {
   /// The group's id.
   std::string id;
