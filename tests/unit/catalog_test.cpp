@@ -197,6 +197,7 @@ TEST(TypedLayer, AgreesWithTheRuntimeCatalog) {
     EXPECT_EQ(f.type, FieldType::kEnum);                            \
     EXPECT_EQ(f.enum_type, EnumType::kEnumName);                    \
     EXPECT_EQ(f.enum_values, *enum_values(EnumType::kEnumName));    \
+    ASSERT_FALSE(f.enum_values.empty()) << #wire;                   \
     T record;                                                       \
     record.set_##cpp(EnumType(f.enum_values.front()));              \
     EXPECT_EQ(record.get(#wire), f.enum_values.front());            \
