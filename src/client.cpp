@@ -254,19 +254,16 @@ ApiResponse Client::call(const ApiRequest& request) const {
     HttpResponse response;
     try {
       response = options.transport->send(http);
-    } catch (const TimeoutError& e) {
-      const bool maybe_sent = e.request_may_have_been_sent();
-      if ((request.idempotency == Idempotency::kIdempotent || !maybe_sent) &&
-          may_retry(backoff_delay(options.retry, attempt, impl.unit_random()), e.summary())) {
-        continue;
-      }
-      throw TimeoutError(e.summary(), context, maybe_sent);
     } catch (const TransportError& e) {
+      // Only a request that is safe to repeat, or one that never left, is sent again.
       const bool maybe_sent = e.request_may_have_been_sent();
       if ((request.idempotency == Idempotency::kIdempotent || !maybe_sent) &&
           may_retry(backoff_delay(options.retry, attempt, impl.unit_random()), e.summary())) {
         continue;
       }
+      // Rethrown with this call's context, keeping the timeout's type.
+      if (dynamic_cast<const TimeoutError*>(&e) != nullptr)
+        throw TimeoutError(e.summary(), context, maybe_sent);
       throw TransportError(e.summary(), context, maybe_sent);
     }
 
@@ -346,4 +343,3 @@ UserGroups Client::user_groups() const {
 }
 
 }  // namespace roserocket
-

@@ -1,35 +1,19 @@
 #include "util.hpp"
 
-#include <array>
+#include "auth/crypto.hpp"
+
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
-#include <random>
 #include <vector>
 
 namespace rr_emulator::detail {
-namespace {
 
-// One generator for the whole process: seeding per call would be slow and weaker.
-std::string random_bytes(std::size_t n) {
-  static std::mutex mutex;
-  static std::mt19937_64 engine{[] {
-    std::random_device device;
-    std::seed_seq seq{device(), device(), device(), device(), device(), device()};
-    return std::mt19937_64(seq);
-  }()};
-  std::lock_guard<std::mutex> lock(mutex);
-  std::string out(n, '\0');
-  for (std::size_t i = 0; i < n; i += 8) {
-    std::uint64_t word = engine();
-    for (std::size_t j = 0; j < 8 && i + j < n; ++j) {
-      out[i + j] = static_cast<char>((word >> (8 * j)) & 0xffu);
-    }
-  }
-  return out;
-}
+// Random bytes come from the SDK's own CSPRNG helper (one implementation).
+using roserocket::detail::random_bytes;
+
+namespace {
 
 std::string format_uuid(std::string bytes, int version) {
   bytes[6] = static_cast<char>((static_cast<unsigned char>(bytes[6]) & 0x0fu) | (version << 4));
@@ -44,20 +28,6 @@ std::string format_uuid(std::string bytes, int version) {
     out += hex[b & 0x0fu];
   }
   return out;
-}
-
-constexpr std::array<std::uint32_t, 64> kSha256K = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-std::uint32_t rotr(std::uint32_t x, int n) {
-  return (x >> n) | (x << (32 - n));
 }
 
 }  // namespace
@@ -107,71 +77,8 @@ std::string iso_now() {
 }
 
 std::string sha256(std::string_view data) {
-  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string msg(data);
-  const std::uint64_t bit_len = static_cast<std::uint64_t>(data.size()) * 8;
-  msg += static_cast<char>(0x80);
-  while (msg.size() % 64 != 56)
-    msg += '\0';
-  for (int i = 7; i >= 0; --i)
-    msg += static_cast<char>((bit_len >> (8 * i)) & 0xffu);
-  for (std::size_t chunk = 0; chunk < msg.size(); chunk += 64) {
-    std::array<std::uint32_t, 64> w{};
-    for (int i = 0; i < 16; ++i) {
-      for (int j = 0; j < 4; ++j) {
-        w[i] = (w[i] << 8) | static_cast<unsigned char>(msg[chunk + 4 * i + j]);
-      }
-    }
-    for (int i = 16; i < 64; ++i) {
-      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto v = h;
-    for (int i = 0; i < 64; ++i) {
-      std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-      std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      std::uint32_t t1 = v[7] + s1 + ch + kSha256K[i] + w[i];
-      std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-      std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      std::uint32_t t2 = s0 + maj;
-      v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
-    }
-    for (int i = 0; i < 8; ++i)
-      h[i] += v[i];
-  }
-  std::string out;
-  for (auto word : h) {
-    for (int i = 3; i >= 0; --i)
-      out += static_cast<char>((word >> (8 * i)) & 0xffu);
-  }
-  return out;
-}
-
-std::string base64url_encode(std::string_view data) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    std::uint32_t n = (static_cast<unsigned char>(data[i]) << 16) |
-                      (static_cast<unsigned char>(data[i + 1]) << 8) |
-                      static_cast<unsigned char>(data[i + 2]);
-    for (int s = 18; s >= 0; s -= 6)
-      out += table[(n >> s) & 63u];
-  }
-  if (data.size() - i == 1) {
-    std::uint32_t n = static_cast<unsigned char>(data[i]) << 16;
-    out += table[(n >> 18) & 63u];
-    out += table[(n >> 12) & 63u];
-  } else if (data.size() - i == 2) {
-    std::uint32_t n = (static_cast<unsigned char>(data[i]) << 16) |
-                      (static_cast<unsigned char>(data[i + 1]) << 8);
-    out += table[(n >> 18) & 63u];
-    out += table[(n >> 12) & 63u];
-    out += table[(n >> 6) & 63u];
-  }
-  return out;
+  const auto digest = roserocket::detail::sha256(data);
+  return std::string(digest.begin(), digest.end());
 }
 
 bool base64_decode(std::string_view text, std::string& out) {

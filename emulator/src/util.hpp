@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/crypto.hpp"
+
 namespace rr_emulator::detail {
 
 /// @brief A random RFC 4122 version 4 uuid.
@@ -32,7 +34,7 @@ std::string iso_now();
 std::string sha256(std::string_view data);
 
 /// @brief Base64url without padding (RFC 4648 §5), as PKCE S256 uses.
-std::string base64url_encode(std::string_view data);
+using roserocket::detail::base64url_encode;
 
 /// @brief Decodes standard base64 (padding optional); false on bad input.
 bool base64_decode(std::string_view text, std::string& out);

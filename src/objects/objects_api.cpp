@@ -1,22 +1,17 @@
 #include "roserocket/objects/objects_api.hpp"
 
+#include "objects/request_util.hpp"
+
 namespace roserocket {
 namespace {
 
-void require_non_empty(std::string_view value, const char* what, const char* operation) {
-  if (value.empty()) {
-    ErrorContext context;
-    context.operation = operation;
-    throw InvalidArgumentError(std::string(what) + " must not be empty", std::move(context));
-  }
-}
+using detail::make_request;
+using detail::require_non_empty;
 
 void require_object(const Json& fields, const char* operation) {
   if (!fields.is_object()) {
-    ErrorContext context;
-    context.operation = operation;
-    throw InvalidArgumentError(
-        std::string("fields must be a JSON object, not ") + fields.type_name(), std::move(context));
+    detail::invalid(operation,
+                    std::string("fields must be a JSON object, not ") + fields.type_name());
   }
 }
 
@@ -28,19 +23,6 @@ std::string join(const std::vector<std::string>& parts) {
     out += p;
   }
   return out;
-}
-
-ApiRequest make_request(const char* operation, HttpMethod method, std::string path,
-                        const RequestOptions& options,
-                        Idempotency idempotency = Idempotency::kIdempotent) {
-  ApiRequest r;
-  r.operation = operation;
-  r.method = method;
-  r.path = std::move(path);
-  r.idempotency = idempotency;
-  r.headers = options.headers;
-  r.timeout = options.timeout;
-  return r;
 }
 
 // The write envelope: {objectKey, json, paths?, boardId?}.
@@ -76,17 +58,16 @@ std::optional<Json> to_optional(ApiResponse&& response) {
 }
 
 // A 2xx whose body is not the record the operation promises is a malformed response.
-Json expect_object(ApiResponse&& response, const ApiRequest& request, const Client& client) {
+void check_record(const ApiResponse& response, const ApiRequest& request, const Client& client) {
   if (!response.body.is_object()) {
-    ErrorContext context;
-    context.operation = request.operation;
-    context.method = std::string(to_string(request.method));
-    context.path = client.options().api_prefix + request.path;
-    context.status = response.status;
-    throw MalformedResponseError(
-        std::string("expected a JSON object (a record), got ") + response.body.type_name(),
-        std::move(context));
+    detail::malformed(
+        client, request, response.status,
+        std::string("expected a JSON object (a record), got ") + response.body.type_name());
   }
+}
+
+Json expect_object(ApiResponse&& response, const ApiRequest& request, const Client& client) {
+  check_record(response, request, client);
   return std::move(response.body);
 }
 
@@ -117,7 +98,7 @@ UpsertResult ObjectsApi::upsert(std::string_view object_key, const Json& fields,
                               keyed ? Idempotency::kIdempotent : Idempotency::kNonIdempotent);
   r.body = envelope(object_key, fields, options, /*with_board=*/true);
   auto response = client_.call(r);
-  expect_object(ApiResponse{response.status, {}, response.body}, r, client_);
+  check_record(response, r, client_);
   return to_upsert(std::move(response));
 }
 
@@ -133,7 +114,7 @@ UpsertResult ObjectsApi::upsert_by_id(std::string_view object_key, std::string_v
   body.update(envelope(object_key, fields, options, /*with_board=*/true));
   r.body = std::move(body);
   auto response = client_.call(r);
-  expect_object(ApiResponse{response.status, {}, response.body}, r, client_);
+  check_record(response, r, client_);
   return to_upsert(std::move(response));
 }
 
@@ -195,7 +176,7 @@ UpsertResult ObjectsApi::upsert_by_external_id(std::string_view object_key,
       make_request(kOp, HttpMethod::kPatch, external_path(object_key, external_id), options);
   r.body = envelope(object_key, fields, options, /*with_board=*/false);
   auto response = client_.call(r);
-  expect_object(ApiResponse{response.status, {}, response.body}, r, client_);
+  check_record(response, r, client_);
   return to_upsert(std::move(response));
 }
 
@@ -215,11 +196,8 @@ void ObjectsApi::bulk_remove(std::string_view object_key, const std::vector<std:
                              const RequestOptions& options) {
   constexpr const char* kOp = "objects.bulk_remove";
   require_non_empty(object_key, "object key", kOp);
-  if (ids.empty()) {
-    ErrorContext context;
-    context.operation = kOp;
-    throw InvalidArgumentError("ids must not be empty", std::move(context));
-  }
+  if (ids.empty())
+    detail::invalid(kOp, "ids must not be empty");
   for (const auto& id : ids)
     require_non_empty(id, "every id", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects/bulk_delete", options);
@@ -271,12 +249,7 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
   const auto results =
       response.body.is_object() ? response.body.find("results") : response.body.end();
   if (!response.body.is_object() || results == response.body.end() || !results->is_array()) {
-    ErrorContext context;
-    context.operation = kOp;
-    context.method = "POST";
-    context.path = client_.options().api_prefix + r.path;
-    context.status = response.status;
-    throw MalformedResponseError("expected {total, results[]} from search", std::move(context));
+    detail::malformed(client_, r, response.status, "expected {total, results[]} from search");
   }
   SearchResult out;
   if (auto total = response.body.find("total");
