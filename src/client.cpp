@@ -319,3 +319,31 @@ ApiResponse Client::call(const ApiRequest& request) const {
 }
 
 }  // namespace roserocket
+
+// ---- Typed facades and the other operations' entry points (additive; kept apart so that
+// changes above do not collide with them).
+#include "roserocket/objects/boards.hpp"
+#include "roserocket/objects/events.hpp"
+#include "roserocket/objects/user_groups.hpp"
+#include "roserocket/resources/resource.hpp"
+
+namespace roserocket {
+
+#define RR_FACADE(Type, Facade, method) \
+  Facade Client::method() const {       \
+    return Facade(*this);               \
+  }
+#include "roserocket/model/catalog.def"
+
+Boards Client::boards() const {
+  return Boards(*this);
+}
+Events Client::events() const {
+  return Events(*this);
+}
+UserGroups Client::user_groups() const {
+  return UserGroups(*this);
+}
+
+}  // namespace roserocket
+

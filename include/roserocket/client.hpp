@@ -27,6 +27,16 @@ class Boards;
 class Events;
 class UserGroups;
 
+// Typed records and their facades (roserocket/resources/resource.hpp), declared from the catalog.
+namespace model {
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) class Type;
+#include "roserocket/model/catalog.def"
+}  // namespace model
+template <class T>
+class Resource;
+#define RR_FACADE(Type, Facade, method) using Facade = Resource<model::Type>;
+#include "roserocket/model/catalog.def"
+
 /// @brief Everything a `Client` is configured with.
 ///
 /// Precedence: what a field says is what the client does; nothing is read from the environment
@@ -98,6 +108,19 @@ class Client {
 
   /// @brief Record operations (create, get, update, search, ...).
   [[nodiscard]] ObjectsApi objects() const;
+
+  /// @brief The typed facade of each documented object, one member function per catalog
+  /// `RR_FACADE` line: `customers()`, `orders()`, `tasks()`, ... `contacts()` (include
+  /// roserocket/resources/resource.hpp to use them).
+#define RR_FACADE(Type, Facade, method) [[nodiscard]] Facade method() const;
+#include "roserocket/model/catalog.def"
+
+  /// @brief `GET /boards/nav` (roserocket/objects/boards.hpp).
+  [[nodiscard]] Boards boards() const;
+  /// @brief `GET/POST /events` (roserocket/objects/events.hpp).
+  [[nodiscard]] Events events() const;
+  /// @brief `/userGroups` and their members (roserocket/objects/user_groups.hpp).
+  [[nodiscard]] UserGroups user_groups() const;
 
   /// @brief Sends @p request with auth, retries and error mapping.
   /// @return the 2xx response with its body parsed as JSON.

@@ -1,331 +1,142 @@
 #include "roserocket/model/catalog.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 namespace roserocket::model {
 namespace {
 
-// Short builders keep the tables below readable: one line a field.
-FieldSpec field(std::string name, FieldType type, std::string description = {}) {
+FieldSpec make_field(const char* cpp_name, const char* name, FieldType type, Access access,
+                     Provenance provenance, const char* description) {
   FieldSpec f;
-  f.name = std::move(name);
+  f.cpp_name = cpp_name;
+  f.name = name;
   f.type = type;
-  f.description = std::move(description);
+  f.access = access;
+  f.provenance = provenance;
+  f.description = description;
   return f;
 }
 
-FieldSpec text(std::string name, std::string description = {}) {
-  return field(std::move(name), FieldType::kString, std::move(description));
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string word; in >> word;)
+    out.push_back(word);
+  return out;
 }
 
-FieldSpec enumeration(std::string name, std::vector<std::string> values,
-                      std::string description = {}) {
-  FieldSpec f = field(std::move(name), FieldType::kEnum, std::move(description));
-  f.enum_values = std::move(values);
-  return f;
-}
-
-FieldSpec one(std::string name, std::string target, std::string description = {}) {
-  FieldSpec f = field(std::move(name), FieldType::kConnection, std::move(description));
-  f.target = std::move(target);
-  return f;
-}
-
-FieldSpec many(std::string name, std::string target, std::string description = {}) {
-  FieldSpec f = field(std::move(name), FieldType::kConnectionList, std::move(description));
-  f.target = std::move(target);
-  return f;
-}
-
-FieldSpec server(std::string name, FieldType type, std::string description) {
-  FieldSpec f = field(std::move(name), type, std::move(description));
-  f.access = Access::kServerWritten;
-  return f;
-}
-
-FieldSpec derived(std::string name, FieldType type, std::vector<std::string> from,
-                  std::string description) {
-  FieldSpec f = field(std::move(name), type, std::move(description));
-  f.access = Access::kDerived;
-  f.derived_from = std::move(from);
-  return f;
-}
-
-std::vector<FieldSpec> business_hours() {
-  std::vector<FieldSpec> out;
-  for (const char* day : {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}) {
-    for (const char* edge : {"Start", "End"}) {
-      out.push_back(field(std::string("busHours") + day + edge + "At", FieldType::kTimeOfDay,
-                          "seconds from midnight"));
+// "busHours*" in a derived field's sources stands for every field with that prefix.
+std::vector<std::string> expand_sources(const std::string& from, const ObjectSpec& object) {
+  std::vector<std::string> out;
+  for (const auto& word : split_words(from)) {
+    if (word.back() != '*') {
+      out.push_back(word);
+      continue;
+    }
+    const std::string prefix = word.substr(0, word.size() - 1);
+    for (const auto& f : object.fields) {
+      if (f.name.compare(0, prefix.size(), prefix) == 0)
+        out.push_back(f.name);
     }
   }
   return out;
 }
 
-std::vector<std::string> business_hour_names() {
-  std::vector<std::string> out;
-  for (const auto& f : business_hours())
-    out.push_back(f.name);
-  return out;
-}
-
-ObjectSpec object(std::string key, std::string prefix, std::string display,
-                  std::vector<FieldSpec> fields) {
-  return ObjectSpec{std::move(key), std::move(prefix), std::move(display), std::move(fields)};
-}
-
-std::vector<ObjectSpec> build_objects() {
-  std::vector<FieldSpec> customer_fields = {
-      text("name", "company name"),
-      enumeration("status", {"active", "inactive"}),
-      enumeration("customerType", {"shipper", "broker", "receiver", "other"}),
-      text("companyEmail"),
-      text("companyPhone"),
-      text("address"),
-      text("city"),
-      text("state"),
-      text("postal"),
-      text("currency"),
-      text("defaultCurrency"),
-      field("etaDelayNotifyEnabled", FieldType::kBoolean),
-      derived("etaDelayNotifyLabel", FieldType::kString, {"etaDelayNotifyEnabled"},
-              "\"Enabled\" or \"Disabled\", from etaDelayNotifyEnabled"),
-      derived("formattedBusinessHours", FieldType::kString, business_hour_names(),
-              "readable form of the busHours* fields"),
-      many("contacts", "contact"),
-      many("locations", "address"),
-      many("tags", "tag"),
-  };
-  auto hours = business_hours();
-  customer_fields.insert(customer_fields.begin() + 11, hours.begin(), hours.end());
-
-  const std::vector<std::string> freight_classes = {
-      "none", "50",  "55",  "60",  "65",  "70",  "77.5", "85",  "92.5", "100",
-      "110",  "125", "150", "175", "200", "250", "300",  "400", "500"};
-
-  std::vector<ObjectSpec> out;
-  out.push_back(object("customer", "CUST", "Customer", std::move(customer_fields)));
-  out.push_back(object("order", "O", "Order",
-                       {
-                           enumeration("status",
-                                       {"new", "booked", "in transit", "delivered", "invoiced",
-                                        "tendered", "rejected", "archived"},
-                                       "defaults to new"),
-                           text("poNumbers"),
-                           text("notes"),
-                           one("customer", "customer"),
-                           one("partner", "partner"),
-                           many("tasks", "task"),
-                           many("csrs", "user"),
-                           many("accountManagers", "user"),
-                           many("commissionees", "user"),
-                           one("order", "order", "parent order"),
-                           one("sellQuote", "quote"),
-                           many("buyQuotes", "quote"),
-                           many("tags", "tag"),
-                       }));
-  out.push_back(
-      object("task", "T", "Task",
-             {
-                 enumeration("status", {"new", "incomplete", "inprogress", "assigned", "complete",
-                                        "problem", "canceled"}),
-                 enumeration("taskType", {"pickup", "delivery", "drive", "unload", "load", "leg",
-                                          "group", "dropTrailer", "hookTrailer", "other"}),
-                 field("ordinal", FieldType::kInteger),
-                 field("manifestOrdinal", FieldType::kInteger),
-                 field("requestedCompletionWindow", FieldType::kDateTime),
-                 field("actualArrivalTime", FieldType::kDateTime),
-                 field("actualCompletionTime", FieldType::kDateTime),
-                 field("appointmentTime", FieldType::kDateTime),
-                 text("notes"),
-                 one("order", "order"),
-                 one("address", "address"),
-                 many("commodities", "commodity"),
-                 many("relatedCommodities", "commodity"),
-                 many("stops", "stop"),
-             }));
-  out.push_back(object("address", "ADDR", "Address",
-                       {
-                           text("addressBookId"),
-                           text("companyName"),
-                           text("address1"),
-                           text("address2"),
-                           text("city"),
-                           text("state"),
-                           text("stateCode"),
-                           text("country"),
-                           text("countryCode"),
-                           text("postalCode"),
-                           field("latitude", FieldType::kNumber),
-                           field("longitude", FieldType::kNumber),
-                           text("googlePlaceId"),
-                           text("timezone"),
-                           derived("name", FieldType::kString, {"companyName", "address1", "city"},
-                                   "display name built from the company and street address"),
-                       }));
-  out.push_back(object("commodity", "COM", "Commodity",
-                       {
-                           text("description"),
-                           field("quantity", FieldType::kNumber),
-                           field("weight", FieldType::kNumber),
-                           field("length", FieldType::kNumber),
-                           field("width", FieldType::kNumber),
-                           field("height", FieldType::kNumber),
-                           field("volume", FieldType::kNumber),
-                           field("pieces", FieldType::kInteger),
-                           enumeration("freightClass", freight_classes),
-                           enumeration("commodityType", {"bundle", "carton", "skid", "package",
-                                                         "container", "crate", "pallet", "other"}),
-                           enumeration("weightUnit", {"kgs", "lbs", "metric tonnes", "tons"}),
-                           text("volumeUnit"),
-                           enumeration("dimensionUnit", {"cm", "in", "ft"}),
-                           enumeration("temperatureUnit", {"f", "c"}),
-                           text("packingGroupNumber"),
-                           text("nmfc"),
-                           text("hazmatClass"),
-                           text("unNumber"),
-                           field("isHazmat", FieldType::kBoolean),
-                       }));
-  out.push_back(object("manifest", "M", "Manifest",
-                       {
-                           enumeration("status", {"planning", "assigned", "dispatched",
-                                                  "in transit", "complete", "canceled"}),
-                           text("notes"),
-                           one("partner", "partner", "carrier the manifest is tendered to"),
-                           many("tasks", "task"),
-                           many("assets", "asset"),
-                           many("tags", "tag"),
-                       }));
-  out.push_back(object("webhookDestination", "WHD", "Webhook destination",
-                       {
-                           text("name"),
-                           text("url", "where deliveries are POSTed"),
-                           field("enabled", FieldType::kBoolean),
-                           many("subscriptions", "webhookSubscription"),
-                       }));
-  out.push_back(object("webhookSubscription", "WHS", "Webhook subscription",
-                       {
-                           text("eventName", "e.g. \"Order Status Changed\""),
-                           one("destination", "webhookDestination"),
-                       }));
-  out.push_back(object("partner", "P", "Partner",
-                       {
-                           text("name"),
-                           enumeration("status", {"active", "inactive"}),
-                           enumeration("partnerType", {"carrier", "broker", "other"}),
-                           text("companyEmail"),
-                           text("companyPhone"),
-                           text("mcNumber"),
-                           text("dotNumber"),
-                           text("scac"),
-                           text("defaultCurrency"),
-                           many("contacts", "contact"),
-                           many("locations", "address"),
-                           many("tags", "tag"),
-                       }));
-  out.push_back(
-      object("quote", "Q", "Quote",
-             {
-                 enumeration("status", {"draft", "sent", "accepted", "rejected", "expired"}),
-                 enumeration("quoteType", {"sell", "buy"}),
-                 field("expiresAt", FieldType::kDate),
-                 text("notes"),
-                 one("customer", "customer"),
-                 one("partner", "partner"),
-                 one("order", "order"),
-                 many("lineItems", "financialLineItem"),
-                 derived("total", FieldType::kMoney, {"lineItems"}, "sum of the line items"),
-             }));
-  out.push_back(object("financialLineItem", "FLI", "Financial line item",
-                       {
-                           text("description"),
-                           text("chargeType"),
-                           field("quantity", FieldType::kNumber),
-                           field("rate", FieldType::kMoney),
-                           field("amount", FieldType::kMoney),
-                           field("taxable", FieldType::kBoolean),
-                           one("invoice", "invoice"),
-                           one("bill", "bill"),
-                           one("quote", "quote"),
-                       }));
-  out.push_back(object("invoice", "INV", "Invoice",
-                       {
-                           enumeration("status", {"draft", "approved", "sent", "paid", "void"}),
-                           field("invoiceDate", FieldType::kDate),
-                           field("dueDate", FieldType::kDate),
-                           text("currency"),
-                           text("notes"),
-                           one("customer", "customer"),
-                           one("order", "order"),
-                           many("lineItems", "financialLineItem"),
-                           derived("subTotal", FieldType::kMoney, {"lineItems"},
-                                   "sum of the line items' amounts, without tax"),
-                       }));
-  out.push_back(object("tag", "TAG", "Tag",
-                       {
-                           text("name"),
-                           text("color"),
-                           text("description"),
-                       }));
-  out.push_back(
-      object("asset", "A", "Asset",
-             {
-                 text("name"),
-                 enumeration("assetType", {"truck", "trailer", "tractor", "container", "other"}),
-                 enumeration("status", {"active", "inactive", "maintenance"}),
-                 text("licensePlate"),
-                 text("vin"),
-                 text("make"),
-                 text("model"),
-                 field("year", FieldType::kInteger),
-                 many("tags", "tag"),
-             }));
-  out.push_back(object("bill", "B", "Bill",
-                       {
-                           enumeration("status", {"draft", "approved", "paid", "void"}),
-                           field("billDate", FieldType::kDate),
-                           field("dueDate", FieldType::kDate),
-                           text("currency"),
-                           text("notes"),
-                           one("partner", "partner"),
-                           one("order", "order"),
-                           many("lineItems", "financialLineItem"),
-                           derived("subTotal", FieldType::kMoney, {"lineItems"},
-                                   "sum of the line items' amounts, without tax"),
-                       }));
-  out.push_back(object("contact", "CON", "Contact",
-                       {
-                           text("firstName"),
-                           text("lastName"),
-                           text("email"),
-                           text("phone"),
-                           text("title"),
-                           one("customer", "customer"),
-                           one("partner", "partner"),
-                       }));
-  // Connected objects named by the documented ones; known by key, few fields documented.
-  out.push_back(object("stop", "S", "Stop", {one("address", "address"), one("task", "task")}));
-  out.push_back(object("user", "U", "User", {text("firstName"), text("lastName"), text("email")}));
+std::vector<std::pair<std::string, std::vector<std::string>>> build_enums() {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+#define RR_ENUM_BEGIN(EnumType) out.emplace_back(#EnumType, std::vector<std::string>{});
+#define RR_ENUM_VALUE(constant, value) out.back().second.emplace_back(value);
+#include "roserocket/model/catalog.def"
   return out;
 }
 
 std::vector<FieldSpec> build_common() {
-  return {
-      server("id", FieldType::kUuid, "globally unique id, chosen by the server"),
-      server("objectKey", FieldType::kString, "the record's type"),
-      server("orgId", FieldType::kUuid, "the organisation that owns the record"),
-      server("fullId", FieldType::kString, "human id such as CUST-18, counted per object"),
-      field("externalId", FieldType::kString, "your system's id for the record; nullable"),
-      server("source", FieldType::kString, "how the record was created, e.g. manual"),
-      server("createdAt", FieldType::kTimestamp, "when the record was created"),
-      server("createdBy", FieldType::kUuid, "who created the record"),
-      server("updatedAt", FieldType::kTimestamp, "when the record last changed"),
-      server("updatedBy", FieldType::kUuid, "who last changed the record"),
-      server("version", FieldType::kInteger, "1 on create, +1 on every change"),
-      server("widgets", FieldType::kJson, "UI widgets of the record"),
-      server("widgetToOpen", FieldType::kJson, "the UI widget opened first"),
-      server("mapMarkers", FieldType::kJson, "map markers of the record"),
-  };
+  std::vector<FieldSpec> out;
+#define RR_COMMON(cpp, wire, type, access, description)                                           \
+  out.push_back(make_field(#cpp, #wire, FieldType::type, Access::access, Provenance::kDocumented, \
+                           description));
+#include "roserocket/model/catalog.def"
+  return out;
+}
+
+std::vector<ObjectSpec> build_objects() {
+  std::vector<ObjectSpec> out;
+  // Derived fields' sources, resolved once the object's fields are all known.
+  std::vector<std::pair<std::string, std::string>> sources;
+  ObjectSpec current;
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
+  current = ObjectSpec{};                                                     \
+  current.key = #object_key;                                                  \
+  current.full_id_prefix = prefix;                                            \
+  current.full_id_prefix_provenance = Provenance::prefix_provenance;          \
+  current.display_name = display;                                             \
+  current.type_name = #Type;                                                  \
+  sources.clear();
+#define RR_OBJECT_END()                                                          \
+  for (const auto& [field, from] : sources) {                                    \
+    auto it = std::find_if(current.fields.begin(), current.fields.end(),         \
+                           [&](const FieldSpec& f) { return f.name == field; }); \
+    it->derived_from = expand_sources(from, current);                            \
+  }                                                                              \
+  out.push_back(std::move(current));
+#define RR_FIELD(cpp, wire, type, provenance, description)                             \
+  current.fields.push_back(make_field(#cpp, #wire, FieldType::type, Access::kWritable, \
+                                      Provenance::provenance, description));
+#define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description)                     \
+  current.fields.push_back(make_field(#cpp, #wire, FieldType::kEnum, Access::kWritable, \
+                                      Provenance::provenance, description));            \
+  current.fields.back().enum_type = #EnumType;
+// Targets are written as C++ types; they become object keys below.
+#define RR_ONE(cpp, wire, Target, provenance, description)                                    \
+  current.fields.push_back(make_field(#cpp, #wire, FieldType::kConnection, Access::kWritable, \
+                                      Provenance::provenance, description));                  \
+  current.fields.back().target = #Target;
+#define RR_MANY(cpp, wire, Target, provenance, description)                                       \
+  current.fields.push_back(make_field(#cpp, #wire, FieldType::kConnectionList, Access::kWritable, \
+                                      Provenance::provenance, description));                      \
+  current.fields.back().target = #Target;
+#define RR_DERIVED(cpp, wire, type, from, provenance, description)                    \
+  current.fields.push_back(make_field(#cpp, #wire, FieldType::type, Access::kDerived, \
+                                      Provenance::provenance, description));          \
+  sources.emplace_back(#wire, from);
+#define RR_FACADE(Type, Facade, method) \
+  for (auto& o : out) {                 \
+    if (o.type_name == #Type) {         \
+      o.facade = #Facade;               \
+      o.client_method = #method;        \
+    }                                   \
+  }
+#include "roserocket/model/catalog.def"
+
+  const auto enums = build_enums();
+  for (auto& object : out) {
+    for (auto& f : object.fields) {
+      if (f.is_connection()) {
+        for (const auto& candidate : out) {
+          if (candidate.type_name == f.target)
+            f.target = candidate.key;
+        }
+      }
+      if (f.type == FieldType::kEnum) {
+        for (const auto& [name, values] : enums) {
+          if (name == f.enum_type)
+            f.enum_values = values;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string escape_cell(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -352,6 +163,19 @@ const std::vector<ObjectSpec>& objects() {
   return all;
 }
 
+const std::vector<std::pair<std::string, std::vector<std::string>>>& enums() {
+  static const auto all = build_enums();
+  return all;
+}
+
+const std::vector<std::string>* enum_values(std::string_view enum_type) noexcept {
+  for (const auto& [name, values] : enums()) {
+    if (name == enum_type)
+      return &values;
+  }
+  return nullptr;
+}
+
 const ObjectSpec* find_object(std::string_view object_key) noexcept {
   const auto& all = objects();
   auto it = std::find_if(all.begin(), all.end(),
@@ -376,6 +200,8 @@ std::string read_only_reason(std::string_view object_key, std::string_view field
   if (spec->access == Access::kServerWritten) {
     return "written by the server (" + spec->description + ")";
   }
+  if (spec->derived_from.empty())
+    return "derived by the server (" + spec->description + ")";
   std::string from;
   for (const auto& f : spec->derived_from) {
     if (!from.empty())
@@ -385,6 +211,130 @@ std::string read_only_reason(std::string_view object_key, std::string_view field
   if (spec->derived_from.size() > 4)
     from = spec->derived_from.front() + ", ...";
   return "derived from " + from + " (" + spec->description + ")";
+}
+
+std::string_view to_string(FieldType type) noexcept {
+  switch (type) {
+    case FieldType::kString:
+      return "string";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kNumber:
+      return "number";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kEnum:
+      return "enum";
+    case FieldType::kMoney:
+      return "money";
+    case FieldType::kDateTime:
+      return "date-time";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kTimestamp:
+      return "timestamp";
+    case FieldType::kTimeOfDay:
+      return "time of day";
+    case FieldType::kUuid:
+      return "uuid";
+    case FieldType::kConnection:
+      return "connection";
+    case FieldType::kConnectionList:
+      return "connection list";
+    case FieldType::kJson:
+      return "json";
+  }
+  return "json";
+}
+
+std::string read_only_fields_markdown() {
+  std::string out = "| object | field | type | why it is read-only |\n| --- | --- | --- | --- |\n";
+  auto row = [&](const std::string& object, const FieldSpec& f, const std::string& key) {
+    out += "| " + object + " | `" + f.name + "` | " + std::string(to_string(f.type)) + " | " +
+           escape_cell(read_only_reason(key, f.name)) + " |\n";
+  };
+  for (const auto& f : common_fields()) {
+    if (f.read_only())
+      row("every record", f, "");
+  }
+  for (const auto& o : objects()) {
+    for (const auto& f : o.fields) {
+      if (f.read_only())
+        row("`" + o.key + "`", f, o.key);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string_view to_string(Provenance p) noexcept {
+  switch (p) {
+    case Provenance::kDocumented:
+      return "documented";
+    case Provenance::kObserved:
+      return "observed";
+    case Provenance::kGuessed:
+      return "guessed";
+  }
+  return "guessed";
+}
+
+std::string describe_type(const FieldSpec& f) {
+  std::string out(to_string(f.type));
+  if (f.type == FieldType::kEnum) {
+    out += " `" + f.enum_type + "`: ";
+    for (std::size_t i = 0; i < f.enum_values.size(); ++i) {
+      out += (i == 0 ? "`" : ", `") + f.enum_values[i] + "`";
+    }
+  }
+  if (f.is_connection())
+    out += " to `" + f.target + "`";
+  return out;
+}
+
+std::string describe_access(const FieldSpec& f) {
+  switch (f.access) {
+    case Access::kWritable:
+      return "writable";
+    case Access::kServerWritten:
+      return "server-written";
+    case Access::kDerived:
+      return "derived";
+  }
+  return "writable";
+}
+
+}  // namespace
+
+std::string fields_markdown() {
+  std::string out;
+  auto table = [&](const std::vector<FieldSpec>& fields) {
+    out += "| field | C++ accessor | type | access | source | description |\n";
+    out += "| --- | --- | --- | --- | --- | --- |\n";
+    for (const auto& f : fields) {
+      out += "| `" + f.name + "` | `" + f.cpp_name + "()` | " + escape_cell(describe_type(f)) +
+             " | " + describe_access(f) + " | " + std::string(to_string(f.provenance)) + " | " +
+             escape_cell(f.description) + " |\n";
+    }
+  };
+  out += "### Every record\n\n";
+  table(common_fields());
+  for (const auto& o : objects()) {
+    out += "\n### " + o.display_name + " (`" + o.key + "`, `model::" + o.type_name + "`";
+    if (!o.facade.empty())
+      out += ", `client." + o.client_method + "()`";
+    out += ")\n\n";
+    out += "fullId prefix `" + o.full_id_prefix + "` (" +
+           std::string(to_string(o.full_id_prefix_provenance)) + ").";
+    if (o.fields.empty()) {
+      out += " No fields documented beyond the common ones: use `get`/`set`.\n";
+      continue;
+    }
+    out += "\n\n";
+    table(o.fields);
+  }
+  return out;
 }
 
 bool is_custom(std::string_view name) noexcept {

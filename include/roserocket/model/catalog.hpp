@@ -4,10 +4,15 @@
 /// @brief The field catalog: the single source of truth for every known object and field.
 ///
 /// Typed records, the client-side read-only checks, the emulator's behaviour and the docs all
-/// read this catalog; no field list is written anywhere else.
+/// read this catalog; no field list is written anywhere else. The data is the X-macro table
+/// `roserocket/model/catalog.def` (see docs/adr/0002-field-catalog.md).
+///
+/// Thread safety: the catalog is immutable after first use; every function may be called from
+/// any thread.
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace roserocket::model {
@@ -39,6 +44,16 @@ enum class FieldType {
   kJson,
 };
 
+/// @brief Where the SDK's knowledge of a field (or a `fullId` prefix) comes from.
+enum class Provenance {
+  /// Named on a vendor documentation page.
+  kDocumented,
+  /// Seen in an example response of the vendor's docs, not described there.
+  kObserved,
+  /// The SDK's assumption; see the field's description.
+  kGuessed,
+};
+
 /// @brief Who may write a field.
 enum class Access {
   kWritable,
@@ -61,6 +76,12 @@ struct FieldSpec {
   std::vector<std::string> derived_from;
   /// One line for docs and error messages.
   std::string description;
+  /// Where this field is known from.
+  Provenance provenance = Provenance::kDocumented;
+  /// For kEnum: the C++ type of its typed accessor, e.g. "OrderStatus".
+  std::string enum_type;
+  /// The C++ name of its typed accessor, e.g. "customer_type" for "customerType".
+  std::string cpp_name;
 
   [[nodiscard]] bool read_only() const noexcept { return access != Access::kWritable; }
   [[nodiscard]] bool is_connection() const noexcept {
@@ -77,6 +98,14 @@ struct ObjectSpec {
   /// Human name, e.g. "Customer".
   std::string display_name;
   std::vector<FieldSpec> fields;
+  /// Whether `full_id_prefix` is documented (CUST, O) or the SDK's guess.
+  Provenance full_id_prefix_provenance = Provenance::kGuessed;
+  /// The C++ typed record, e.g. "Customer".
+  std::string type_name;
+  /// The C++ facade, e.g. "Customers"; empty for objects without one (stop, user).
+  std::string facade;
+  /// The `Client` member function returning the facade, e.g. "customers".
+  std::string client_method;
 
   /// @brief This object's own field @p name, or the common field of that name, or null.
   [[nodiscard]] const FieldSpec* find(std::string_view name) const noexcept;
@@ -99,6 +128,24 @@ struct ObjectSpec {
 /// @brief Why @p field of @p object_key may not be written, or an empty string if it may.
 /// Unknown objects still get the common fields' rules.
 [[nodiscard]] std::string read_only_reason(std::string_view object_key, std::string_view field);
+
+/// @brief The documented values of the enum type @p enum_type (e.g. "OrderStatus", "EventType"),
+/// or null when there is no such enum.
+[[nodiscard]] const std::vector<std::string>* enum_values(std::string_view enum_type) noexcept;
+
+/// @brief Every enum type of the catalog, by C++ name, in catalog order.
+[[nodiscard]] const std::vector<std::pair<std::string, std::vector<std::string>>>& enums();
+
+/// @brief The Markdown table of every read-only field (common fields first, then per object),
+/// as committed in docs/read-only-fields.md; the `catalog_docs` tool prints it.
+[[nodiscard]] std::string read_only_fields_markdown();
+
+/// @brief The Markdown reference of every object's fields (type, access, enum values, target,
+/// provenance), as committed in docs/object-model.md; `catalog_docs --fields` prints it.
+[[nodiscard]] std::string fields_markdown();
+
+/// @brief A short name for @p type as the docs write it ("string", "money", ...).
+[[nodiscard]] std::string_view to_string(FieldType type) noexcept;
 
 /// @brief Whether @p name is a custom field or object key (ends in `__c`).
 [[nodiscard]] bool is_custom(std::string_view name) noexcept;

@@ -1,0 +1,265 @@
+#pragma once
+
+/// @file
+/// @brief `Record`: one record's JSON, the fields the caller changed, and the read-only rules;
+/// `TypedRecord`, the base of the generated typed records; `Connection` and `PathOf`, typed
+/// `paths` for connected objects.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "roserocket/errors.hpp"
+#include "roserocket/model/catalog.hpp"
+#include "roserocket/model/values.hpp"
+
+namespace roserocket::model {
+
+/// @brief Identity of a type, to keep a template argument out of deduction (C++20's
+/// `std::type_identity`).
+template <class T>
+struct TypeIdentity {
+  /// @p T itself.
+  using type = T;
+};
+
+/// @brief One record of any object: its full JSON, and which fields the caller changed.
+///
+/// A record keeps every field it was read with, known to the catalog or not (`__c` custom fields
+/// included), so a get -> change -> update round trip loses nothing; an update sends only
+/// `changes()`. `set` refuses read-only fields (server-written or derived, per the catalog) at
+/// once with `ReadOnlyFieldError`, before any request.
+///
+/// Value semantics; copies are independent. Thread safety: const member functions may be called
+/// from many threads at once; a record being modified must not be shared.
+class Record {
+ public:
+  /// @brief An empty record of no known object (only the common fields' rules apply).
+  Record() = default;
+  /// @brief A new, empty record of @p object_key (kept as `objectKey`, never sent as a change).
+  explicit Record(std::string_view object_key);
+  /// @brief A record as the server sent it: nothing is marked changed.
+  /// @throw InvalidArgumentError unless @p json is a JSON object.
+  static Record from_json(Json json);
+
+  /// @brief The record's key (`objectKey`), or "" when unknown.
+  [[nodiscard]] std::string key() const;
+  /// @brief The whole record as JSON, with the caller's changes applied.
+  [[nodiscard]] const Json& json() const noexcept { return json_; }
+  /// @brief Whether @p field is present (it may be JSON null).
+  [[nodiscard]] bool has(std::string_view field) const;
+  /// @brief The value of @p field, or JSON null when absent.
+  [[nodiscard]] Json get(std::string_view field) const;
+  /// @brief The value of @p field as @p T, or nothing when absent or null.
+  /// @throw MalformedResponseError when the value does not have the expected shape.
+  template <class T>
+  [[nodiscard]] std::optional<T> get_as(std::string_view field) const {
+    const Json* value = find(field);
+    if (value == nullptr || value->is_null())
+      return std::nullopt;
+    try {
+      return value->get<T>();
+    } catch (const Error& e) {
+      throw_bad_value(field, e.summary());
+    } catch (const nlohmann::json::exception& e) {
+      throw_bad_value(field, e.what());
+    }
+  }
+
+  /// @brief Sets @p field (known, custom `__c` or unknown) and marks it changed.
+  /// @throw ReadOnlyFieldError when the catalog says the field is server-written or derived;
+  /// InvalidArgumentError for an empty name.
+  Record& set(std::string_view field, Json value);
+
+  /// @brief The fields the caller set, in the order first set.
+  [[nodiscard]] const std::vector<std::string>& changed_fields() const noexcept { return changed_; }
+  /// @brief Whether the caller set @p field.
+  [[nodiscard]] bool is_changed(std::string_view field) const;
+  /// @brief `{field: value}` of the changed fields only: the body of an update.
+  [[nodiscard]] Json changes() const;
+  /// @brief The form this record takes inside another record's write: `{"id", changes...}` for
+  /// an existing record, `{"objectKey", changes...}` for a new one (created with its parent).
+  [[nodiscard]] Json write_json() const;
+  /// @brief Forgets which fields were changed (after they were saved).
+  void mark_clean() noexcept { changed_.clear(); }
+
+  // Typed accessors of the common fields, generated from the catalog.
+#define RR_COMMON(cpp, wire, type, access, description)                 \
+  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
+    return get_as<ValueType<FieldType::type>>(#wire);                   \
+  }                                                                     \
+  RR_RECORD_SETTER_##access(cpp, wire, ValueType<FieldType::type>)
+#define RR_RECORD_SETTER_kServerWritten(cpp, wire, T)
+#define RR_RECORD_SETTER_kWritable(cpp, wire, T) \
+  Record& set_##cpp(T value) {                   \
+    return set(#wire, Json(std::move(value)));   \
+  }
+#include "roserocket/model/catalog.def"
+
+ protected:
+  /// @brief A pointer to @p field's value, or null when absent.
+  [[nodiscard]] const Json* find(std::string_view field) const;
+  /// @brief A connected record read as @p T: an object, or a bare id; nothing when absent.
+  template <class T>
+  [[nodiscard]] std::optional<T> get_one(std::string_view field) const {
+    const Json* value = find(field);
+    if (value == nullptr || value->is_null())
+      return std::nullopt;
+    if (value->is_string())
+      return T::from_json(Json{{"id", *value}});
+    if (!value->is_object())
+      throw_bad_value(field, "expected a connected record (an object)");
+    return T::from_json(*value);
+  }
+  /// @brief A list of connected records read as @p T; empty when absent.
+  template <class T>
+  [[nodiscard]] std::vector<T> get_many(std::string_view field) const {
+    std::vector<T> out;
+    const Json* value = find(field);
+    if (value == nullptr || value->is_null())
+      return out;
+    if (!value->is_array())
+      throw_bad_value(field, "expected a list of connected records");
+    for (const auto& item : *value) {
+      if (item.is_string()) {
+        out.push_back(T::from_json(Json{{"id", item}}));
+      } else if (item.is_object()) {
+        out.push_back(T::from_json(item));
+      } else {
+        throw_bad_value(field, "expected connected records (objects)");
+      }
+    }
+    return out;
+  }
+  /// @brief Sets a list of connected records, each in its `write_json()` form.
+  template <class T>
+  Record& set_many(std::string_view field, const std::vector<T>& records) {
+    Json list = Json::array();
+    for (const auto& r : records)
+      list.push_back(r.write_json());
+    return set(field, std::move(list));
+  }
+  /// @brief Sets a list of references `[{"id"}, ...]`.
+  Record& set_refs(std::string_view field, const std::vector<Ref>& refs);
+
+ private:
+  [[noreturn]] void throw_bad_value(std::string_view field, const std::string& why) const;
+
+  Json json_ = Json::object();
+  std::vector<std::string> changed_;
+};
+
+/// @brief A connected field of @p Owner whose records are @p Target: `Order::tasks_path`.
+/// Used as a `paths` entry, and joined with `/` into dot paths: `Order::tasks_path /
+/// Task::commodities_path` is "tasks.commodities" (only where the types connect).
+template <class Owner, class Target>
+struct Connection {
+  /// The wire name, e.g. "tasks".
+  std::string_view name;
+};
+
+/// @brief A dot path from @p Owner to records of @p Target, e.g. "tasks.commodities".
+template <class Owner, class Target>
+class Path {
+ public:
+  /// @brief The path @p dotted (checked by the types that built it).
+  explicit Path(std::string dotted) : dotted_(std::move(dotted)) {}
+  /// @brief A one-step path.
+  Path(Connection<Owner, Target> c) : dotted_(c.name) {}  // NOLINT: implicit by design
+  /// @brief The dotted form sent in `paths`.
+  [[nodiscard]] const std::string& str() const noexcept { return dotted_; }
+
+ private:
+  std::string dotted_;
+};
+
+/// @brief Joins two connections into a dot path.
+template <class Owner, class Middle, class Target>
+Path<Owner, Target> operator/(Connection<Owner, Middle> a, Connection<Middle, Target> b) {
+  return Path<Owner, Target>(std::string(a.name) + "." + std::string(b.name));
+}
+/// @brief Extends a dot path by one connection.
+template <class Owner, class Middle, class Target>
+Path<Owner, Target> operator/(const Path<Owner, Middle>& a, Connection<Middle, Target> b) {
+  return Path<Owner, Target>(a.str() + "." + std::string(b.name));
+}
+
+/// @brief One `paths` entry for records of @p Owner, whatever the target: what typed `get`s take.
+template <class Owner>
+class PathOf {
+ public:
+  /// @brief From a connection of @p Owner.
+  template <class Target>
+  PathOf(Connection<Owner, Target> c) : dotted_(c.name) {}  // NOLINT: implicit by design
+  /// @brief From a dot path starting at @p Owner.
+  template <class Target>
+  PathOf(const Path<Owner, Target>& p) : dotted_(p.str()) {}  // NOLINT: implicit by design
+  /// @brief Any path the catalog does not know (custom `__c` connections, new ones).
+  static PathOf custom(std::string dotted) { return PathOf(std::move(dotted), 0); }
+  /// @brief The dotted form sent in `paths`.
+  [[nodiscard]] const std::string& str() const noexcept { return dotted_; }
+
+ private:
+  PathOf(std::string dotted, int) : dotted_(std::move(dotted)) {}
+  std::string dotted_;
+};
+
+/// @brief Base of every generated typed record (`Customer`, `Order`, ...): a `Record` whose
+/// object key is `Self::kObjectKey`, with setters that return `Self&` for chaining.
+///
+/// Thread safety as `Record`.
+template <class Self>
+class TypedRecord : public Record {
+ public:
+  /// @brief A new, empty record of this object.
+  TypedRecord() : Record(Self::kObjectKey) {}
+  /// @brief A record as the server sent it; nothing marked changed.
+  /// @throw InvalidArgumentError when @p json is not an object or is another object's record.
+  static Self from_json(Json json) {
+    Self out;
+    static_cast<Record&>(out) = Record::from_json(std::move(json));
+    const auto key = out.key();
+    if (key.empty()) {
+      static_cast<Record&>(out) = Record::from_json(with_key(out.json()));
+    } else if (key != Self::kObjectKey) {
+      throw InvalidArgumentError("a '" + key + "' record cannot be read as " +
+                                 std::string(Self::kObjectKey));
+    }
+    return out;
+  }
+  /// @brief A reference to this record, for connecting it elsewhere.
+  /// @throw InvalidArgumentError when the record has no id yet.
+  [[nodiscard]] Ref ref() const {
+    auto id = this->id();
+    if (!id || id->empty()) {
+      throw InvalidArgumentError(std::string(Self::kObjectKey) + " has no id to refer to yet");
+    }
+    return Ref{*id};
+  }
+  /// @brief `Record::set`, returning this typed record.
+  Self& set(std::string_view field, Json value) {
+    Record::set(field, std::move(value));
+    return static_cast<Self&>(*this);
+  }
+
+#define RR_COMMON(cpp, wire, type, access, description) \
+  RR_TYPED_SETTER_##access(cpp, wire, ValueType<FieldType::type>)
+#define RR_TYPED_SETTER_kServerWritten(cpp, wire, T)
+#define RR_TYPED_SETTER_kWritable(cpp, wire, T) \
+  Self& set_##cpp(T value) {                    \
+    return set(#wire, Json(std::move(value)));  \
+  }
+#include "roserocket/model/catalog.def"
+
+ private:
+  static Json with_key(Json json) {
+    json["objectKey"] = Self::kObjectKey;
+    return json;
+  }
+};
+
+}  // namespace roserocket::model

@@ -1,0 +1,109 @@
+#pragma once
+
+/// @file
+/// @brief The typed records (`Customer`, `Order`, `Task`, ...) and typed enums (`OrderStatus`,
+/// `TaskType`, ...), generated from the field catalog `roserocket/model/catalog.def`.
+///
+/// For every catalog entry of an object the record class has:
+/// - a value field `wireName` of type T: `std::optional<T> cpp_name() const` and
+///   `Self& set_cpp_name(T)` (no setter when the field is read-only);
+/// - an enum field: the same with the generated enum type, which also takes values the SDK does
+///   not know (`OrderStatus("quoted")`);
+/// - a connection to one record: `std::optional<Target> cpp_name() const`,
+///   `set_cpp_name(Ref)` to link an existing record and `set_cpp_name(Target)` to create one with
+///   this record, and `static constexpr Connection<Self, Target> cpp_name_path` for `paths`;
+/// - a list connection: `std::vector<Target> cpp_name() const`, `set_cpp_name(std::vector<Ref>)`,
+///   `set_cpp_name(std::vector<Target>)` and `cpp_name_path`.
+/// Each enum has `static constexpr EnumConstant<E> kValue` per documented value. The catalog's
+/// description of each field is its documentation (see docs/object-model.md).
+///
+/// Any field, custom `__c` ones included, stays reachable with `Record::get`/`set`.
+/// Thread safety: as `Record`.
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "roserocket/model/record.hpp"
+#include "roserocket/model/values.hpp"
+
+namespace roserocket::model {
+
+// ---- Typed enums: one class per RR_ENUM_BEGIN group.
+#define RR_ENUM_BEGIN(EnumType)                              \
+  class EnumType : public OpenEnum<EnumType> {               \
+   public:                                                   \
+    using Self = EnumType;                                   \
+    static constexpr std::string_view kEnumName = #EnumType; \
+    using OpenEnum<EnumType>::OpenEnum;
+#define RR_ENUM_VALUE(constant, value) static constexpr EnumConstant<Self> constant{value};
+#define RR_ENUM_END() \
+  }                   \
+  ;
+#include "roserocket/model/catalog.def"
+
+// ---- Every record type, declared first so that connections may point forwards.
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) class Type;
+#include "roserocket/model/catalog.def"
+
+// ---- The typed records. Connection accessors are member templates whose parameter defaults
+// to the target, so the target need only be complete where the accessor is used.
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
+  class Type : public TypedRecord<Type> {                                     \
+   public:                                                                    \
+    using Self = Type;                                                        \
+    static constexpr std::string_view kObjectKey = #object_key;               \
+    static constexpr std::string_view kDisplayName = display;                 \
+    using TypedRecord<Type>::TypedRecord;
+#define RR_OBJECT_END() \
+  }                     \
+  ;
+#define RR_FIELD(cpp, wire, type, provenance, description)              \
+  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
+    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
+  }                                                                     \
+  Self& set_##cpp(ValueType<FieldType::type> value) {                   \
+    return this->set(#wire, Json(std::move(value)));                    \
+  }
+#define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description) \
+  [[nodiscard]] std::optional<EnumType> cpp() const {               \
+    return this->template get_as<EnumType>(#wire);                  \
+  }                                                                 \
+  Self& set_##cpp(const EnumType& value) {                          \
+    return this->set(#wire, Json(value));                           \
+  }
+#define RR_DERIVED(cpp, wire, type, from, provenance, description)      \
+  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
+    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
+  }
+#define RR_ONE(cpp, wire, Target, provenance, description)        \
+  template <class T = Target>                                     \
+  [[nodiscard]] std::optional<T> cpp() const {                    \
+    return this->template get_one<T>(#wire);                      \
+  }                                                               \
+  Self& set_##cpp(const Ref& ref) {                               \
+    return this->set(#wire, Json(ref));                           \
+  }                                                               \
+  template <class T = Target>                                     \
+  Self& set_##cpp(const typename TypeIdentity<T>::type& record) { \
+    return this->set(#wire, record.write_json());                 \
+  }                                                               \
+  static constexpr Connection<Self, Target> cpp##_path{#wire};
+#define RR_MANY(cpp, wire, Target, provenance, description)                     \
+  template <class T = Target>                                                   \
+  [[nodiscard]] std::vector<T> cpp() const {                                    \
+    return this->template get_many<T>(#wire);                                   \
+  }                                                                             \
+  Self& set_##cpp(const std::vector<Ref>& refs) {                               \
+    this->set_refs(#wire, refs);                                                \
+    return *this;                                                               \
+  }                                                                             \
+  template <class T = Target>                                                   \
+  Self& set_##cpp(const std::vector<typename TypeIdentity<T>::type>& records) { \
+    this->set_many(#wire, records);                                             \
+    return *this;                                                               \
+  }                                                                             \
+  static constexpr Connection<Self, Target> cpp##_path{#wire};
+#include "roserocket/model/catalog.def"
+
+}  // namespace roserocket::model

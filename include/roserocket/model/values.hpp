@@ -1,0 +1,254 @@
+#pragma once
+
+/// @file
+/// @brief Value types of record fields: `Money`, `DateTimeValue`, `TimeOfDay`, `Ref`, and
+/// `OpenEnum`, the base of the typed enums generated from the catalog.
+///
+/// Each type has `to_json`/`from_json` beside it, so `Json j = money;` and `j.get<Money>()` work.
+/// All are plain values: copyable, comparable, and safe to share between threads when not
+/// being modified.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "roserocket/model/catalog.hpp"
+
+namespace roserocket::model {
+
+/// @brief The JSON type records are made of.
+using Json = nlohmann::json;
+
+/// @brief An amount of money: integer minor units (cents) and an ISO 4217 currency code.
+///
+/// Wire form: `{"amount": 1250, "currencyCode": "USD"}`. Integer minor units keep sums exact.
+struct Money {
+  /// Minor units, e.g. 1250 for 12.50 USD.
+  std::int64_t amount = 0;
+  /// ISO 4217 code, e.g. "USD".
+  std::string currency_code;
+
+  /// @brief Equal when amount and currency are equal.
+  friend bool operator==(const Money& a, const Money& b) {
+    return a.amount == b.amount && a.currency_code == b.currency_code;
+  }
+  /// @brief Negation of `==`.
+  friend bool operator!=(const Money& a, const Money& b) { return !(a == b); }
+};
+
+/// @brief Writes `{"amount", "currencyCode"}`.
+void to_json(Json& json, const Money& money);
+/// @brief Reads `{"amount", "currencyCode"}`; a fractional amount is refused.
+/// @throw InvalidArgumentError when @p json is not that shape.
+void from_json(const Json& json, Money& money);
+
+/// @brief A local date-time, or a window of two, in the location's own time zone.
+///
+/// Wire form: `{"dateTimeInLocation": "2024-05-01T09:00:00", "dateTimeInLocationEnd": ...}`, with
+/// no `Z` and no offset: the platform reads it in the time zone of the task's location.
+struct DateTimeValue {
+  /// "YYYY-MM-DDTHH:MM:SS", local to the location.
+  std::string date_time_in_location;
+  /// End of a window, same format; absent for a point in time.
+  std::optional<std::string> date_time_in_location_end;
+  /// Other keys the server sent with the value, kept so that nothing is lost.
+  Json other = Json::object();
+
+  /// @brief A point in time. @throw InvalidArgumentError unless "YYYY-MM-DDTHH:MM:SS".
+  static DateTimeValue at(std::string local);
+  /// @brief A window. @throw InvalidArgumentError unless both are "YYYY-MM-DDTHH:MM:SS".
+  static DateTimeValue between(std::string start, std::string end);
+
+  /// @brief Equal when both ends and the other keys are equal.
+  friend bool operator==(const DateTimeValue& a, const DateTimeValue& b) {
+    return a.date_time_in_location == b.date_time_in_location &&
+           a.date_time_in_location_end == b.date_time_in_location_end && a.other == b.other;
+  }
+  /// @brief Negation of `==`.
+  friend bool operator!=(const DateTimeValue& a, const DateTimeValue& b) { return !(a == b); }
+};
+
+/// @brief Whether @p text is "YYYY-MM-DDTHH:MM:SS" with valid ranges (no zone, no fraction).
+[[nodiscard]] bool is_local_date_time(std::string_view text) noexcept;
+
+/// @brief Writes `{"dateTimeInLocation", "dateTimeInLocationEnd"?}` plus the other keys.
+void to_json(Json& json, const DateTimeValue& value);
+/// @brief Reads the wire form. @throw InvalidArgumentError when it is not an object with
+/// `dateTimeInLocation`.
+void from_json(const Json& json, DateTimeValue& value);
+
+/// @brief A time of day as seconds from midnight (business hours: `busHoursMonStartAt`, ...).
+///
+/// Wire form: a JSON integer, 0 to 86400 (86400 is the end of the day).
+class TimeOfDay {
+ public:
+  /// @brief Midnight.
+  TimeOfDay() = default;
+  /// @brief @p seconds from midnight. @throw InvalidArgumentError outside 0..86400.
+  explicit TimeOfDay(std::int64_t seconds);
+  /// @brief @p hours : @p minutes (: @p seconds). @throw InvalidArgumentError when out of range.
+  static TimeOfDay of(int hours, int minutes, int seconds = 0);
+  /// @brief Parses "HH:MM" or "HH:MM:SS" ("24:00" is the end of the day).
+  /// @throw InvalidArgumentError for anything else.
+  static TimeOfDay parse(std::string_view text);
+
+  /// @brief Seconds from midnight, as sent on the wire.
+  [[nodiscard]] std::int64_t seconds() const noexcept { return seconds_; }
+  /// @brief The readable form, "09:00", or "09:00:05" when seconds are not zero.
+  [[nodiscard]] std::string to_string() const;
+
+  /// @brief Equal when the seconds are equal.
+  friend bool operator==(TimeOfDay a, TimeOfDay b) { return a.seconds_ == b.seconds_; }
+  /// @brief Negation of `==`.
+  friend bool operator!=(TimeOfDay a, TimeOfDay b) { return a.seconds_ != b.seconds_; }
+  /// @brief Earlier first.
+  friend bool operator<(TimeOfDay a, TimeOfDay b) { return a.seconds_ < b.seconds_; }
+
+ private:
+  std::int64_t seconds_ = 0;
+};
+
+/// @brief Writes the seconds as a JSON integer.
+void to_json(Json& json, const TimeOfDay& value);
+/// @brief Reads a JSON integer. @throw InvalidArgumentError for anything else or out of range.
+void from_json(const Json& json, TimeOfDay& value);
+
+/// @brief A reference to an existing record: `{"id": "<uuid>"}` (a bare id string is refused by
+/// the platform, so the SDK never sends one).
+struct Ref {
+  /// The referenced record's id.
+  std::string id;
+
+  /// @brief Equal when the ids are equal.
+  friend bool operator==(const Ref& a, const Ref& b) { return a.id == b.id; }
+  /// @brief Negation of `==`.
+  friend bool operator!=(const Ref& a, const Ref& b) { return a.id != b.id; }
+};
+
+/// @brief Writes `{"id": ...}`. @throw InvalidArgumentError when the id is empty.
+void to_json(Json& json, const Ref& ref);
+/// @brief Reads `{"id": ...}` (other keys ignored) or a bare id string.
+/// @throw InvalidArgumentError for anything else.
+void from_json(const Json& json, Ref& ref);
+
+/// @brief Throws the error `OpenEnum` reports for a non-string value.
+[[noreturn]] void throw_not_a_string(std::string_view enum_name, std::string_view got);
+
+/// @brief A named value of a typed enum, usable in constant expressions (`OrderStatus::kBooked`).
+template <class Enum>
+struct EnumConstant {
+  /// The wire value, e.g. "in transit".
+  std::string_view value;
+};
+
+/// @brief Base of the generated enums (`OrderStatus`, `TaskType`, ...): a string that may hold
+/// any value, so that values the platform adds later are read and written unchanged.
+///
+/// The documented values are constants of the derived type (`OrderStatus::kInTransit`), taken
+/// from the catalog; `is_known()` tells whether a value is one of them.
+template <class Derived>
+class OpenEnum {
+ public:
+  /// @brief The empty value (no field read yet).
+  OpenEnum() = default;
+  /// @brief A documented value.
+  OpenEnum(EnumConstant<Derived> constant)  // NOLINT: implicit by design
+      : value_(constant.value) {}
+  /// @brief Any value, documented or not (the way through for values the SDK does not know).
+  explicit OpenEnum(std::string value) : value_(std::move(value)) {}
+
+  /// @brief The wire value.
+  [[nodiscard]] const std::string& value() const noexcept { return value_; }
+  /// @brief Whether the catalog lists this value for `Derived`.
+  [[nodiscard]] bool is_known() const {
+    const auto* values = enum_values(Derived::kEnumName);
+    if (values == nullptr)
+      return false;
+    for (const auto& v : *values) {
+      if (v == value_)
+        return true;
+    }
+    return false;
+  }
+
+  /// @brief Equal when the wire values are equal.
+  friend bool operator==(const Derived& a, const Derived& b) { return a.value_ == b.value_; }
+  /// @brief Negation of `==`.
+  friend bool operator!=(const Derived& a, const Derived& b) { return a.value_ != b.value_; }
+  /// @brief Compares with a documented value.
+  friend bool operator==(const Derived& a, EnumConstant<Derived> b) { return a.value_ == b.value; }
+  /// @brief Compares with a documented value.
+  friend bool operator==(EnumConstant<Derived> a, const Derived& b) { return b.value_ == a.value; }
+  /// @brief Negation of `==`.
+  friend bool operator!=(const Derived& a, EnumConstant<Derived> b) { return !(a == b); }
+  /// @brief Negation of `==`.
+  friend bool operator!=(EnumConstant<Derived> a, const Derived& b) { return !(b == a); }
+  /// @brief Writes the wire value as a JSON string.
+  friend void to_json(Json& json, const Derived& e) { json = e.value_; }
+  /// @brief Reads a JSON string, known or not. @throw InvalidArgumentError for a non-string.
+  friend void from_json(const Json& json, Derived& e) {
+    if (!json.is_string())
+      throw_not_a_string(Derived::kEnumName, json.type_name());
+    e.value_ = json.get<std::string>();
+  }
+
+ private:
+  std::string value_;
+};
+
+/// @brief The C++ type a typed accessor uses for a field of wire type @p T.
+template <FieldType T>
+struct ValueTypeOf {
+  /// Strings, uuids, timestamps and dates.
+  using type = std::string;
+};
+/// @brief Integers (`version`, `ordinal`).
+template <>
+struct ValueTypeOf<FieldType::kInteger> {
+  /// 64-bit, as JSON integers may be.
+  using type = std::int64_t;
+};
+/// @brief Numbers (`latitude`).
+template <>
+struct ValueTypeOf<FieldType::kNumber> {
+  /// Double precision.
+  using type = double;
+};
+/// @brief Booleans.
+template <>
+struct ValueTypeOf<FieldType::kBoolean> {
+  /// A bool.
+  using type = bool;
+};
+/// @brief Money.
+template <>
+struct ValueTypeOf<FieldType::kMoney> {
+  /// `Money`.
+  using type = Money;
+};
+/// @brief Local date-times.
+template <>
+struct ValueTypeOf<FieldType::kDateTime> {
+  /// `DateTimeValue`.
+  using type = DateTimeValue;
+};
+/// @brief Business hours.
+template <>
+struct ValueTypeOf<FieldType::kTimeOfDay> {
+  /// `TimeOfDay`.
+  using type = TimeOfDay;
+};
+/// @brief JSON the SDK does not model.
+template <>
+struct ValueTypeOf<FieldType::kJson> {
+  /// Plain `Json`.
+  using type = Json;
+};
+/// @brief Shorthand for `ValueTypeOf<T>::type`.
+template <FieldType T>
+using ValueType = typename ValueTypeOf<T>::type;
+
+}  // namespace roserocket::model

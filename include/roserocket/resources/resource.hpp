@@ -1,0 +1,188 @@
+#pragma once
+
+/// @file
+/// @brief `Resource<T>`: the typed facade of one object over `ObjectsApi` (create, get, update,
+/// upsert, remove, the external-id forms, bulk remove and search), and its aliases `Customers`,
+/// `Orders`, ... generated from the catalog.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "roserocket/model/records.hpp"
+#include "roserocket/objects/objects_api.hpp"
+
+namespace roserocket {
+
+/// @brief What a typed upsert returns: the record, and whether the server created it.
+template <class T>
+struct TypedUpsert {
+  /// The record as the server answered.
+  T record;
+  /// True on 201 (created), false on 200 (updated).
+  bool created = false;
+};
+
+/// @brief One page of typed search results.
+template <class T>
+struct SearchPage {
+  /// The server's approximate total of matching records.
+  double total = 0;
+  /// This page's records.
+  std::vector<T> results;
+};
+
+/// @brief `RequestOptions` with only `paths` set: `orders.get(id, with_paths({"tasks"}))`.
+[[nodiscard]] RequestOptions with_paths(std::vector<std::string> paths);
+
+/// @brief The typed facade of the object whose record type is @p T, e.g.
+/// `Resource<model::Customer>` (alias `Customers`, from `client.customers()`).
+///
+/// Every operation is one call of `ObjectsApi` with @p T's object key; records come back as
+/// @p T, connected records requested through `paths` included. Writes send only the fields the
+/// caller set on the record (`Record::changes()`), so fields the SDK does not know are never
+/// overwritten. Cheap to copy; thread-safe as `Client` is.
+template <class T>
+class Resource {
+ public:
+  /// @brief The facade over @p client's `ObjectsApi`.
+  explicit Resource(Client client) : objects_(std::move(client)) {}
+
+  /// @brief The object key of @p T, e.g. "customer".
+  [[nodiscard]] static constexpr std::string_view object_key() noexcept { return T::kObjectKey; }
+
+  /// @brief `POST /objects`: creates @p record from the fields set on it; nested records without
+  /// an id (`order.set_tasks({task})`) are created in the same request. Not retried once it may
+  /// have reached the server.
+  /// @throw InvalidArgumentError when @p record already has an id or sets no field.
+  T create(const T& record, const RequestOptions& options = {}) const {
+    if (record.id())
+      fail("create", "the record already has an id; use update");
+    if (record.changed_fields().empty())
+      fail("create", "no field is set on the record");
+    return T::from_json(objects_.create(object_key(), record.changes(), options));
+  }
+
+  /// @brief `GET /objects/{id}`; connected records named in `options.paths` come back typed.
+  T get(std::string_view id, const RequestOptions& options = {}) const {
+    return T::from_json(objects_.get(id, options));
+  }
+
+  /// @brief `GET /objects/{id}?paths=...` with typed paths:
+  /// `orders.get(id, {Order::tasks_path, Order::tasks_path / Task::commodities_path})`.
+  T get(std::string_view id, const std::vector<model::PathOf<T>>& paths,
+        RequestOptions options = {}) const {
+    for (const auto& p : paths)
+      options.paths.push_back(p.str());
+    return get(id, options);
+  }
+
+  /// @brief `PUT /objects/{id}` with only the fields the caller changed on @p record.
+  /// @throw InvalidArgumentError when @p record has no id or no changed field.
+  T update(const T& record, const RequestOptions& options = {}) const {
+    const auto id = record.id();
+    if (!id || id->empty())
+      fail("update", "the record has no id; use create");
+    if (record.changed_fields().empty()) {
+      fail("update", "no field was changed on " + std::string(object_key()) + " " + *id);
+    }
+    return T::from_json(objects_.update(object_key(), *id, record.changes(), options));
+  }
+
+  /// @brief `PATCH /objects`: upserts by the record's external id (sent with the changes).
+  /// @throw InvalidArgumentError when @p record has no external id.
+  TypedUpsert<T> upsert(const T& record, const RequestOptions& options = {}) const {
+    const auto external_id = record.external_id();
+    if (!external_id || external_id->empty()) {
+      fail("upsert", "the record has no external id; set_external_id() first, or use create");
+    }
+    model::Json fields = record.changes();
+    fields["externalId"] = *external_id;
+    return typed(objects_.upsert(object_key(), fields, options));
+  }
+
+  /// @brief `PATCH /objects {id, objectKey, json}` (the seeds' form) for the record @p id.
+  TypedUpsert<T> upsert_by_id(std::string_view id, const T& record,
+                              const RequestOptions& options = {}) const {
+    return typed(objects_.upsert_by_id(object_key(), id, record.changes(), options));
+  }
+
+  /// @brief `DELETE /objects/{id}`. @return the deleted record, or nothing on 204.
+  std::optional<T> remove(std::string_view id, const RequestOptions& options = {}) const {
+    return typed(objects_.remove(id, options));
+  }
+
+  /// @brief `GET /objects/{objectKey}/{externalId}/external`.
+  T get_by_external_id(std::string_view external_id, const RequestOptions& options = {}) const {
+    return T::from_json(objects_.get_by_external_id(object_key(), external_id, options));
+  }
+
+  /// @brief `PATCH /objects/{objectKey}/{externalId}/external` with the changed fields.
+  TypedUpsert<T> upsert_by_external_id(std::string_view external_id, const T& record,
+                                       const RequestOptions& options = {}) const {
+    return typed(
+        objects_.upsert_by_external_id(object_key(), external_id, record.changes(), options));
+  }
+
+  /// @brief `DELETE /objects/{objectKey}/{externalId}/external`.
+  std::optional<T> remove_by_external_id(std::string_view external_id,
+                                         const RequestOptions& options = {}) const {
+    return typed(objects_.remove_by_external_id(object_key(), external_id, options));
+  }
+
+  /// @brief `POST /objects/bulk_delete` for @p ids of this object.
+  void bulk_remove(const std::vector<std::string>& ids, const RequestOptions& options = {}) const {
+    objects_.bulk_remove(object_key(), ids, options);
+  }
+
+  /// @brief `POST /objects/search` over this object (`request.object_key` may be left empty).
+  /// Search is eventually consistent; a get by id is authoritative.
+  /// @throw InvalidArgumentError when `request.object_key` names another object.
+  SearchPage<T> search(SearchRequest request, const RequestOptions& options = {}) const {
+    if (!request.object_key.empty() && request.object_key != object_key()) {
+      fail("search",
+           "request.object_key '" + request.object_key + "' is not " + std::string(object_key()));
+    }
+    request.object_key = std::string(object_key());
+    SearchResult result = objects_.search(request, options);
+    SearchPage<T> page;
+    page.total = result.total;
+    page.results.reserve(result.results.size());
+    for (auto& r : result.results)
+      page.results.push_back(T::from_json(std::move(r)));
+    return page;
+  }
+
+  /// @brief The untyped `ObjectsApi` underneath.
+  [[nodiscard]] const ObjectsApi& objects() const noexcept { return objects_; }
+
+ private:
+  [[noreturn]] static void fail(const char* operation, const std::string& why) {
+    ErrorContext context;
+    context.operation = std::string(object_key()) + "." + operation;
+    throw InvalidArgumentError(why, std::move(context));
+  }
+  static TypedUpsert<T> typed(UpsertResult result) {
+    return TypedUpsert<T>{T::from_json(std::move(result.record)), result.created};
+  }
+  static std::optional<T> typed(std::optional<model::Json> record) {
+    if (!record)
+      return std::nullopt;
+    return T::from_json(std::move(*record));
+  }
+
+  // ObjectsApi's members are not const; a facade is a handle, so calls through it are logically
+  // const (the client is shared and thread-safe).
+  mutable ObjectsApi objects_;
+};
+
+// The facade aliases (`using Customers = Resource<model::Customer>;`), and one explicit
+// instantiation each in src/resources/resources.cpp.
+#define RR_FACADE(Type, Facade, method) \
+  using Facade = Resource<model::Type>; \
+  extern template class Resource<model::Type>;
+#include "roserocket/model/catalog.def"
+
+}  // namespace roserocket

@@ -1,0 +1,181 @@
+#include "roserocket/model/values.hpp"
+
+#include <cstdio>
+
+#include "roserocket/errors.hpp"
+
+namespace roserocket::model {
+namespace {
+
+[[noreturn]] void bad(const std::string& what) {
+  throw InvalidArgumentError(what);
+}
+
+bool digits(std::string_view text, std::size_t from, std::size_t count, int& out) {
+  out = 0;
+  for (std::size_t i = from; i < from + count; ++i) {
+    if (text[i] < '0' || text[i] > '9')
+      return false;
+    out = out * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
+std::string two(std::int64_t v) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%02d", static_cast<int>(v));
+  return buffer;
+}
+
+}  // namespace
+
+void throw_not_a_string(std::string_view enum_name, std::string_view got) {
+  bad(std::string(enum_name) + " must be a JSON string, got " + std::string(got));
+}
+
+void to_json(Json& json, const Money& money) {
+  json = Json{{"amount", money.amount}, {"currencyCode", money.currency_code}};
+}
+
+void from_json(const Json& json, Money& money) {
+  if (!json.is_object())
+    bad(std::string("money must be an object, got ") + json.type_name());
+  const auto amount = json.find("amount");
+  if (amount == json.end() || !(amount->is_number_integer())) {
+    bad("money needs an integer 'amount' in minor units, got " +
+        (amount == json.end() ? std::string("none") : amount->dump()));
+  }
+  money.amount = amount->get<std::int64_t>();
+  const auto code = json.find("currencyCode");
+  money.currency_code =
+      code != json.end() && code->is_string() ? code->get<std::string>() : std::string();
+}
+
+bool is_local_date_time(std::string_view text) noexcept {
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':') {
+    return false;
+  }
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(text, 0, 4, year) || !digits(text, 5, 2, month) || !digits(text, 8, 2, day) ||
+      !digits(text, 11, 2, hour) || !digits(text, 14, 2, minute) || !digits(text, 17, 2, second)) {
+    return false;
+  }
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 &&
+         second <= 59;
+}
+
+DateTimeValue DateTimeValue::at(std::string local) {
+  if (!is_local_date_time(local)) {
+    bad("date-time '" + local +
+        "' must be YYYY-MM-DDTHH:MM:SS in the location's time (no zone, no offset)");
+  }
+  DateTimeValue out;
+  out.date_time_in_location = std::move(local);
+  return out;
+}
+
+DateTimeValue DateTimeValue::between(std::string start, std::string end) {
+  DateTimeValue out = at(std::move(start));
+  if (!is_local_date_time(end)) {
+    bad("date-time '" + end +
+        "' must be YYYY-MM-DDTHH:MM:SS in the location's time (no zone, no offset)");
+  }
+  out.date_time_in_location_end = std::move(end);
+  return out;
+}
+
+void to_json(Json& json, const DateTimeValue& value) {
+  json = value.other.is_object() ? value.other : Json::object();
+  json["dateTimeInLocation"] = value.date_time_in_location;
+  if (value.date_time_in_location_end) {
+    json["dateTimeInLocationEnd"] = *value.date_time_in_location_end;
+  }
+}
+
+void from_json(const Json& json, DateTimeValue& value) {
+  if (!json.is_object()) {
+    bad(std::string("a date-time must be an object with dateTimeInLocation, got ") +
+        json.type_name());
+  }
+  const auto start = json.find("dateTimeInLocation");
+  if (start == json.end() || !start->is_string()) {
+    bad("a date-time needs a string 'dateTimeInLocation'");
+  }
+  value = DateTimeValue{};
+  value.date_time_in_location = start->get<std::string>();
+  for (auto it = json.begin(); it != json.end(); ++it) {
+    if (it.key() == "dateTimeInLocation")
+      continue;
+    if (it.key() == "dateTimeInLocationEnd" && it->is_string()) {
+      value.date_time_in_location_end = it->get<std::string>();
+      continue;
+    }
+    if (it.key() == "dateTimeInLocationEnd" && it->is_null())
+      continue;
+    value.other[it.key()] = *it;
+  }
+}
+
+TimeOfDay::TimeOfDay(std::int64_t seconds) : seconds_(seconds) {
+  if (seconds < 0 || seconds > 86400) {
+    bad("a time of day is 0 to 86400 seconds from midnight, not " + std::to_string(seconds));
+  }
+}
+
+TimeOfDay TimeOfDay::of(int hours, int minutes, int seconds) {
+  if (hours < 0 || hours > 24 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) {
+    bad("time of day " + std::to_string(hours) + ":" + std::to_string(minutes) + ":" +
+        std::to_string(seconds) + " is out of range");
+  }
+  return TimeOfDay(std::int64_t{hours} * 3600 + minutes * 60 + seconds);
+}
+
+TimeOfDay TimeOfDay::parse(std::string_view text) {
+  int h = 0, m = 0, s = 0;
+  const bool hm =
+      text.size() == 5 && text[2] == ':' && digits(text, 0, 2, h) && digits(text, 3, 2, m);
+  const bool hms = text.size() == 8 && text[2] == ':' && text[5] == ':' && digits(text, 0, 2, h) &&
+                   digits(text, 3, 2, m) && digits(text, 6, 2, s);
+  if (!hm && !hms)
+    bad("time of day '" + std::string(text) + "' must be HH:MM or HH:MM:SS");
+  return of(h, m, s);
+}
+
+std::string TimeOfDay::to_string() const {
+  std::string out = two(seconds_ / 3600) + ":" + two(seconds_ / 60 % 60);
+  if (seconds_ % 60 != 0)
+    out += ":" + two(seconds_ % 60);
+  return out;
+}
+
+void to_json(Json& json, const TimeOfDay& value) {
+  json = value.seconds();
+}
+
+void from_json(const Json& json, TimeOfDay& value) {
+  if (!json.is_number_integer()) {
+    bad("a time of day must be an integer number of seconds, got " + json.dump());
+  }
+  value = TimeOfDay(json.get<std::int64_t>());
+}
+
+void to_json(Json& json, const Ref& ref) {
+  if (ref.id.empty())
+    bad("a reference needs a record id");
+  json = Json{{"id", ref.id}};
+}
+
+void from_json(const Json& json, Ref& ref) {
+  if (json.is_string()) {
+    ref.id = json.get<std::string>();
+    return;
+  }
+  const auto id = json.is_object() ? json.find("id") : json.end();
+  if (!json.is_object() || id == json.end() || !id->is_string()) {
+    bad("a reference must be {\"id\": \"...\"}, got " + json.dump());
+  }
+  ref.id = id->get<std::string>();
+}
+
+}  // namespace roserocket::model

@@ -1,0 +1,334 @@
+// The code of every guide in docs/ lives here, so the build compiles it and the tests run it
+// against the mock transport. DocsSnippets.EveryGuideSnippetIsHere checks that each ```cpp block
+// of the guides appears below verbatim (whitespace aside).
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "model_test_support.hpp"
+
+namespace rr = roserocket;
+using rr::model::Json;
+using rr_test::MockClient;
+
+namespace {
+
+Json record(const std::string& key, const std::string& id, Json extra = Json::object()) {
+  Json r = {{"id", id}, {"objectKey", key}, {"fullId", "X-1"}, {"version", 1}};
+  r.update(extra);
+  return r;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string squash(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty())
+      out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- docs/object-model.md
+
+TEST(DocsSnippets, ObjectModelCreateTyped) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->enqueue_json(
+      200, record("customer", "c1", {{"fullId", "CUST-9"}, {"name", "XYZ Freight Corp"}}));
+
+  using namespace roserocket::model;
+  Customer customer;
+  customer.set_name("XYZ Freight Corp")
+      .set_customer_type(CustomerType::kShipper)
+      .set_city("New York")
+      .set_bus_hours_mon_start_at(TimeOfDay::parse("08:00"))
+      .set_bus_hours_mon_end_at(TimeOfDay::of(17, 0));
+  Customer saved = client.customers().create(customer);
+  std::cout << *saved.full_id() << "\n";  // CUST-9
+
+  EXPECT_EQ(saved.full_id(), "CUST-9");
+  EXPECT_EQ(m.body(0)["json"]["busHoursMonEndAt"], 61200);
+}
+
+TEST(DocsSnippets, ObjectModelCustomFieldsAndUnknownValues) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string order_id = "o1";
+  m.mock->enqueue_json(200, record("order", "o1", {{"status", "quoted"}, {"load__c", "LD-1"}}));
+  m.mock->enqueue_json(200, record("order", "o1"));
+
+  using namespace roserocket::model;
+  Order order = client.orders().get(order_id);
+  if (order.status() && !order.status()->is_known()) {
+    std::cout << "a status this SDK does not know yet: " << order.status()->value() << "\n";
+  }
+  std::string load = order.get("load__c").get<std::string>();  // a custom field
+  order.set("load__c", load + "-B").set_status(OrderStatus::kBooked);
+  client.orders().update(order);  // sends {"load__c": ..., "status": "booked"} and nothing else
+
+  EXPECT_EQ(m.body(1)["json"], (Json{{"load__c", "LD-1-B"}, {"status", "booked"}}));
+}
+
+TEST(DocsSnippets, ObjectModelValues) {
+  using namespace roserocket::model;
+  Money fee{12550, "USD"};  // 125.50 USD, in cents
+  Json wire = fee;          // {"amount":12550,"currencyCode":"USD"}
+  auto window = DateTimeValue::between("2024-05-02T08:00:00", "2024-05-02T12:00:00");
+  TimeOfDay opens = TimeOfDay::parse("09:00");  // 32400 on the wire
+  std::cout << wire.dump() << " " << Json(window).dump() << " " << opens.to_string() << "\n";
+
+  EXPECT_EQ(wire["amount"], 12550);
+  EXPECT_EQ(opens.seconds(), 32400);
+}
+
+// ---- docs/read-only-fields.md
+
+TEST(DocsSnippets, ReadOnlyRefusal) {
+  MockClient m;
+  auto invoice = rr::model::Invoice::from_json({{"id", "i1"}, {"objectKey", "invoice"}});
+
+  try {
+    invoice.set("subTotal", Json{{"amount", 100}, {"currencyCode", "USD"}});
+  } catch (const roserocket::ReadOnlyFieldError& e) {
+    std::cerr << e.what() << "\n";
+    // field 'subTotal' of invoice is read-only: derived from lineItems (...)
+  }
+
+  EXPECT_EQ(m.mock->request_count(), 0u);
+  EXPECT_FALSE(invoice.has("subTotal"));
+}
+
+// ---- docs/connected-objects.md
+
+TEST(DocsSnippets, ConnectedPaths) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string order_id = "o1";
+  m.mock->enqueue_json(200, record("order", "o1", {{"tasks", {record("task", "t1")}}}));
+  m.mock->enqueue_json(200, record("order", "o1"));
+
+  using roserocket::model::Order;
+  using roserocket::model::Task;
+  Order order = client.orders().get(order_id, {Order::customer_path, Order::tasks_path,
+                                               Order::tasks_path / Task::commodities_path});
+  for (const Task& task : order.tasks()) {
+    for (const auto& commodity : task.commodities()) {
+      std::cout << task.id().value_or("") << ": " << commodity.commodity_type()->value() << "\n";
+    }
+  }
+  // The same with strings, for paths the SDK does not know (custom connections):
+  client.orders().get(order_id, roserocket::with_paths({"tasks", "documents.file", "load__c"}));
+
+  EXPECT_EQ(m.url(0), rr_test::kBase + "/objects/o1?paths=customer%2Ctasks%2Ctasks.commodities");
+  EXPECT_EQ(m.url(1), rr_test::kBase + "/objects/o1?paths=tasks%2Cdocuments.file%2Cload__c");
+}
+
+TEST(DocsSnippets, ConnectedNestedCreation) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string customer_id = "c1";
+  m.mock->enqueue_json(
+      200, record("order", "o1", {{"tasks", {record("task", "t1"), record("task", "t2")}}}));
+
+  using namespace roserocket::model;
+  Commodity skids;
+  skids.set_commodity_type(CommodityType::kSkid).set_weight_unit(WeightUnit::kLbs);
+  Task pickup;
+  pickup.set_task_type(TaskType::kPickup)
+      .set_appointment_time(DateTimeValue::at("2024-05-01T09:00:00"))
+      .set_commodities({skids});
+  Task delivery;
+  delivery.set_task_type(TaskType::kDelivery);
+  Order order;
+  order
+      .set_customer(Ref{customer_id})  // an existing record: {"id": ...}
+      .set_tasks({pickup, delivery});  // new records: created with the order
+  Order saved =
+      client.orders().create(order, roserocket::with_paths({"tasks", "tasks.commodities"}));
+  std::vector<Task> tasks = saved.tasks();  // typed, with the ids the server gave them
+
+  EXPECT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(m.body(0)["json"]["customer"], (Json{{"id", "c1"}}));
+  EXPECT_EQ(m.body(0)["json"]["tasks"][0]["commodities"][0]["commodityType"], "skid");
+}
+
+TEST(DocsSnippets, ConnectedWebhook) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->enqueue_json(200, record("webhookDestination", "w1"));
+
+  using namespace roserocket::model;
+  WebhookSubscription status_changes;
+  status_changes.set_event_name("Order Status Changed");
+  WebhookDestination destination;
+  destination.set_name("ERP")
+      .set_url("https://erp.example.com/rr-hook")
+      .set_subscriptions({status_changes});
+  client.webhook_destinations().create(destination);
+
+  EXPECT_EQ(m.body(0)["json"]["subscriptions"],
+            (Json::array(
+                {{{"objectKey", "webhookSubscription"}, {"eventName", "Order Status Changed"}}})));
+}
+
+// ---- docs/search.md
+
+TEST(DocsSnippets, SearchOrders) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->enqueue_json(
+      200, Json::array({{{"id", "b-orders"}, {"name", "Orders"}, {"objectKey", "order"}}}));
+  m.mock->enqueue_json(
+      200, {{"total", 1}, {"results", {record("order", "o1", {{"status", "booked"}})}}});
+
+  using roserocket::model::Order;
+  auto board = client.boards().first_for("order");  // search needs a board id
+
+  roserocket::SearchRequest search;
+  search.board_id = board->id;
+  search.filters.push_back({"status", "in", Json::array({"booked", "in transit"}), "", ""});
+  search.filters.push_back({"customer.name", "startsWith", "XYZ", "", ""});
+  search.order_by_path = "createdAt";
+  search.order_by_direction = "desc";
+  search.limit = 50;
+  roserocket::SearchPage<Order> page = client.orders().search(search);
+  for (const Order& order : page.results)
+    std::cout << order.full_id().value_or("?") << "\n";
+
+  EXPECT_EQ(page.results.size(), 1u);
+  EXPECT_EQ(m.body(1)["boardId"], "b-orders");
+  EXPECT_EQ(m.body(1)["objectKey"], "order");
+}
+
+// ---- docs/external-ids.md
+
+TEST(DocsSnippets, ExternalIds) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->enqueue_json(201, record("customer", "c1", {{"externalId", "ERP-1001"}}));
+  m.mock->enqueue_json(200, record("customer", "c1", {{"externalId", "ERP-1001"}}));
+  m.mock->enqueue_json(200, record("customer", "c1", {{"externalId", "ERP-1001"}}));
+  m.mock->enqueue_json(200, record("customer", "c1", {{"externalId", "ERP-1001"}}));
+
+  using roserocket::model::Customer;
+  Customer customer;
+  customer.set_external_id("ERP-1001").set_name("XYZ Freight Corp");
+  auto result = client.customers().upsert(customer);  // PATCH /objects, keyed by externalId
+  std::cout << (result.created ? "created " : "updated ") << *result.record.id() << "\n";
+
+  Customer same = client.customers().get_by_external_id("ERP-1001");
+  Customer phone;
+  phone.set_company_phone("555-555-5555");
+  client.customers().upsert_by_external_id("ERP-1001", phone);
+  client.customers().remove_by_external_id("ERP-1001");
+
+  EXPECT_TRUE(result.created);
+  EXPECT_EQ(same.id(), "c1");
+  EXPECT_EQ(m.url(2), rr_test::kBase + "/objects/customer/ERP-1001/external");
+}
+
+// ---- docs/boards-events-user-groups.md
+
+TEST(DocsSnippets, BoardsEventsUserGroups) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string order_id = "o1";
+  m.mock->enqueue_json(200,
+                       Json::array({{{"id", "b1"}, {"name", "Orders"}, {"objectKey", "order"}}}));
+  m.mock->enqueue_json(200, {{"total", 1}, {"results", {{{"id", "e1"}, {"type", "mutate"}}}}});
+  m.mock->enqueue_json(200, {{"id", "e2"}, {"type", "internal"}});
+  m.mock->enqueue_json(200, {{"id", "g1"}, {"name", "Night dispatch"}, {"type", "local"}});
+  m.mock->enqueue_json(200, {{"added", 2}, {"removed", 0}});
+  m.mock->enqueue_json(200,
+                       {{"total", 1}, {"results", {{{"id", "g1"}, {"name", "Night dispatch"}}}}});
+
+  using roserocket::model::EventType;
+  for (const roserocket::Board& board : client.boards().list_all()) {
+    std::cout << board.name << " shows " << board.object_key << " (" << board.id << ")\n";
+  }
+
+  auto query = roserocket::EventQuery::for_record(order_id, "order");
+  query.in_types = {EventType::kCreate, EventType::kMutate};
+  for (const roserocket::Event& event : client.events().list_all(query)) {
+    std::cout << event.created_at << " " << event.type.value() << "\n";
+  }
+  client.events().create({order_id, "b1", EventType::kInternal, {{"note", "synced to ERP"}}});
+
+  auto group = client.user_groups().create("Night dispatch", std::string("22:00 to 06:00"));
+  client.user_groups().add_members(group.id, {"user-1", "user-2"});
+  roserocket::UserGroupSearch by_name;
+  by_name.name = "Night dispatch";
+  std::vector<roserocket::UserGroup> groups = client.user_groups().search_all(by_name);
+
+  EXPECT_EQ(groups.size(), 1u);
+  EXPECT_EQ(m.mock->request_count(), 6u);
+}
+
+// ---- The guides quote this file.
+
+TEST(DocsSnippets, EveryGuideSnippetIsHere) {
+  const std::string root = ROSEROCKET_SOURCE_DIR;
+  const std::string self = squash(read_file(root + "/tests/unit/docs_snippets_test.cpp"));
+  ASSERT_FALSE(self.empty());
+  std::size_t blocks = 0;
+  for (const char* guide : {"object-model.md", "read-only-fields.md", "connected-objects.md",
+                            "search.md", "external-ids.md", "boards-events-user-groups.md"}) {
+    const std::string text = read_file(root + "/docs/" + guide);
+    ASSERT_FALSE(text.empty()) << guide;
+    for (auto at = text.find("```cpp\n"); at != std::string::npos;
+         at = text.find("```cpp\n", at + 1)) {
+      const auto start = at + 7;
+      const auto end = text.find("```", start);
+      ASSERT_NE(end, std::string::npos) << guide;
+      const std::string block = squash(text.substr(start, end - start));
+      ++blocks;
+      EXPECT_NE(self.find(block), std::string::npos)
+          << guide << ": this snippet is not compiled by docs_snippets_test.cpp:\n"
+          << text.substr(start, end - start);
+    }
+  }
+  EXPECT_GE(blocks, 6u);
+}
+
+TEST(CatalogDocs, ReadOnlyTableEqualsTheGeneratedOne) {
+  const std::string text =
+      read_file(std::string(ROSEROCKET_SOURCE_DIR) + "/docs/read-only-fields.md");
+  const std::string begin = "<!-- catalog_docs --read-only: begin -->\n";
+  const auto a = text.find(begin);
+  const auto b = text.find("<!-- catalog_docs --read-only: end -->");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  EXPECT_EQ(text.substr(a + begin.size(), b - a - begin.size()),
+            rr::model::read_only_fields_markdown())
+      << "regenerate with: ./build/tools/catalog_docs --read-only";
+}
+
+TEST(CatalogDocs, FieldReferenceEqualsTheGeneratedOne) {
+  const std::string text = read_file(std::string(ROSEROCKET_SOURCE_DIR) + "/docs/object-model.md");
+  const std::string begin = "<!-- catalog_docs --fields: begin -->\n";
+  const auto a = text.find(begin);
+  const auto b = text.find("<!-- catalog_docs --fields: end -->");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  EXPECT_EQ(text.substr(a + begin.size(), b - a - begin.size()), rr::model::fields_markdown())
+      << "regenerate with: ./build/tools/catalog_docs --fields";
+}
