@@ -1,10 +1,14 @@
 // Signs a user in with the OAuth 2.0 authorization-code grant (PKCE S256) on a loopback port,
 // then reads one record with the new tokens. Prints what it does, never a token.
 //
-// Settings come from flags or RR_* environment variables (flags win):
+// With no server named (none of the URL settings below), it starts the local emulator
+// in-process on a free loopback port and signs in there with the demo client, whose /authorize
+// redirects at once: the whole flow then runs with no account and no human step.
+//
+// Otherwise settings come from flags or RR_* environment variables (flags win):
 //   --authorize-url  RR_AUTHORIZE_URL  default https://a.roserocket.com/authorize
 //   --token-url      RR_TOKEN_URL      default https://a.roserocket.com/oauth/token
-//   --client-id      RR_CLIENT_ID      required
+//   --client-id      RR_CLIENT_ID      required (the emulator's demo client by default)
 //                    RR_CLIENT_SECRET  (environment only, so it never shows in a process list)
 //   --audience       RR_AUDIENCE       default https://roserocket.com
 //   --base-url       RR_BASE_URL       default https://network.roserocket.com
@@ -24,6 +28,7 @@
 #include <string>
 
 #include "roserocket/roserocket.hpp"
+#include "rr_emulator/emulator.hpp"
 
 namespace {
 
@@ -66,11 +71,34 @@ int main(int argc, char** argv) {
     }
   }
 
+  // No server named: bring one. The emulator outlives every client below (declared first).
+  std::unique_ptr<rr_emulator::Emulator> emulator;
+  const bool server_named = !setting(flags, "--authorize-url", "RR_AUTHORIZE_URL", "").empty() ||
+                            !setting(flags, "--token-url", "RR_TOKEN_URL", "").empty() ||
+                            !setting(flags, "--base-url", "RR_BASE_URL", "").empty();
+  if (!server_named) {
+    try {
+      emulator = std::make_unique<rr_emulator::Emulator>();
+      emulator->start();
+    } catch (const std::exception& e) {
+      std::cerr << "failed: the local emulator did not start: " << e.what() << "\n";
+      return 1;
+    }
+    flags["--authorize-url"] = emulator->base_url() + "/authorize";
+    flags["--token-url"] = emulator->token_url();
+    flags["--base-url"] = emulator->base_url();
+    if (!flags.count("--client-id"))
+      flags["--client-id"] = rr_emulator::kDemoClientId;
+    std::cout << "server: in-process emulator at " << emulator->base_url()
+              << " (demo credentials)\n";
+  }
+
   roserocket::OAuthOptions oauth;
   oauth.authorize_url = setting(flags, "--authorize-url", "RR_AUTHORIZE_URL", oauth.authorize_url);
   oauth.token_url = setting(flags, "--token-url", "RR_TOKEN_URL", oauth.token_url);
   oauth.client_id = setting(flags, "--client-id", "RR_CLIENT_ID", "");
-  oauth.client_secret = setting(flags, "", "RR_CLIENT_SECRET", "");
+  oauth.client_secret =
+      setting(flags, "", "RR_CLIENT_SECRET", emulator ? rr_emulator::kDemoClientSecret : "");
   oauth.audience = setting(flags, "--audience", "RR_AUDIENCE", oauth.audience);
   oauth.scopes = {"openid", "offline_access"};  // offline_access: ask for a refresh token
   const std::string base_url =
@@ -124,6 +152,11 @@ int main(int argc, char** argv) {
     options.transport = http;
     options.token_provider = std::make_shared<roserocket::RefreshTokenProvider>(oauth, tokens);
     roserocket::Client client(options);
+    if (emulator && record_id.empty()) {
+      // On the emulator there is nothing to read yet: show the tokens work with a write.
+      const auto created = client.objects().create("customer", {{"name", "XYZ Freight Corp"}});
+      std::cout << "4. created customer " << created.value("fullId", std::string()) << "\n";
+    }
     if (!record_id.empty()) {
       const auto record = client.objects().get(record_id);
       std::cout << "4. read record " << record.value("id", std::string()) << " ("

@@ -1,0 +1,111 @@
+#pragma once
+
+/// @file
+/// @brief What every example shares: choosing a server, authenticating, reporting a failure.
+///
+/// Not part of the SDK: a thin helper so that each example shows only its own task.
+///
+/// With no `RR_BASE_URL` an example starts the local emulator in-process on a free loopback port
+/// and signs in with its demo credentials (client-credentials grant). With `RR_BASE_URL` set it
+/// talks to that server instead and authenticates with, in this order:
+///   RR_ACCESS_TOKEN                   a bearer token you already have (e.g. from Postman);
+///   RR_CLIENT_ID + RR_CLIENT_SECRET   the client-credentials grant at RR_TOKEN_URL
+///                                     (default Rose Rocket's https://a.roserocket.com/oauth/token)
+///                                     for RR_AUDIENCE (default https://roserocket.com).
+/// RR_ORG_ID, when set, is sent as `x-org-id` on every request.
+
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "roserocket/auth/client_credentials.hpp"
+#include "roserocket/roserocket.hpp"
+#include "rr_emulator/emulator.hpp"
+
+namespace example {
+
+/// @brief The value of environment variable @p name, or "" when unset.
+inline std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+/// @brief A client and, when no server was named, the emulator it talks to.
+///
+/// The emulator is declared first so that it is destroyed last: the client's pooled keep-alive
+/// connections must close before the server stops. Not thread-safe to set up; the client is.
+struct Session {
+  /// The in-process emulator; null when RR_BASE_URL names a server.
+  std::unique_ptr<rr_emulator::Emulator> emulator;
+  /// The SDK client every example works with.
+  std::unique_ptr<roserocket::Client> client;
+};
+
+/// @brief Builds the session described in this file's comment and prints which server it uses.
+/// @throw roserocket::Error for incomplete RR_* settings; std::runtime_error if the emulator
+/// cannot start.
+inline Session connect() {
+  Session session;
+  roserocket::ClientOptions options;
+  const std::string base_url = env("RR_BASE_URL");
+
+  if (base_url.empty()) {
+    // No server named: run the emulator right here, so the example needs no account at all.
+    session.emulator = std::make_unique<rr_emulator::Emulator>();
+    session.emulator->start();
+    options.base_url = session.emulator->base_url();
+    roserocket::OAuthOptions oauth;
+    oauth.token_url = session.emulator->token_url();
+    oauth.client_id = rr_emulator::kDemoClientId;
+    oauth.client_secret = rr_emulator::kDemoClientSecret;
+    options.token_provider = std::make_shared<roserocket::ClientCredentialsTokenProvider>(oauth);
+    std::cout << "server: in-process emulator at " << options.base_url << " (demo credentials)\n";
+  } else {
+    options.base_url = base_url;
+    if (const std::string token = env("RR_ACCESS_TOKEN"); !token.empty()) {
+      // A pasted token works until it expires; it cannot be renewed.
+      options.token_provider = std::make_shared<roserocket::StaticTokenProvider>(token);
+      std::cout << "server: " << base_url << " (RR_ACCESS_TOKEN)\n";
+    } else {
+      roserocket::OAuthOptions oauth;  // defaults: Rose Rocket's Auth0 token URL and audience
+      oauth.client_id = env("RR_CLIENT_ID");
+      oauth.client_secret = env("RR_CLIENT_SECRET");
+      if (oauth.client_id.empty() || oauth.client_secret.empty()) {
+        throw roserocket::InvalidArgumentError(
+            "RR_BASE_URL is set: also set RR_ACCESS_TOKEN, or RR_CLIENT_ID and RR_CLIENT_SECRET");
+      }
+      if (const std::string url = env("RR_TOKEN_URL"); !url.empty())
+        oauth.token_url = url;
+      if (const std::string audience = env("RR_AUDIENCE"); !audience.empty())
+        oauth.audience = audience;
+      std::cout << "server: " << base_url << " (client credentials at " << oauth.token_url << ")\n";
+      options.token_provider =
+          std::make_shared<roserocket::ClientCredentialsTokenProvider>(std::move(oauth));
+    }
+    if (const std::string org = env("RR_ORG_ID"); !org.empty())
+      options.org_id = org;
+  }
+  session.client = std::make_unique<roserocket::Client>(std::move(options));
+  return session;
+}
+
+/// @brief Connects, runs @p body with the client, and turns any failure into one line on stderr
+/// and exit status 1.
+inline int run(const std::function<void(roserocket::Client&)>& body) {
+  try {
+    Session session = connect();
+    body(*session.client);
+    session.client.reset();  // close pooled connections before the emulator stops
+    return 0;
+  } catch (const roserocket::Error& e) {
+    std::cerr << "failed: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "failed: " << e.what() << "\n";
+  }
+  return 1;
+}
+
+}  // namespace example
