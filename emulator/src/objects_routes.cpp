@@ -237,7 +237,7 @@ void install_object_routes(httplib::Server& server, Services& s) {
   server.Post(objects_path("/bulk_delete"), route(bulk_delete));
   server.Post(objects_path("/search"), route(search));
   server.Get(objects_path("/autocomplete"), route(complete));
-  const std::string external = objects_path("/([^/]+)/([^/]+)/external");
+  const std::string external = objects_path("/([^/]+)/(.+)/external");
   server.Get(external, route(get_external));
   server.Patch(external, route(upsert_external));
   server.Delete(external, route(remove_external));

@@ -157,9 +157,9 @@ TEST_F(SdkEmulatorTest, UpsertByExternalIdInBodyAndById) {
 
 TEST_F(SdkEmulatorTest, ExternalIdForms) {
   auto api = objects();
-  // An external id with characters that must be percent-encoded into the path (not "/": the
-  // emulator routes on the decoded path, see docs/emulator.md).
-  const std::string ext = "ERP 42?#&x=1";
+  // An external id with characters that must be percent-encoded into the path, '/' included
+  // (ERP ids such as "INV/2024/001" are common).
+  const std::string ext = "INV/2024/001 ?#&x=1";
   // This form answers 200 whether it created or updated (the vendor's table): versions tell.
   const auto created = api.upsert_by_external_id("customer", ext, {{"name", "Ext"}});
   EXPECT_EQ(created.record["version"], 1);
