@@ -3,42 +3,22 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "support/oauth_test_server.hpp"
+#include "support/process.hpp"
 
 #ifdef RR_AUTHORIZATION_CODE_EXAMPLE
 
 namespace {
 
-struct ProcessResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs @p command through the shell, stdout and stderr together.
-ProcessResult run(const std::string& command) {
-  ProcessResult result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr)
-    return result;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr)
-    result.output += buffer.data();
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using rr_test::ProcessResult;
 
 TEST(AuthorizationCodeExample, RunsTheFlowEndToEndWithoutPrintingSecrets) {
   rr_test::OAuthTestServer server;
   ::setenv("RR_CLIENT_SECRET", server.options().client_secret.c_str(), 1);
-  const ProcessResult result = run(
+  const ProcessResult result = rr_test::run_command(
       std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " + server.authorize_url() +
       " --token-url " + server.token_url() + " --client-id " + server.options().client_id +
       " --base-url " + server.base_url() + " --record-id rec-42" + " --timeout-ms 20000");
@@ -65,9 +45,9 @@ TEST(AuthorizationCodeExample, WrongSecretFailsWithTheOAuthError) {
   rr_test::OAuthTestServer server;
   ::setenv("RR_CLIENT_SECRET", "wrong-secret-value", 1);
   const ProcessResult result =
-      run(std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " +
-          server.authorize_url() + " --token-url " + server.token_url() + " --client-id " +
-          server.options().client_id + " --timeout-ms 20000");
+      rr_test::run_command(std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " +
+                           server.authorize_url() + " --token-url " + server.token_url() +
+                           " --client-id " + server.options().client_id + " --timeout-ms 20000");
   ::unsetenv("RR_CLIENT_SECRET");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("invalid_client"), std::string::npos);

@@ -4,42 +4,27 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "rr_emulator/emulator.hpp"
+#include "support/process.hpp"
 
 #ifdef RR_GETTING_STARTED_EXAMPLE
 
 namespace {
 
-struct ProcessResult {
-  int exit_code = -1;
-  std::string output;
-};
+using rr_test::ProcessResult;
 
 // Runs the example with @p environment (shell assignments) and nothing else of the caller's RR_*.
 ProcessResult run_example(const std::string& environment) {
   const std::string command =
       "env -u RR_BASE_URL -u RR_ACCESS_TOKEN -u RR_CLIENT_ID -u RR_CLIENT_SECRET -u RR_TOKEN_URL "
       "-u RR_AUDIENCE -u RR_ORG_ID " +
-      environment + " " + RR_GETTING_STARTED_EXAMPLE + " 2>&1";
-  ProcessResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr)
-    return result;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr)
-    result.output += buffer.data();
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+      environment + " " + RR_GETTING_STARTED_EXAMPLE;
+  return rr_test::run_command(command);
 }
 
 // A token from the emulator's client-credentials grant, fetched with plain httplib.
