@@ -5,7 +5,11 @@
 #include <random>
 
 #include "http/url.hpp"
+#include "roserocket/objects/boards.hpp"
+#include "roserocket/objects/events.hpp"
 #include "roserocket/objects/objects_api.hpp"
+#include "roserocket/objects/user_groups.hpp"
+#include "roserocket/resources/resource.hpp"
 #include "roserocket/version.hpp"
 
 namespace roserocket {
@@ -190,6 +194,23 @@ ObjectsApi Client::objects() const {
   return ObjectsApi(*this);
 }
 
+// One accessor per typed facade, from the catalog's RR_FACADE lines.
+#define RR_FACADE(Type, Facade, method) \
+  Facade Client::method() const {       \
+    return Facade(*this);               \
+  }
+#include "roserocket/model/catalog.def"
+
+Boards Client::boards() const {
+  return Boards(*this);
+}
+Events Client::events() const {
+  return Events(*this);
+}
+UserGroups Client::user_groups() const {
+  return UserGroups(*this);
+}
+
 ApiResponse Client::call(const ApiRequest& request) const {
   const Impl& impl = *impl_;
   const ClientOptions& options = impl.options;
@@ -313,33 +334,6 @@ ApiResponse Client::call(const ApiRequest& request) const {
     read_error_body(response.body, token, context);
     throw_api_error(std::move(context), retry_after);
   }
-}
-
-}  // namespace roserocket
-
-// ---- Typed facades and the other operations' entry points (additive; kept apart so that
-// changes above do not collide with them).
-#include "roserocket/objects/boards.hpp"
-#include "roserocket/objects/events.hpp"
-#include "roserocket/objects/user_groups.hpp"
-#include "roserocket/resources/resource.hpp"
-
-namespace roserocket {
-
-#define RR_FACADE(Type, Facade, method) \
-  Facade Client::method() const {       \
-    return Facade(*this);               \
-  }
-#include "roserocket/model/catalog.def"
-
-Boards Client::boards() const {
-  return Boards(*this);
-}
-Events Client::events() const {
-  return Events(*this);
-}
-UserGroups Client::user_groups() const {
-  return UserGroups(*this);
 }
 
 }  // namespace roserocket
