@@ -61,27 +61,14 @@ std::vector<Board> Boards::list(const BoardQuery& query, const RequestOptions& o
 
 std::vector<Board> Boards::list_all(BoardQuery query, int page_size,
                                     const RequestOptions& options) const {
-  if (page_size < 1)
-    detail::invalid("boards.list_all", "page_size must be at least 1");
-  std::vector<Board> out;
   query.limit = page_size;
-  int offset = query.offset.value_or(0);
-  std::string previous_first;
-  while (true) {
-    query.offset = offset;
-    auto page = list(query, options);
-    // A server that ignores offset would repeat its first page for ever.
-    if (page.empty() || (!previous_first.empty() && page.front().id == previous_first))
-      break;
-    previous_first = page.front().id;
-    offset += static_cast<int>(page.size());
-    const bool last = static_cast<int>(page.size()) < page_size;
-    for (auto& b : page)
-      out.push_back(std::move(b));
-    if (last)
-      break;
-  }
-  return out;
+  return detail::collect_offset_pages<Board>(
+      "boards.list_all", query.offset.value_or(0), page_size,
+      [&](int offset) {
+        query.offset = offset;
+        return detail::OffsetPage<Board>{list(query, options), 0};
+      },
+      [](const Board& b) { return b.id; });
 }
 
 std::optional<Board> Boards::first_for(std::string_view object_key,

@@ -4,6 +4,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "roserocket/client.hpp"
 #include "roserocket/objects/objects_api.hpp"
@@ -51,6 +53,43 @@ inline void require_non_empty(std::string_view value, const char* what, const ch
 inline std::string string_at(const Json& json, const char* key) {
   const auto it = json.find(key);
   return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// One page of an offset-paged listing and the server's total, if it sent one (else 0).
+template <class Item>
+struct OffsetPage {
+  std::vector<Item> items;
+  double total = 0;
+};
+
+/// Every item of an offset-paged listing, from @p first_offset on: @p fetch(offset) returns one
+/// page of at most @p page_size items. Stops at a short or empty page, once `total` is reached,
+/// or when a page starts with the same item as the one before (a server that ignores `offset`
+/// would otherwise be asked for ever); @p id_of names an item for that check.
+template <class Item, class Fetch, class IdOf>
+std::vector<Item> collect_offset_pages(const char* operation, int first_offset, int page_size,
+                                       Fetch fetch, IdOf id_of) {
+  if (page_size < 1)
+    invalid(operation, "page_size must be at least 1");
+  std::vector<Item> out;
+  int offset = first_offset;
+  std::string previous_first;
+  while (true) {
+    OffsetPage<Item> page = fetch(offset);
+    if (page.items.empty())
+      break;
+    std::string first = id_of(page.items.front());
+    if (!previous_first.empty() && first == previous_first)
+      break;
+    previous_first = std::move(first);
+    const int got = static_cast<int>(page.items.size());
+    offset += got;
+    for (auto& item : page.items)
+      out.push_back(std::move(item));
+    if (got < page_size || (page.total > 0 && offset >= page.total))
+      break;
+  }
+  return out;
 }
 
 }  // namespace roserocket::detail

@@ -178,22 +178,15 @@ UserGroupPage UserGroups::search(const UserGroupSearch& query,
 
 std::vector<UserGroup> UserGroups::search_all(UserGroupSearch query, int page_size,
                                               const RequestOptions& options) const {
-  if (page_size < 1)
-    detail::invalid("user_groups.search_all", "page_size must be at least 1");
-  std::vector<UserGroup> out;
   query.limit = page_size;
-  int offset = query.offset.value_or(0);
-  while (true) {
-    query.offset = offset;
-    UserGroupPage page = search(query, options);
-    const int got = static_cast<int>(page.results.size());
-    for (auto& g : page.results)
-      out.push_back(std::move(g));
-    offset += got;
-    if (got < page_size || (page.total > 0 && offset >= page.total))
-      break;
-  }
-  return out;
+  return detail::collect_offset_pages<UserGroup>(
+      "user_groups.search_all", query.offset.value_or(0), page_size,
+      [&](int offset) {
+        query.offset = offset;
+        UserGroupPage page = search(query, options);
+        return detail::OffsetPage<UserGroup>{std::move(page.results), page.total};
+      },
+      [](const UserGroup& g) { return g.id; });
 }
 
 }  // namespace roserocket

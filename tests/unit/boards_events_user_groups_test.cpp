@@ -305,6 +305,22 @@ TEST(UserGroups, SearchAllPagesByOffset) {
   EXPECT_EQ(m.body(1), (Json{{"limit", 2}, {"offset", 2}}));
 }
 
+TEST(UserGroups, SearchAllStopsWhenTheServerIgnoresOffset) {
+  MockClient m;
+  // No total, full pages, and always the same page: without the repeat check this never ends.
+  m.mock->set_fallback([](const rr::HttpRequest&) {
+    return rr::HttpResponse{200, {}, Json{{"results", {group("g1"), group("g2")}}}.dump()};
+  });
+  EXPECT_EQ(m.client.user_groups().search_all({}, 2).size(), 2u);
+  EXPECT_EQ(m.mock->request_count(), 2u);
+}
+
+TEST(UserGroups, SearchAllRefusesPageSizeBelowOne) {
+  MockClient m;
+  EXPECT_THROW(m.client.user_groups().search_all({}, 0), rr::InvalidArgumentError);
+  EXPECT_EQ(m.mock->request_count(), 0u);
+}
+
 TEST(UserGroups, SearchAllStopsAtTheTotal) {
   MockClient m;
   m.mock->enqueue_json(200, {{"total", 2}, {"results", {group("g1"), group("g2")}}});
