@@ -16,6 +16,7 @@
 #include "roserocket/auth/refresh_token.hpp"
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
+#include "support/threads.hpp"
 
 namespace {
 
@@ -216,24 +217,13 @@ TEST_F(AuthEmulatorTest, SixtyFourThreadsOnAJustExpiredTokenCauseOneTokenRequest
   ASSERT_EQ(tokens("client_credentials"), 1u);
   offset->store(3600);  // the cached token has just expired, as far as the client knows
 
-  std::atomic<bool> go{false};
-  std::atomic<int> ok{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&] {
-      while (!go)
-        std::this_thread::yield();
-      try {
-        if (c.objects().get(id)["name"] == "Shared")
-          ++ok;
-      } catch (const rr::Error&) {
-        // counted as not ok
-      }
-    });
-  }
-  go = true;
-  for (auto& t : threads)
-    t.join();
+  const int ok = rr_test::run_together(64, [&](int) {
+    try {
+      return c.objects().get(id)["name"] == "Shared";
+    } catch (const rr::Error&) {
+      return false;
+    }
+  });
   EXPECT_EQ(ok, 64);
   EXPECT_EQ(tokens("client_credentials"), 2u) << "exactly one token request for 64 threads";
   EXPECT_EQ(api_total(), 65u) << "no request was refused and resent";

@@ -10,6 +10,7 @@
 #include "roserocket/objects/objects_api.hpp"
 #include "roserocket/roserocket.hpp"
 #include "support/oauth_test_server.hpp"
+#include "support/threads.hpp"
 
 namespace {
 
@@ -199,21 +200,10 @@ TEST(OAuthLoopback, SixtyFourThreadsOnAJustExpiredTokenCauseExactlyOneTokenReque
   ASSERT_EQ(server.token_requests(), 1);
   manual.offset_seconds = 3600;  // the cached token has just expired (for the client)
 
-  std::atomic<bool> go{false};
-  std::atomic<int> ok{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go)
-        std::this_thread::yield();
-      const auto id = "c" + std::to_string(i);
-      if (client.objects().get(id)["id"] == id)
-        ++ok;
-    });
-  }
-  go = true;
-  for (auto& t : threads)
-    t.join();
+  const int ok = rr_test::run_together(64, [&](int i) {
+    const auto id = "c" + std::to_string(i);
+    return client.objects().get(id)["id"] == id;
+  });
   EXPECT_EQ(ok, 64);
   EXPECT_EQ(server.token_requests(), 2) << "exactly one token request for 64 threads";
   EXPECT_EQ(server.api_401s(), 0);

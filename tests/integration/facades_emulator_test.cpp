@@ -9,6 +9,7 @@
 #include "roserocket/auth/client_credentials.hpp"
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
+#include "support/sample_orders.hpp"
 
 namespace {
 
@@ -130,22 +131,7 @@ TEST_F(FacadesEmulatorTest, NestedOrderIsCreatedInOneRequestAndReadBackTyped) {
   customer.set_name("ABC Produce Co").set_customer_type(CustomerType::kShipper);
   const Customer shipper = client().customers().create(customer);
 
-  Commodity pallets;
-  pallets.set_commodity_type(CommodityType::kPallet)
-      .set_freight_class(FreightClass::kClass77_5)
-      .set_weight_unit(WeightUnit::kLbs);
-  Task pickup;
-  pickup.set_task_type(TaskType::kPickup)
-      .set_ordinal(1)
-      .set_appointment_time(DateTimeValue::at("2024-05-01T09:00:00"))
-      .set_commodities({pallets});
-  Task delivery;
-  delivery.set_task_type(TaskType::kDelivery)
-      .set_ordinal(2)
-      .set_requested_completion_window(
-          DateTimeValue::between("2024-05-02T08:00:00", "2024-05-02T12:00:00"));
-  Order order;
-  order.set_customer(shipper.ref()).set_tasks({pickup, delivery});
+  const Order order = rr_test::nested_order(shipper.ref());
 
   const auto creates_before = served("POST /api/v2/platformModel/objects");
   const Order saved = client().orders().create(order);

@@ -9,6 +9,7 @@
 
 #include "auth_test_helpers.hpp"
 #include "roserocket/objects/objects_api.hpp"
+#include "support/threads.hpp"
 
 namespace {
 
@@ -132,20 +133,8 @@ TEST_F(ClientAuthTest, SixtyFourThreadsSharingAClientWithAJustExpiredTokenCauseO
   c.objects().get("c1");
   ASSERT_EQ(world.token_requests, 1);
   manual.advance(3600);
-  std::atomic<bool> go{false};
-  std::atomic<int> ok{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&] {
-      while (!go)
-        std::this_thread::yield();
-      if (c.objects().get("c1")["id"] == "c1")
-        ++ok;
-    });
-  }
-  go = true;
-  for (auto& t : threads)
-    t.join();
+  const int ok =
+      rr_test::run_together(64, [&](int) { return c.objects().get("c1")["id"] == "c1"; });
   EXPECT_EQ(ok, 64);
   EXPECT_EQ(world.token_requests, 2);
 }

@@ -14,6 +14,7 @@
 
 #include "auth/crypto.hpp"
 #include "auth_test_helpers.hpp"
+#include "support/threads.hpp"
 
 namespace {
 
@@ -148,19 +149,11 @@ TEST_F(ProviderTest, SixtyFourThreadsOnAnExpiredTokenCauseOneRequest) {
   roserocket::ClientCredentialsTokenProvider provider(options());
   EXPECT_EQ(provider.access_token(), "access-1");
   manual.advance(3600);  // just expired
-  std::vector<std::thread> threads;
   std::vector<std::string> seen(64);
-  std::atomic<bool> go{false};
-  for (int i = 0; i < 64; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go)
-        std::this_thread::yield();
-      seen[i] = provider.access_token();
-    });
-  }
-  go = true;
-  for (auto& t : threads)
-    t.join();
+  rr_test::run_together(64, [&](int i) {
+    seen[i] = provider.access_token();
+    return true;
+  });
   EXPECT_EQ(endpoint.token_requests, 2);
   for (const auto& token : seen)
     EXPECT_EQ(token, "access-2");

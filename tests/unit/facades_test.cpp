@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model_test_support.hpp"
+#include "support/sample_orders.hpp"
 
 namespace rr = roserocket;
 using rr::HttpMethod;
@@ -241,22 +242,7 @@ TEST(Facades, TypedPathsBecomeTheCommaSeparatedQuery) {
 TEST(Facades, NestedOrderIsCreatedInOneRequestAndReadBackTyped) {
   MockClient m;
   using namespace rr::model;
-  Commodity pallets;
-  pallets.set_commodity_type(CommodityType::kPallet)
-      .set_freight_class(FreightClass::kClass70)
-      .set_weight_unit(WeightUnit::kLbs);
-  Task pickup;
-  pickup.set_task_type(TaskType::kPickup)
-      .set_ordinal(1)
-      .set_appointment_time(DateTimeValue::at("2024-05-01T09:00:00"))
-      .set_commodities({pallets});
-  Task delivery;
-  delivery.set_task_type(TaskType::kDelivery)
-      .set_ordinal(2)
-      .set_requested_completion_window(
-          DateTimeValue::between("2024-05-02T08:00:00", "2024-05-02T12:00:00"));
-  Order order;
-  order.set_customer(Ref{"cust-1"}).set_tasks({pickup, delivery});
+  const Order order = rr_test::nested_order(Ref{"cust-1"});
 
   const Json created = {
       {"id", "o1"},
@@ -273,7 +259,7 @@ TEST(Facades, NestedOrderIsCreatedInOneRequestAndReadBackTyped) {
           {{{"id", "k1"},
             {"objectKey", "commodity"},
             {"commodityType", "pallet"},
-            {"freightClass", "70"}}}}},
+            {"freightClass", "77.5"}}}}},
         {{"id", "t2"}, {"objectKey", "task"}, {"taskType", "delivery"}, {"ordinal", 2}}}}};
   m.mock->enqueue_json(200, created);
   Order saved =
@@ -292,7 +278,7 @@ TEST(Facades, NestedOrderIsCreatedInOneRequestAndReadBackTyped) {
                        {"commodities",
                         {{{"objectKey", "commodity"},
                           {"commodityType", "pallet"},
-                          {"freightClass", "70"},
+                          {"freightClass", "77.5"},
                           {"weightUnit", "lbs"}}}}},
                       {{"objectKey", "task"},
                        {"taskType", "delivery"},
@@ -310,7 +296,7 @@ TEST(Facades, NestedOrderIsCreatedInOneRequestAndReadBackTyped) {
   EXPECT_EQ(tasks[0].task_type(), TaskType::kPickup);
   const std::vector<Commodity> goods = tasks[0].commodities();
   ASSERT_EQ(goods.size(), 1u);
-  EXPECT_EQ(goods[0].freight_class(), FreightClass::kClass70);
+  EXPECT_EQ(goods[0].freight_class(), FreightClass::kClass77_5);
   EXPECT_EQ(tasks[1].id(), "t2");
 }
 
