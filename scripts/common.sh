@@ -1,10 +1,15 @@
 # Shared by scripts/test.sh and scripts/demo.sh: install what is missing, configure, build.
+# Settings from the environment (all optional):
+#   BUILD_DIR   build directory (default: build/ at the top of the checkout)
+#   BUILD_TYPE  CMake build type (default: RelWithDebInfo)
+#   CXX         C++ compiler for a fresh build directory (e.g. clang++); CMake's default otherwise
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
-PACKAGES=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev
-          libgtest-dev libgmock-dev libcpp-httplib-dev curl)
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$PWD/$BUILD_DIR" ;; esac
+PACKAGES=(g++ clang cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev
+          libgtest-dev libgmock-dev libcpp-httplib-dev curl dpkg-dev file)
 
 install_missing_packages() {
   local missing=()
@@ -23,6 +28,12 @@ install_missing_packages() {
 }
 
 configure_and_build() {
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+  local compiler=()
+  # Only a fresh build directory takes a compiler; CMake refuses to switch an existing one.
+  if [ -n "${CXX:-}" ] && [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    compiler=(-DCMAKE_CXX_COMPILER="$CXX")
+  fi
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+    "${compiler[@]}" >/dev/null
   cmake --build "$BUILD_DIR" --parallel "$(nproc)" "$@"
 }

@@ -74,10 +74,11 @@ std::vector<ObjectSpec> build_objects() {
   current.type_name = #Type;                                                  \
   sources.clear();
 #define RR_OBJECT_END()                                                          \
-  for (const auto& [field, from] : sources) {                                    \
+  for (const auto& source : sources) {                                           \
+    const std::string& field = source.first;                                     \
     auto it = std::find_if(current.fields.begin(), current.fields.end(),         \
                            [&](const FieldSpec& f) { return f.name == field; }); \
-    it->derived_from = expand_sources(from, current);                            \
+    it->derived_from = expand_sources(source.second, current);                   \
   }                                                                              \
   out.push_back(std::move(current));
 #define RR_FIELD(cpp, wire, type, provenance, description)                             \
