@@ -1,26 +1,58 @@
-include(GNUInstallDirs)
+# Install rules, only with ROSEROCKET_INSTALL=ON (the default when this is the top-level project).
+# Components (also the Debian packages' contents, see cmake/packaging.cmake):
+#   runtime       the shared library (libroserocket.so.<major>)
+#   development   headers, the static library or the .so link, CMake package, roserocket.pc
+#   emulator      the rr-emulator executable
+#   emulator_dev  the roserocket::emulator library and its headers (find_package COMPONENTS emulator)
 include(CMakePackageConfigHelpers)
+
+set(ROSEROCKET_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/roserocket)
 
 install(TARGETS roserocket roserocket_testing
   EXPORT roserocketTargets
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
+          NAMELINK_COMPONENT development
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/roserocket
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT development)
+install(FILES ${ROSEROCKET_GENERATED_INCLUDE_DIR}/roserocket/version_config.hpp
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/roserocket COMPONENT development)
 install(EXPORT roserocketTargets
   NAMESPACE roserocket::
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/roserocket)
+  DESTINATION ${ROSEROCKET_CMAKE_INSTALL_DIR} COMPONENT development)
+
+if(TARGET roserocket_emulator)
+  install(TARGETS roserocket_emulator
+    EXPORT roserocketEmulatorTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT emulator_dev)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/emulator/include/rr_emulator
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT emulator_dev)
+  install(EXPORT roserocketEmulatorTargets
+    NAMESPACE roserocket::
+    DESTINATION ${ROSEROCKET_CMAKE_INSTALL_DIR} COMPONENT emulator_dev)
+  install(TARGETS rr-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT emulator)
+endif()
 
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/roserocketConfig.cmake.in
   ${PROJECT_BINARY_DIR}/roserocketConfig.cmake
-  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/roserocket)
+  INSTALL_DESTINATION ${ROSEROCKET_CMAKE_INSTALL_DIR})
+# Within a major version every minor is compatible (the ABI is the major, the SOVERSION).
 write_basic_package_version_file(
   ${PROJECT_BINARY_DIR}/roserocketConfigVersion.cmake
-  COMPATIBILITY SameMinorVersion)
+  COMPATIBILITY SameMajorVersion)
 install(FILES
   ${PROJECT_BINARY_DIR}/roserocketConfig.cmake
   ${PROJECT_BINARY_DIR}/roserocketConfigVersion.cmake
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/roserocket)
+  DESTINATION ${ROSEROCKET_CMAKE_INSTALL_DIR} COMPONENT development)
+
+# pkg-config: relocatable (paths relative to the .pc file's own folder).
+file(RELATIVE_PATH ROSEROCKET_PC_TO_PREFIX
+  "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+string(REGEX REPLACE "/$" "" ROSEROCKET_PC_TO_PREFIX "${ROSEROCKET_PC_TO_PREFIX}")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/roserocket.pc.in
+  ${PROJECT_BINARY_DIR}/roserocket.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/roserocket.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT development)

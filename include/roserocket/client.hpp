@@ -15,6 +15,7 @@
 
 #include "roserocket/auth/token_provider.hpp"
 #include "roserocket/errors.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/http/curl_transport.hpp"
 #include "roserocket/http/transport.hpp"
 #include "roserocket/logging.hpp"
@@ -41,7 +42,7 @@ class Resource;
 ///
 /// Precedence: what a field says is what the client does; nothing is read from the environment
 /// (examples read `RR_*` variables themselves and fill these in).
-struct ClientOptions {
+struct ROSEROCKET_API ClientOptions {
   /// Scheme and host, no path: "https://network.roserocket.com" or "https://<org>.roserocket.com".
   std::string base_url = "https://network.roserocket.com";
   /// Path prefix of the platform-model API.
@@ -71,7 +72,7 @@ struct ClientOptions {
 };
 
 /// @brief One API call, as the layers above `Client` describe it.
-struct ApiRequest {
+struct ROSEROCKET_API ApiRequest {
   /// SDK operation name for errors and logs, e.g. "objects.get".
   std::string operation;
   HttpMethod method = HttpMethod::kGet;
@@ -89,7 +90,7 @@ struct ApiRequest {
 };
 
 /// @brief A 2xx answer, parsed.
-struct ApiResponse {
+struct ROSEROCKET_API ApiResponse {
   int status = 0;
   Headers headers;
   /// The parsed body; `nullptr` (JSON null) when the body was empty.
@@ -100,7 +101,7 @@ struct ApiResponse {
 ///
 /// Copies are cheap and share one configuration, token cache and connection pool.
 /// Thread safety: every member function may be called from any number of threads at once.
-class Client {
+class ROSEROCKET_API Client {
  public:
   /// @throw InvalidArgumentError for a missing token provider, a malformed base URL, or plain
   /// `http://` to a non-loopback host without `dangerously_allow_plain_http`.
@@ -138,6 +139,6 @@ class Client {
 
 /// @brief Percent-encodes @p value for use as one path segment or query value (RFC 3986
 /// unreserved characters pass through; everything else, '/' '?' '#' '%' included, is encoded).
-[[nodiscard]] std::string percent_encode(std::string_view value);
+[[nodiscard]] ROSEROCKET_API std::string percent_encode(std::string_view value);
 
 }  // namespace roserocket

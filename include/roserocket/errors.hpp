@@ -28,11 +28,12 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
 /// @brief Where a failure happened: what the SDK was doing and what the server said.
-struct ErrorContext {
+struct ROSEROCKET_API ErrorContext {
   /// SDK operation, e.g. "objects.get".
   std::string operation;
   /// HTTP method, e.g. "GET"; empty before any request was formed.
@@ -51,7 +52,7 @@ struct ErrorContext {
 };
 
 /// @brief Base of every exception the SDK throws.
-class Error : public std::runtime_error {
+class ROSEROCKET_API Error : public std::runtime_error {
  public:
   Error(const std::string& summary, ErrorContext context);
   /// @brief The structured details behind `what()`.
@@ -71,13 +72,13 @@ class Error : public std::runtime_error {
 };
 
 /// @brief Bad input caught before any request was sent.
-class InvalidArgumentError : public Error {
+class ROSEROCKET_API InvalidArgumentError : public Error {
  public:
   InvalidArgumentError(const std::string& summary, ErrorContext context = {});
 };
 
 /// @brief A write to a field the server writes or derives (`fullId`, `version`, `subTotal`, ...).
-class ReadOnlyFieldError : public InvalidArgumentError {
+class ROSEROCKET_API ReadOnlyFieldError : public InvalidArgumentError {
  public:
   ReadOnlyFieldError(std::string object_key, std::string field, std::string reason);
   [[nodiscard]] const std::string& object_key() const noexcept { return object_key_; }
@@ -91,7 +92,7 @@ class ReadOnlyFieldError : public InvalidArgumentError {
 };
 
 /// @brief No complete response arrived: connection refused, reset, TLS failure, ...
-class TransportError : public Error {
+class ROSEROCKET_API TransportError : public Error {
  public:
   TransportError(const std::string& summary, ErrorContext context, bool request_may_have_been_sent);
   /// @brief False only when the request certainly never reached the server (e.g. connect refused),
@@ -103,19 +104,19 @@ class TransportError : public Error {
 };
 
 /// @brief The connect or per-attempt timeout ran out.
-class TimeoutError : public TransportError {
+class ROSEROCKET_API TimeoutError : public TransportError {
  public:
   TimeoutError(const std::string& summary, ErrorContext context, bool request_may_have_been_sent);
 };
 
 /// @brief The server answered something the SDK cannot read: not JSON, truncated, wrong shape.
-class MalformedResponseError : public Error {
+class ROSEROCKET_API MalformedResponseError : public Error {
  public:
   MalformedResponseError(const std::string& summary, ErrorContext context);
 };
 
 /// @brief The OAuth token endpoint refused or failed; `context().error_code` is the OAuth `error`.
-class AuthError : public Error {
+class ROSEROCKET_API AuthError : public Error {
  public:
   AuthError(const std::string& summary, ErrorContext context);
   /// @brief The OAuth `error` value, e.g. "invalid_grant"; empty if none was sent.
@@ -123,43 +124,43 @@ class AuthError : public Error {
 };
 
 /// @brief The API answered with a non-2xx status.
-class ApiError : public Error {
+class ROSEROCKET_API ApiError : public Error {
  public:
   ApiError(const std::string& summary, ErrorContext context);
 };
 
 /// @brief 400 or 422: the server rejected the request's content.
-class BadRequestError : public ApiError {
+class ROSEROCKET_API BadRequestError : public ApiError {
  public:
   using ApiError::ApiError;
 };
 
 /// @brief 401: missing, malformed or expired token (after one refresh and retry).
-class UnauthorizedError : public ApiError {
+class ROSEROCKET_API UnauthorizedError : public ApiError {
  public:
   using ApiError::ApiError;
 };
 
 /// @brief 403: the token's user lacks the permission.
-class ForbiddenError : public ApiError {
+class ROSEROCKET_API ForbiddenError : public ApiError {
  public:
   using ApiError::ApiError;
 };
 
 /// @brief 404: no record (or route) with that id.
-class NotFoundError : public ApiError {
+class ROSEROCKET_API NotFoundError : public ApiError {
  public:
   using ApiError::ApiError;
 };
 
 /// @brief 409: the write conflicts with the current state (e.g. a user group name in use).
-class ConflictError : public ApiError {
+class ROSEROCKET_API ConflictError : public ApiError {
  public:
   using ApiError::ApiError;
 };
 
 /// @brief 429: too many requests, after the retry policy gave up.
-class RateLimitedError : public ApiError {
+class ROSEROCKET_API RateLimitedError : public ApiError {
  public:
   RateLimitedError(const std::string& summary, ErrorContext context,
                    std::optional<std::chrono::milliseconds> retry_after);
@@ -173,14 +174,14 @@ class RateLimitedError : public ApiError {
 };
 
 /// @brief 5xx: the server failed, after the retry policy gave up.
-class ServerError : public ApiError {
+class ROSEROCKET_API ServerError : public ApiError {
  public:
   using ApiError::ApiError;
 };
 
 /// @brief Throws the `ApiError` subclass that matches @p context.status (or `ApiError`).
 /// @param retry_after the parsed `Retry-After`, kept on `RateLimitedError`.
-[[noreturn]] void throw_api_error(ErrorContext context,
-                                  std::optional<std::chrono::milliseconds> retry_after = {});
+[[noreturn]] ROSEROCKET_API void throw_api_error(
+    ErrorContext context, std::optional<std::chrono::milliseconds> retry_after = {});
 
 }  // namespace roserocket

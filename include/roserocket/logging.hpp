@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -12,7 +13,7 @@ namespace roserocket {
 enum class LogLevel { kDebug, kInfo, kWarning, kError };
 
 /// @brief One log line. Never holds a token or secret: `Authorization` is shown as `Bearer ***`.
-struct LogRecord {
+struct ROSEROCKET_API LogRecord {
   LogLevel level = LogLevel::kDebug;
   std::string message;
 };
@@ -21,6 +22,6 @@ struct LogRecord {
 using Logger = std::function<void(const LogRecord&)>;
 
 /// @brief "debug", "info", "warning", "error".
-const char* to_string(LogLevel level) noexcept;
+ROSEROCKET_API const char* to_string(LogLevel level) noexcept;
 
 }  // namespace roserocket

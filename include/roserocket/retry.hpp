@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -25,7 +26,7 @@ enum class Idempotency {
 /// only when it certainly never reached the server (connect failures) or the server refused it
 /// before acting (408, 429, 503). `Retry-After` (seconds or HTTP-date) overrides the backoff, up to
 /// `max_retry_after`; a longer one ends the retries.
-struct RetryPolicy {
+struct ROSEROCKET_API RetryPolicy {
   /// Attempts in all, the first included; 1 disables retries.
   int max_attempts = 4;
   /// Backoff before the second attempt; doubles each time (`multiplier`), capped at `max_backoff`.
@@ -48,20 +49,21 @@ struct RetryPolicy {
 };
 
 /// @brief Whether an HTTP status is worth another attempt under @p idempotency.
-[[nodiscard]] bool is_retryable_status(int status, Idempotency idempotency) noexcept;
+[[nodiscard]] ROSEROCKET_API bool is_retryable_status(int status, Idempotency idempotency) noexcept;
 
 /// @brief Parses a `Retry-After` value: delta-seconds or an HTTP-date relative to @p now.
 /// @return the wait, never negative; empty when the value is not understood.
-[[nodiscard]] std::optional<std::chrono::milliseconds> parse_retry_after(
+[[nodiscard]] ROSEROCKET_API std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now);
 
 /// @brief The backoff before attempt @p attempt + 1 (attempt counts from 1), with jitter drawn
 /// from @p unit_random, a number in [0, 1).
-[[nodiscard]] std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
-                                                      double unit_random) noexcept;
+[[nodiscard]] ROSEROCKET_API std::chrono::milliseconds backoff_delay(const RetryPolicy& policy,
+                                                                     int attempt,
+                                                                     double unit_random) noexcept;
 
 /// @brief Time as the client sees it; replace in tests so that retries run instantly.
-struct Clock {
+struct ROSEROCKET_API Clock {
   std::function<std::chrono::steady_clock::time_point()> steady_now;
   std::function<std::chrono::system_clock::time_point()> system_now;
   std::function<void(std::chrono::milliseconds)> sleep;

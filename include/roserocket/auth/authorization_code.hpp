@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "roserocket/auth/oauth.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -17,7 +18,7 @@ namespace roserocket {
 ///
 /// `state` and `code_verifier` are fresh CSPRNG values per attempt. The verifier is a secret:
 /// never print or log it.
-struct AuthorizationRequest {
+struct ROSEROCKET_API AuthorizationRequest {
   /// The authorize URL to open in a browser.
   std::string url;
   /// Must come back unchanged on the redirect (CSRF protection).
@@ -29,7 +30,7 @@ struct AuthorizationRequest {
 };
 
 /// @brief What the redirect brought back. `code` is a secret.
-struct AuthorizationResponse {
+struct ROSEROCKET_API AuthorizationResponse {
   std::string code;
   std::string state;
 };
@@ -46,7 +47,7 @@ struct AuthorizationResponse {
 /// @endcode
 ///
 /// Thread safety: const member functions may be called from any number of threads at once.
-class AuthorizationCodeFlow {
+class ROSEROCKET_API AuthorizationCodeFlow {
  public:
   /// @throw InvalidArgumentError without client id, or for an unsafe authorize or token URL.
   explicit AuthorizationCodeFlow(OAuthOptions options);
@@ -84,6 +85,6 @@ class AuthorizationCodeFlow {
 };
 
 /// @brief The PKCE S256 code challenge of @p code_verifier: BASE64URL(SHA256(verifier)).
-[[nodiscard]] std::string pkce_code_challenge(std::string_view code_verifier);
+[[nodiscard]] ROSEROCKET_API std::string pkce_code_challenge(std::string_view code_verifier);
 
 }  // namespace roserocket

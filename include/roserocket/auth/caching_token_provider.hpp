@@ -13,6 +13,7 @@
 
 #include "roserocket/auth/oauth.hpp"
 #include "roserocket/auth/token_provider.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -24,7 +25,7 @@ namespace roserocket {
 /// `OAuthOptions::token_store` and `OAuthOptions::on_tokens`.
 ///
 /// Thread safety: every public member function may be called from any number of threads at once.
-class CachingTokenProvider : public TokenProvider {
+class ROSEROCKET_API CachingTokenProvider : public TokenProvider {
  public:
   ~CachingTokenProvider() override;
   CachingTokenProvider(const CachingTokenProvider&) = delete;

@@ -4,6 +4,7 @@
 /// @brief The client-credentials grant, for service accounts.
 
 #include "roserocket/auth/caching_token_provider.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -18,7 +19,7 @@ namespace roserocket {
 /// @endcode
 ///
 /// Thread safety: as `CachingTokenProvider`.
-class ClientCredentialsTokenProvider final : public CachingTokenProvider {
+class ROSEROCKET_API ClientCredentialsTokenProvider final : public CachingTokenProvider {
  public:
   /// @throw InvalidArgumentError without client id or secret, or for an unsafe token URL.
   explicit ClientCredentialsTokenProvider(OAuthOptions options);

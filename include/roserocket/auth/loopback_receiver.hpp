@@ -8,6 +8,7 @@
 #include <string>
 
 #include "roserocket/auth/authorization_code.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -19,7 +20,7 @@ namespace roserocket {
 ///
 /// Thread safety: `redirect_uri()` and `port()` may be called from any thread; `wait` from one
 /// thread at a time.
-class LoopbackRedirectReceiver {
+class ROSEROCKET_API LoopbackRedirectReceiver {
  public:
   /// @param port 0 picks any free port.
   /// @param path the callback path, starting with '/'.

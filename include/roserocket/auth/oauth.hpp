@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "roserocket/export.hpp"
 #include "roserocket/http/curl_transport.hpp"
 #include "roserocket/http/transport.hpp"
 #include "roserocket/logging.hpp"
@@ -40,7 +41,7 @@ enum class TokenRequestEncoding {
 /// @brief The tokens one successful token response carried. Value type.
 ///
 /// Holds secrets: never print or log a `TokenSet`.
-struct TokenSet {
+struct ROSEROCKET_API TokenSet {
   /// The bearer token for `Authorization: Bearer`.
   std::string access_token;
   /// Usually "Bearer".
@@ -59,7 +60,7 @@ struct TokenSet {
 ///
 /// Defaults point at Rose Rocket's Auth0 tenant (`https://a.roserocket.com`, audience
 /// `https://roserocket.com`). Plain `http://` endpoints are refused unless the host is loopback.
-struct OAuthOptions {
+struct ROSEROCKET_API OAuthOptions {
   /// Token endpoint.
   std::string token_url = "https://a.roserocket.com/oauth/token";
   /// Authorization endpoint (authorization-code grant only).

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "roserocket/auth/caching_token_provider.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -17,7 +18,7 @@ namespace roserocket {
 /// lost. Typical start: the `TokenSet` from `AuthorizationCodeFlow`, or a saved one.
 ///
 /// Thread safety: as `CachingTokenProvider`.
-class RefreshTokenProvider final : public CachingTokenProvider {
+class ROSEROCKET_API RefreshTokenProvider final : public CachingTokenProvider {
  public:
   /// @param initial the tokens to start from; when empty, `options.token_store` is loaded.
   /// @throw InvalidArgumentError when neither gives a refresh token or an access token, without a

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -12,7 +13,7 @@ namespace roserocket {
 ///
 /// Implementations must be safe to call from many threads at once; a `Client` shared by threads
 /// calls `access_token()` for every attempt.
-class TokenProvider {
+class ROSEROCKET_API TokenProvider {
  public:
   virtual ~TokenProvider() = default;
 
@@ -30,7 +31,7 @@ class TokenProvider {
 };
 
 /// @brief A fixed bearer token, such as one pasted from Postman as the seeds do. Thread-safe.
-class StaticTokenProvider final : public TokenProvider {
+class ROSEROCKET_API StaticTokenProvider final : public TokenProvider {
  public:
   explicit StaticTokenProvider(std::string token);
   std::string access_token() override;

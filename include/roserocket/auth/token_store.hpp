@@ -10,13 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "roserocket/auth/oauth.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
 /// @brief Keeps the latest `TokenSet` so that a rotated refresh token survives.
 ///
 /// Implementations must be safe to call from many threads at once.
-class TokenStore {
+class ROSEROCKET_API TokenStore {
  public:
   virtual ~TokenStore() = default;
   /// @brief The saved token set, if any.
@@ -28,7 +29,7 @@ class TokenStore {
 };
 
 /// @brief Keeps the token set in process memory. Thread-safe.
-class InMemoryTokenStore final : public TokenStore {
+class ROSEROCKET_API InMemoryTokenStore final : public TokenStore {
  public:
   std::optional<TokenSet> load() override;
   void save(const TokenSet& tokens) override;
@@ -44,7 +45,7 @@ class InMemoryTokenStore final : public TokenStore {
 /// `save` writes a temporary file beside the target (created 0600), flushes it to disk and renames
 /// it over the target, so a reader sees the old or the new set, never half of one. Thread-safe
 /// within one process; two processes sharing a file get last-writer-wins.
-class FileTokenStore final : public TokenStore {
+class ROSEROCKET_API FileTokenStore final : public TokenStore {
  public:
   /// @param path the file; its directory must exist.
   explicit FileTokenStore(std::string path);
@@ -63,8 +64,8 @@ class FileTokenStore final : public TokenStore {
 };
 
 /// @brief JSON form of a token set, as `FileTokenStore` writes it (`expires_at` in Unix seconds).
-void to_json(nlohmann::json& j, const TokenSet& tokens);
+ROSEROCKET_API void to_json(nlohmann::json& j, const TokenSet& tokens);
 /// @brief Reads what `to_json` wrote.
-void from_json(const nlohmann::json& j, TokenSet& tokens);
+ROSEROCKET_API void from_json(const nlohmann::json& j, TokenSet& tokens);
 
 }  // namespace roserocket

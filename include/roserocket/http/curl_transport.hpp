@@ -7,12 +7,13 @@
 #include <memory>
 #include <string>
 
+#include "roserocket/export.hpp"
 #include "roserocket/http/transport.hpp"
 
 namespace roserocket {
 
 /// @brief Settings of the libcurl transport. Defaults are safe: TLS peer and host verification on.
-struct CurlTransportOptions {
+struct ROSEROCKET_API CurlTransportOptions {
   /// Limit on establishing a connection (TCP + TLS).
   std::chrono::milliseconds connect_timeout{10000};
   /// Limit on one whole attempt when a request names none.
@@ -49,7 +50,7 @@ struct CurlTransportOptions {
 /// `request_may_have_been_sent()` is false only when the request never reached a connection.
 /// libcurl's silent re-send after a reused connection died is stopped for POST and PATCH, which
 /// may create records. See docs/transport.md.
-class CurlTransport final : public HttpTransport {
+class ROSEROCKET_API CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(CurlTransportOptions options = {});
   ~CurlTransport() override;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -15,7 +16,7 @@ namespace roserocket {
 ///
 /// Value type. Not synchronised: a `Headers` object must not be written by one thread while
 /// another reads it.
-class Headers {
+class ROSEROCKET_API Headers {
  public:
   using Field = std::pair<std::string, std::string>;
 
@@ -45,6 +46,6 @@ class Headers {
 };
 
 /// @brief ASCII case-insensitive equality, as HTTP field names compare.
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
+[[nodiscard]] ROSEROCKET_API bool iequals(std::string_view a, std::string_view b) noexcept;
 
 }  // namespace roserocket

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "roserocket/export.hpp"
 #include "roserocket/http/headers.hpp"
 
 namespace roserocket {
@@ -15,10 +16,10 @@ namespace roserocket {
 enum class HttpMethod { kGet, kPost, kPut, kPatch, kDelete };
 
 /// @brief "GET", "POST", ...
-[[nodiscard]] std::string_view to_string(HttpMethod method) noexcept;
+[[nodiscard]] ROSEROCKET_API std::string_view to_string(HttpMethod method) noexcept;
 
 /// @brief One HTTP request, fully formed: absolute URL, headers and body.
-struct HttpRequest {
+struct ROSEROCKET_API HttpRequest {
   HttpMethod method = HttpMethod::kGet;
   /// Absolute URL including the query string.
   std::string url;
@@ -30,7 +31,7 @@ struct HttpRequest {
 };
 
 /// @brief One HTTP response as received.
-struct HttpResponse {
+struct ROSEROCKET_API HttpResponse {
   int status = 0;
   Headers headers;
   std::string body;
@@ -41,7 +42,7 @@ struct HttpResponse {
 /// Returns any response the server sent, whatever its status. Throws `TransportError` (or its
 /// subclass `TimeoutError`) when no complete response arrived; the error says whether the
 /// request may have reached the server (see `TransportError::request_may_have_been_sent`).
-class HttpTransport {
+class ROSEROCKET_API HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   /// @brief Sends @p request and waits for the whole response.

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include "roserocket/export.hpp"
 
 namespace roserocket::model {
 
@@ -64,7 +65,7 @@ enum class Access {
 };
 
 /// @brief One field of an object.
-struct FieldSpec {
+struct ROSEROCKET_API FieldSpec {
   std::string name;
   FieldType type = FieldType::kString;
   Access access = Access::kWritable;
@@ -90,7 +91,7 @@ struct FieldSpec {
 };
 
 /// @brief One object (record type) and its own fields (the common fields are separate).
-struct ObjectSpec {
+struct ROSEROCKET_API ObjectSpec {
   /// Wire key, e.g. "customer".
   std::string key;
   /// Prefix of `fullId`, e.g. "CUST" for "CUST-18".
@@ -112,42 +113,45 @@ struct ObjectSpec {
 };
 
 /// @brief Fields every record has (`id`, `objectKey`, `orgId`, `fullId`, `version`, ...).
-[[nodiscard]] const std::vector<FieldSpec>& common_fields();
+[[nodiscard]] ROSEROCKET_API const std::vector<FieldSpec>& common_fields();
 
 /// @brief Every object the catalog knows, in documentation order.
-[[nodiscard]] const std::vector<ObjectSpec>& objects();
+[[nodiscard]] ROSEROCKET_API const std::vector<ObjectSpec>& objects();
 
 /// @brief The object with key @p object_key, or null when the catalog does not know it
 /// (custom objects ending in `__c`, objects added to the platform later).
-[[nodiscard]] const ObjectSpec* find_object(std::string_view object_key) noexcept;
+[[nodiscard]] ROSEROCKET_API const ObjectSpec* find_object(std::string_view object_key) noexcept;
 
 /// @brief The spec of @p field on @p object_key (common fields included), or null if unknown.
-[[nodiscard]] const FieldSpec* find_field(std::string_view object_key,
-                                          std::string_view field) noexcept;
+[[nodiscard]] ROSEROCKET_API const FieldSpec* find_field(std::string_view object_key,
+                                                         std::string_view field) noexcept;
 
 /// @brief Why @p field of @p object_key may not be written, or an empty string if it may.
 /// Unknown objects still get the common fields' rules.
-[[nodiscard]] std::string read_only_reason(std::string_view object_key, std::string_view field);
+[[nodiscard]] ROSEROCKET_API std::string read_only_reason(std::string_view object_key,
+                                                          std::string_view field);
 
 /// @brief The documented values of the enum type @p enum_type (e.g. "OrderStatus", "EventType"),
 /// or null when there is no such enum.
-[[nodiscard]] const std::vector<std::string>* enum_values(std::string_view enum_type) noexcept;
+[[nodiscard]] ROSEROCKET_API const std::vector<std::string>* enum_values(
+    std::string_view enum_type) noexcept;
 
 /// @brief Every enum type of the catalog, by C++ name, in catalog order.
-[[nodiscard]] const std::vector<std::pair<std::string, std::vector<std::string>>>& enums();
+[[nodiscard]] ROSEROCKET_API const std::vector<std::pair<std::string, std::vector<std::string>>>&
+enums();
 
 /// @brief The Markdown table of every read-only field (common fields first, then per object),
 /// as committed in docs/read-only-fields.md; the `catalog_docs` tool prints it.
-[[nodiscard]] std::string read_only_fields_markdown();
+[[nodiscard]] ROSEROCKET_API std::string read_only_fields_markdown();
 
 /// @brief The Markdown reference of every object's fields (type, access, enum values, target,
 /// provenance), as committed in docs/object-model.md; `catalog_docs --fields` prints it.
-[[nodiscard]] std::string fields_markdown();
+[[nodiscard]] ROSEROCKET_API std::string fields_markdown();
 
 /// @brief A short name for @p type as the docs write it ("string", "money", ...).
-[[nodiscard]] std::string_view to_string(FieldType type) noexcept;
+[[nodiscard]] ROSEROCKET_API std::string_view to_string(FieldType type) noexcept;
 
 /// @brief Whether @p name is a custom field or object key (ends in `__c`).
-[[nodiscard]] bool is_custom(std::string_view name) noexcept;
+[[nodiscard]] ROSEROCKET_API bool is_custom(std::string_view name) noexcept;
 
 }  // namespace roserocket::model

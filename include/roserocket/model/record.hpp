@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "roserocket/errors.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/model/catalog.hpp"
 #include "roserocket/model/values.hpp"
 
@@ -36,7 +37,7 @@ struct TypeIdentity {
 ///
 /// Value semantics; copies are independent. Thread safety: const member functions may be called
 /// from many threads at once; a record being modified must not be shared.
-class Record {
+class ROSEROCKET_API Record {
  public:
   /// @brief An empty record of no known object (only the common fields' rules apply).
   Record() = default;

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "roserocket/export.hpp"
 #include "roserocket/model/catalog.hpp"
 
 namespace roserocket::model {
@@ -25,7 +26,7 @@ using Json = nlohmann::json;
 /// @brief An amount of money: integer minor units (cents) and an ISO 4217 currency code.
 ///
 /// Wire form: `{"amount": 1250, "currencyCode": "USD"}`. Integer minor units keep sums exact.
-struct Money {
+struct ROSEROCKET_API Money {
   /// Minor units, e.g. 1250 for 12.50 USD.
   std::int64_t amount = 0;
   /// ISO 4217 code, e.g. "USD".
@@ -40,16 +41,16 @@ struct Money {
 };
 
 /// @brief Writes `{"amount", "currencyCode"}`.
-void to_json(Json& json, const Money& money);
+ROSEROCKET_API void to_json(Json& json, const Money& money);
 /// @brief Reads `{"amount", "currencyCode"}`; a fractional amount is refused.
 /// @throw InvalidArgumentError when @p json is not that shape.
-void from_json(const Json& json, Money& money);
+ROSEROCKET_API void from_json(const Json& json, Money& money);
 
 /// @brief A local date-time, or a window of two, in the location's own time zone.
 ///
 /// Wire form: `{"dateTimeInLocation": "2024-05-01T09:00:00", "dateTimeInLocationEnd": ...}`, with
 /// no `Z` and no offset: the platform reads it in the time zone of the task's location.
-struct DateTimeValue {
+struct ROSEROCKET_API DateTimeValue {
   /// "YYYY-MM-DDTHH:MM:SS", local to the location.
   std::string date_time_in_location;
   /// End of a window, same format; absent for a point in time.
@@ -72,18 +73,18 @@ struct DateTimeValue {
 };
 
 /// @brief Whether @p text is "YYYY-MM-DDTHH:MM:SS" with valid ranges (no zone, no fraction).
-[[nodiscard]] bool is_local_date_time(std::string_view text) noexcept;
+[[nodiscard]] ROSEROCKET_API bool is_local_date_time(std::string_view text) noexcept;
 
 /// @brief Writes `{"dateTimeInLocation", "dateTimeInLocationEnd"?}` plus the other keys.
-void to_json(Json& json, const DateTimeValue& value);
+ROSEROCKET_API void to_json(Json& json, const DateTimeValue& value);
 /// @brief Reads the wire form. @throw InvalidArgumentError when it is not an object with
 /// `dateTimeInLocation`.
-void from_json(const Json& json, DateTimeValue& value);
+ROSEROCKET_API void from_json(const Json& json, DateTimeValue& value);
 
 /// @brief A time of day as seconds from midnight (business hours: `busHoursMonStartAt`, ...).
 ///
 /// Wire form: a JSON integer, 0 to 86400 (86400 is the end of the day).
-class TimeOfDay {
+class ROSEROCKET_API TimeOfDay {
  public:
   /// @brief Midnight.
   TimeOfDay() = default;
@@ -112,13 +113,13 @@ class TimeOfDay {
 };
 
 /// @brief Writes the seconds as a JSON integer.
-void to_json(Json& json, const TimeOfDay& value);
+ROSEROCKET_API void to_json(Json& json, const TimeOfDay& value);
 /// @brief Reads a JSON integer. @throw InvalidArgumentError for anything else or out of range.
-void from_json(const Json& json, TimeOfDay& value);
+ROSEROCKET_API void from_json(const Json& json, TimeOfDay& value);
 
 /// @brief A reference to an existing record: `{"id": "<uuid>"}` (a bare id string is refused by
 /// the platform, so the SDK never sends one).
-struct Ref {
+struct ROSEROCKET_API Ref {
   /// The referenced record's id.
   std::string id;
 
@@ -129,13 +130,14 @@ struct Ref {
 };
 
 /// @brief Writes `{"id": ...}`. @throw InvalidArgumentError when the id is empty.
-void to_json(Json& json, const Ref& ref);
+ROSEROCKET_API void to_json(Json& json, const Ref& ref);
 /// @brief Reads `{"id": ...}` (other keys ignored) or a bare id string.
 /// @throw InvalidArgumentError for anything else.
-void from_json(const Json& json, Ref& ref);
+ROSEROCKET_API void from_json(const Json& json, Ref& ref);
 
 /// @brief Throws the error `OpenEnum` reports for a non-string value.
-[[noreturn]] void throw_not_a_string(std::string_view enum_name, std::string_view got);
+[[noreturn]] ROSEROCKET_API void throw_not_a_string(std::string_view enum_name,
+                                                    std::string_view got);
 
 /// @brief A named value of a typed enum, usable in constant expressions (`OrderStatus::kBooked`).
 template <class Enum>

@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "roserocket/client.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/objects/objects_api.hpp"
 
 namespace roserocket {
 
 /// @brief One board of the navigation list. A value type.
-struct Board {
+struct ROSEROCKET_API Board {
   /// The board's id: the `boardId` of record operations.
   std::string id;
   /// Its name in the product.
@@ -37,7 +38,7 @@ struct Board {
 };
 
 /// @brief Filters and paging of `GET /boards/nav` (sent as query parameters).
-struct BoardQuery {
+struct ROSEROCKET_API BoardQuery {
   /// Only boards of this object key.
   std::optional<std::string> object_key;
   /// The API's `orderBy` object; sent JSON-encoded when not null.
@@ -54,7 +55,7 @@ struct BoardQuery {
 ///
 /// The vendor's document describes the query of this GET as a JSON body; GET bodies are dropped
 /// by many proxies, so the SDK sends the same names as query parameters.
-class Boards {
+class ROSEROCKET_API Boards {
  public:
   /// @brief Boards over @p client.
   explicit Boards(Client client);

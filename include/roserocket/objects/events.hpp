@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "roserocket/client.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/model/records.hpp"
 #include "roserocket/objects/objects_api.hpp"
 
 namespace roserocket {
 
 /// @brief One event of a record's history. A value type.
-struct Event {
+struct ROSEROCKET_API Event {
   /// The event's id (also the `bookmark` that paging starts from).
   std::string id;
   /// What happened: create, mutate, internal, widget-open, widget-close, or a newer value.
@@ -38,7 +39,7 @@ struct Event {
 };
 
 /// @brief The query of `GET /events`.
-struct EventQuery {
+struct ROSEROCKET_API EventQuery {
   /// The record whose events to list. Required.
   std::string record_id;
   /// The record's object key. Required.
@@ -74,7 +75,7 @@ struct EventQuery {
 };
 
 /// @brief One page of events.
-struct EventPage {
+struct ROSEROCKET_API EventPage {
   /// The server's approximate number of matching events.
   double total = 0;
   /// This page.
@@ -82,7 +83,7 @@ struct EventPage {
 };
 
 /// @brief The body of `POST /events`; every field is required by the API.
-struct NewEvent {
+struct ROSEROCKET_API NewEvent {
   /// The record the event is about.
   std::string record_id;
   /// The board the record is accessed through.
@@ -94,7 +95,7 @@ struct NewEvent {
 };
 
 /// @brief A record's events. Cheap to copy; thread-safe as `Client` is.
-class Events {
+class ROSEROCKET_API Events {
  public:
   /// @brief Events over @p client.
   explicit Events(Client client);

@@ -11,13 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "roserocket/client.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
 using Json = nlohmann::json;
 
 /// @brief Options most record operations take.
-struct RequestOptions {
+struct ROSEROCKET_API RequestOptions {
   /// Connected objects to return, dot paths allowed ("tasks", "tasks.commodities"). Sent as one
   /// comma-separated `paths` query parameter on reads, and as a `paths` array in write bodies.
   std::vector<std::string> paths;
@@ -35,13 +36,13 @@ struct RequestOptions {
 
 /// @brief Result of an upsert: the record, and whether the server created it (201) or updated
 /// (200).
-struct UpsertResult {
+struct ROSEROCKET_API UpsertResult {
   Json record;
   bool created = false;
 };
 
 /// @brief One search filter: `{filterKey, path, operator, value, fieldType}`.
-struct SearchFilter {
+struct ROSEROCKET_API SearchFilter {
   /// The field's path, e.g. "status" or "customer.name".
   std::string path;
   /// One of: in notIn equals notEquals contains startsWith endsWith hasEvery hasSome empty
@@ -55,7 +56,7 @@ struct SearchFilter {
 };
 
 /// @brief Body of `POST /objects/search`.
-struct SearchRequest {
+struct ROSEROCKET_API SearchRequest {
   /// Required by the API: the board searched, which decides the object key (see `Boards`).
   std::string board_id;
   /// Optional: sent as `objectKey` when set, so a server can check it matches the board.
@@ -72,13 +73,13 @@ struct SearchRequest {
 };
 
 /// @brief Answer of a search: an approximate total and one page of records.
-struct SearchResult {
+struct ROSEROCKET_API SearchResult {
   double total = 0;
   std::vector<Json> results;
 };
 
 /// @brief Query of `GET /objects/autocomplete`.
-struct AutocompleteRequest {
+struct ROSEROCKET_API AutocompleteRequest {
   std::string object_key;
   std::string search_term;
   std::vector<std::string> ids;
@@ -91,7 +92,7 @@ struct AutocompleteRequest {
 /// Ids and external ids are percent-encoded into paths, so no input changes the path or query.
 /// Empty object keys, ids and external ids are refused with `InvalidArgumentError` before any
 /// request. Cheap to copy; thread-safe as `Client` is.
-class ObjectsApi {
+class ROSEROCKET_API ObjectsApi {
  public:
   explicit ObjectsApi(Client client);
 

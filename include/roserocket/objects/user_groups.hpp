@@ -9,13 +9,14 @@
 #include <vector>
 
 #include "roserocket/client.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/model/records.hpp"
 #include "roserocket/objects/objects_api.hpp"
 
 namespace roserocket {
 
 /// @brief One user group. A value type.
-struct UserGroup {
+struct ROSEROCKET_API UserGroup {
   /// The group's id.
   std::string id;
   /// Its name as the product shows it (unique within the org).
@@ -33,7 +34,7 @@ struct UserGroup {
 };
 
 /// @brief One member of a user group.
-struct UserGroupMember {
+struct ROSEROCKET_API UserGroupMember {
   /// The user's id.
   std::string id;
   /// When the user was added (ISO-8601), when the server says.
@@ -43,7 +44,7 @@ struct UserGroupMember {
 };
 
 /// @brief What a membership change did.
-struct MembershipChange {
+struct ROSEROCKET_API MembershipChange {
   /// Users added.
   int added = 0;
   /// Users removed.
@@ -51,7 +52,7 @@ struct MembershipChange {
 };
 
 /// @brief The body of `POST /userGroups/search`.
-struct UserGroupSearch {
+struct ROSEROCKET_API UserGroupSearch {
   /// Groups of this name.
   std::optional<std::string> name;
   /// Only these groups.
@@ -63,7 +64,7 @@ struct UserGroupSearch {
 };
 
 /// @brief One page of a user group search.
-struct UserGroupPage {
+struct ROSEROCKET_API UserGroupPage {
   /// The total number of matching groups.
   double total = 0;
   /// This page.
@@ -71,7 +72,7 @@ struct UserGroupPage {
 };
 
 /// @brief The org's user groups. Cheap to copy; thread-safe as `Client` is.
-class UserGroups {
+class ROSEROCKET_API UserGroups {
  public:
   /// @brief User groups over @p client.
   explicit UserGroups(Client client);

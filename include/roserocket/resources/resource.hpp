@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "roserocket/export.hpp"
 #include "roserocket/model/records.hpp"
 #include "roserocket/objects/objects_api.hpp"
 
@@ -35,7 +36,7 @@ struct SearchPage {
 };
 
 /// @brief `RequestOptions` with only `paths` set: `orders.get(id, with_paths({"tasks"}))`.
-[[nodiscard]] RequestOptions with_paths(std::vector<std::string> paths);
+[[nodiscard]] ROSEROCKET_API RequestOptions with_paths(std::vector<std::string> paths);
 
 /// @brief The typed facade of the object whose record type is @p T, e.g.
 /// `Resource<model::Customer>` (alias `Customers`, from `client.customers()`).
@@ -182,7 +183,7 @@ class Resource {
 // instantiation each in src/resources/resources.cpp.
 #define RR_FACADE(Type, Facade, method) \
   using Facade = Resource<model::Type>; \
-  extern template class Resource<model::Type>;
+  extern template class ROSEROCKET_API Resource<model::Type>;
 #include "roserocket/model/catalog.def"
 
 }  // namespace roserocket
