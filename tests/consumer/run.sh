@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Installs the built SDK into a temporary prefix and builds tests/consumer against it, with the
-# flags a consumer would use (no -Werror inherited from the SDK's own build).
-set -euo pipefail
-build_dir="$1"; source_dir="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
-cmake -S "$source_dir" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
-cmake --build "$work/build" >/dev/null
+# Installs a build of the SDK into a temporary prefix and builds tests/consumer against it with
+# find_package(roserocket COMPONENTS emulator), with the flags a consumer would use (no -Werror
+# inherited from the SDK's own build), then runs both consumer programs.
+# Usage: run.sh BUILD_DIR CXX_COMPILER static|shared
+source "$(dirname "${BASH_SOURCE[0]}")/../package/common.sh"
+build_dir="$1"; compiler="$2"; kind="$3"
+quietly install.log cmake --install "$build_dir" --prefix "$work/prefix"
+quietly configure.log cmake -S "$SOURCE_ROOT/tests/consumer" -B "$work/build" -G Ninja \
+  -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_PREFIX_PATH="$work/prefix" -DWITH_EMULATOR=ON
+quietly build.log cmake --build "$work/build"
 if grep -q -- "-Werror" "$work/build/build.ninja"; then
-  echo "consumer build inherited -Werror" >&2
-  exit 1
+  fail "consumer build inherited -Werror"
+fi
+if [ "$kind" = shared ]; then
+  readelf -d "$work/build/consumer" | grep -q 'NEEDED.*\[libroserocket\.so\.[1-9]' ||
+    fail "consumer is not linked to libroserocket.so.<major>"
+  ldd "$work/build/consumer" | grep -q "$work/prefix/.*libroserocket\.so" ||
+    fail "consumer does not load the installed libroserocket.so"
+else
+  ! readelf -d "$work/build/consumer" | grep -q 'NEEDED.*libroserocket' ||
+    fail "static install, but the consumer needs libroserocket.so"
 fi
 "$work/build/consumer"
+"$work/build/consumer_emulator"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Makes the Debian packages with `cpack -G DEB` from the shared build (build_shared.sh), checks
+# their names and dependencies, extracts them with `dpkg-deb -x` into a temporary root, and builds
+# and runs tests/consumer (SDK, testing and emulator component) and rr-emulator from that root.
+# Usage: debian_packages.sh SHARED_BINARY_DIR CXX_COMPILER
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+binary_dir="$1"; compiler="$2"
+major="$(sed -n 's/^CMAKE_PROJECT_VERSION_MAJOR:[A-Z]*=//p' "$binary_dir/CMakeCache.txt")"
+quietly cpack.log cpack -G DEB -B "$work/debs" --config "$binary_dir/CPackConfig.cmake"
+
+deb() {
+  local f
+  f="$(find "$work/debs" -maxdepth 1 -name "$1_*.deb" | head -1)"
+  [ -n "$f" ] || fail "no package $1 (made: $(cd "$work/debs" && ls ./*.deb))"
+  echo "$f"
+}
+runtime="$(deb "libroserocket$major")"
+dev="$(deb libroserocket-dev)"
+emulator="$(deb rr-emulator)"
+emulator_dev="$(deb libroserocket-emulator-dev)"
+for f in "$runtime" "$dev" "$emulator" "$emulator_dev"; do
+  echo "$(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version): Depends: $(dpkg-deb -f "$f" Depends)"
+done
+# Dependencies on the Debian packages the binaries and headers need.
+dpkg-deb -f "$runtime" Depends | grep -q libcurl4 || fail "the runtime package does not depend on libcurl4"
+dpkg-deb -f "$dev" Depends | grep -q "libroserocket$major (= " || fail "-dev does not depend on the runtime"
+dpkg-deb -f "$dev" Depends | grep -q nlohmann-json3-dev || fail "-dev does not depend on nlohmann-json3-dev"
+dpkg-deb -f "$emulator" Depends | grep -q "libroserocket$major" || fail "rr-emulator does not depend on the runtime"
+dpkg-deb -f "$emulator" Depends | grep -q libcpp-httplib || fail "rr-emulator does not depend on cpp-httplib"
+dpkg-deb -c "$runtime" | grep -q "libroserocket\.so\.$major\$\|libroserocket\.so\.$major " ||
+  fail "the runtime package has no libroserocket.so.$major"
+
+for f in "$runtime" "$dev" "$emulator" "$emulator_dev"; do
+  dpkg-deb -x "$f" "$work/root"
+done
+libdir="$(dirname "$(find "$work/root" -name "libroserocket.so.$major" | head -1)")"
+export LD_LIBRARY_PATH="$libdir"
+quietly configure.log cmake -S "$SOURCE_ROOT/tests/consumer" -B "$work/build" -G Ninja \
+  -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_PREFIX_PATH="$work/root/usr" -DWITH_EMULATOR=ON \
+  -DCMAKE_SKIP_RPATH=ON
+quietly build.log cmake --build "$work/build"
+ldd "$work/build/consumer" | grep -q "$libdir/libroserocket.so.$major" ||
+  fail "the consumer does not load libroserocket from the extracted packages"
+"$work/build/consumer"
+"$work/build/consumer_emulator"
+# The packaged executable starts and answers its usage.
+"$work/root/usr/bin/rr-emulator" --help > "$work/help.txt" 2>&1 || fail "rr-emulator --help failed"
+grep -q -i "port" "$work/help.txt" || fail "rr-emulator --help does not show its options"
+echo "Debian packages: installed from $(cd "$work/debs" && ls ./*.deb | tr '\n' ' ')"
