@@ -47,6 +47,12 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "${ROSEROCKET_DEV_DEPENDS}")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SHLIBDEPS OFF)
 
 set(CPACK_DEBIAN_EMULATOR_PACKAGE_NAME rr-emulator)
+# dpkg-shlibdeps sees one component at a time: it finds libroserocket.so.N in the build tree and,
+# having no shlibs file for it, leaves that dependency to this explicit one.
+if(ROSEROCKET_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/src)
+  set(CPACK_DEBIAN_EMULATOR_PACKAGE_DEPENDS "${ROSEROCKET_RUNTIME_PACKAGE} (= ${PROJECT_VERSION})")
+endif()
 set(CPACK_DEBIAN_EMULATOR_PACKAGE_SECTION devel)
 set(CPACK_COMPONENT_EMULATOR_DESCRIPTION
     "Local stand-in of the Rose Rocket platform API for examples and tests")

@@ -13,12 +13,12 @@ if grep -q -- "-Werror" "$work/build/build.ninja"; then
   fail "consumer build inherited -Werror"
 fi
 if [ "$kind" = shared ]; then
-  readelf -d "$work/build/consumer" | grep -q 'NEEDED.*\[libroserocket\.so\.[1-9]' ||
+  readelf -d "$work/build/consumer" | grep 'NEEDED.*\[libroserocket\.so\.[1-9]' >/dev/null ||
     fail "consumer is not linked to libroserocket.so.<major>"
-  ldd "$work/build/consumer" | grep -q "$work/prefix/.*libroserocket\.so" ||
+  ldd "$work/build/consumer" | grep "$work/prefix/.*libroserocket\.so" >/dev/null ||
     fail "consumer does not load the installed libroserocket.so"
 else
-  ! readelf -d "$work/build/consumer" | grep -q 'NEEDED.*libroserocket' ||
+  ! readelf -d "$work/build/consumer" | grep 'NEEDED.*libroserocket' >/dev/null ||
     fail "static install, but the consumer needs libroserocket.so"
 fi
 "$work/build/consumer"

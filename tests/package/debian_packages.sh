@@ -22,12 +22,12 @@ for f in "$runtime" "$dev" "$emulator" "$emulator_dev"; do
   echo "$(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version): Depends: $(dpkg-deb -f "$f" Depends)"
 done
 # Dependencies on the Debian packages the binaries and headers need.
-dpkg-deb -f "$runtime" Depends | grep -q libcurl4 || fail "the runtime package does not depend on libcurl4"
-dpkg-deb -f "$dev" Depends | grep -q "libroserocket$major (= " || fail "-dev does not depend on the runtime"
-dpkg-deb -f "$dev" Depends | grep -q nlohmann-json3-dev || fail "-dev does not depend on nlohmann-json3-dev"
-dpkg-deb -f "$emulator" Depends | grep -q "libroserocket$major" || fail "rr-emulator does not depend on the runtime"
-dpkg-deb -f "$emulator" Depends | grep -q libcpp-httplib || fail "rr-emulator does not depend on cpp-httplib"
-dpkg-deb -c "$runtime" | grep -q "libroserocket\.so\.$major\$\|libroserocket\.so\.$major " ||
+dpkg-deb -f "$runtime" Depends | grep libcurl4 >/dev/null || fail "the runtime package does not depend on libcurl4"
+dpkg-deb -f "$dev" Depends | grep "libroserocket$major (= " >/dev/null || fail "-dev does not depend on the runtime"
+dpkg-deb -f "$dev" Depends | grep nlohmann-json3-dev >/dev/null || fail "-dev does not depend on nlohmann-json3-dev"
+dpkg-deb -f "$emulator" Depends | grep "libroserocket$major" >/dev/null || fail "rr-emulator does not depend on the runtime"
+dpkg-deb -f "$emulator" Depends | grep libcpp-httplib >/dev/null || fail "rr-emulator does not depend on cpp-httplib"
+dpkg-deb -c "$runtime" | grep "libroserocket\.so\.$major\$\|libroserocket\.so\.$major " >/dev/null ||
   fail "the runtime package has no libroserocket.so.$major"
 
 for f in "$runtime" "$dev" "$emulator" "$emulator_dev"; do
@@ -39,7 +39,7 @@ quietly configure.log cmake -S "$SOURCE_ROOT/tests/consumer" -B "$work/build" -G
   -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_PREFIX_PATH="$work/root/usr" -DWITH_EMULATOR=ON \
   -DCMAKE_SKIP_RPATH=ON
 quietly build.log cmake --build "$work/build"
-ldd "$work/build/consumer" | grep -q "$libdir/libroserocket.so.$major" ||
+ldd "$work/build/consumer" | grep "$libdir/libroserocket.so.$major" >/dev/null ||
   fail "the consumer does not load libroserocket from the extracted packages"
 "$work/build/consumer"
 "$work/build/consumer_emulator"

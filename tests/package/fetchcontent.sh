@@ -21,7 +21,7 @@ build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$work/build/CMakeCache.tx
 quietly build.log cmake --build "$work/build" --verbose
 # Nothing but the library and the host program was built.
 for t in catalog_docs rr-emulator unit_tests integration_tests getting_started bench_server; do
-  if ninja -C "$work/build" -t targets all | grep -q -E "(^|/)$t(:| )"; then
+  if ninja -C "$work/build" -t targets all | grep -E "(^|/)$t(:| )" >/dev/null; then
     fail "the host's build has the SDK's '$t'"
   fi
 done
@@ -31,8 +31,9 @@ if grep -q -- "-Werror" "$work/build/compile_commands.json"; then
 fi
 # The SDK's headers are clean under the host's flags (warnings in the SDK's own .cpp files are
 # the host's choice of flags and not checked).
-if grep -E "warning:" "$work/build.log" | grep -q -E "include/(roserocket|rr_emulator)/"; then
-  grep -E "warning:" "$work/build.log" | grep -E "include/(roserocket|rr_emulator)/" | head >&2
+header_warnings="$(grep -E "warning:" "$work/build.log" | grep -E "include/(roserocket|rr_emulator)/" || true)"
+if [ -n "$header_warnings" ]; then
+  echo "$header_warnings" >&2
   fail "the SDK's headers warn under the host's -Wshadow -Wconversion"
 fi
 "$work/build/host"
