@@ -5,7 +5,7 @@
 #include <iostream>
 
 int main() {
-  auto mock = std::make_shared<roserocket::testing::MockTransport>();
+  auto mock = std::make_shared<roserocket::mock::MockTransport>();
   mock->enqueue_json(200, {{"id", "c-1"}, {"objectKey", "customer"}});
   roserocket::ClientOptions options;
   options.transport = mock;

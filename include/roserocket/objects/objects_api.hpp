@@ -97,52 +97,53 @@ class ObjectsApi {
 
   /// @brief `POST /objects {objectKey, json, paths}`. Nested records without `id` in @p fields
   /// are created with it. Never retried once it may have reached the server.
-  Json create(std::string_view object_key, const Json& fields, const RequestOptions& options = {});
+  Json create(std::string_view object_key, const Json& fields,
+              const RequestOptions& options = {}) const;
 
   /// @brief `PATCH /objects {objectKey, json, paths}`: upsert by the `externalId` inside
   /// @p fields (the vendor's form), or create when there is none.
   UpsertResult upsert(std::string_view object_key, const Json& fields,
-                      const RequestOptions& options = {});
+                      const RequestOptions& options = {}) const;
 
   /// @brief `PATCH /objects {id, objectKey, json}`: the seeds' form, updating the record @p id
   /// (or creating it with that id).
   UpsertResult upsert_by_id(std::string_view object_key, std::string_view id, const Json& fields,
-                            const RequestOptions& options = {});
+                            const RequestOptions& options = {}) const;
 
   /// @brief `GET /objects/{id}?paths=...&boardId=...&isDetailView=...`.
-  Json get(std::string_view id, const RequestOptions& options = {});
+  Json get(std::string_view id, const RequestOptions& options = {}) const;
 
   /// @brief `PUT /objects/{id} {objectKey, json, boardId, paths}`: sets the fields in @p fields.
   Json update(std::string_view object_key, std::string_view id, const Json& fields,
-              const RequestOptions& options = {});
+              const RequestOptions& options = {}) const;
 
   /// @brief `DELETE /objects/{id}?boardId=...`.
   /// @return the deleted record, or nothing when the server answered 204.
-  std::optional<Json> remove(std::string_view id, const RequestOptions& options = {});
+  std::optional<Json> remove(std::string_view id, const RequestOptions& options = {}) const;
 
   /// @brief `GET /objects/{objectKey}/{externalId}/external`.
   Json get_by_external_id(std::string_view object_key, std::string_view external_id,
-                          const RequestOptions& options = {});
+                          const RequestOptions& options = {}) const;
 
   /// @brief `PATCH /objects/{objectKey}/{externalId}/external {objectKey, json}`.
   UpsertResult upsert_by_external_id(std::string_view object_key, std::string_view external_id,
-                                     const Json& fields, const RequestOptions& options = {});
+                                     const Json& fields, const RequestOptions& options = {}) const;
 
   /// @brief `DELETE /objects/{objectKey}/{externalId}/external`.
   std::optional<Json> remove_by_external_id(std::string_view object_key,
                                             std::string_view external_id,
-                                            const RequestOptions& options = {});
+                                            const RequestOptions& options = {}) const;
 
   /// @brief `POST /objects/bulk_delete {boardId, objectKey, ids}`.
   void bulk_remove(std::string_view object_key, const std::vector<std::string>& ids,
-                   const RequestOptions& options = {});
+                   const RequestOptions& options = {}) const;
 
   /// @brief `POST /objects/search`.
-  SearchResult search(const SearchRequest& request, const RequestOptions& options = {});
+  SearchResult search(const SearchRequest& request, const RequestOptions& options = {}) const;
 
   /// @brief `GET /objects/autocomplete?objectKey=&searchTerm=&ids=&labelPath=`.
   /// @return the server's answer (a list of records in practice).
-  Json autocomplete(const AutocompleteRequest& request, const RequestOptions& options = {});
+  Json autocomplete(const AutocompleteRequest& request, const RequestOptions& options = {}) const;
 
   [[nodiscard]] const Client& client() const noexcept { return client_; }
 
