@@ -4,7 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 PACKAGES=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev
-          libgtest-dev libgmock-dev libcpp-httplib-dev curl)
+          libgtest-dev libgmock-dev libcpp-httplib-dev curl doxygen)
 
 install_missing_packages() {
   local missing=()

@@ -48,6 +48,7 @@ struct ClientOptions {
   std::string api_prefix = "/api/v2/platformModel";
   /// Source of bearer tokens. Required.
   std::shared_ptr<TokenProvider> token_provider;
+  /// Which failures are retried, how often and how long apart (see ADR 0003).
   RetryPolicy retry;
   /// Limit on one attempt (connect to last byte). Connect has its own limit in `transport_options`.
   std::chrono::milliseconds request_timeout{30000};
@@ -74,6 +75,7 @@ struct ClientOptions {
 struct ApiRequest {
   /// SDK operation name for errors and logs, e.g. "objects.get".
   std::string operation;
+  /// HTTP method.
   HttpMethod method = HttpMethod::kGet;
   /// Path below `api_prefix`, already percent-encoded, e.g. "/objects/<id>".
   std::string path;
@@ -81,6 +83,7 @@ struct ApiRequest {
   std::vector<std::pair<std::string, std::string>> query;
   /// JSON body; none when empty.
   std::optional<nlohmann::json> body;
+  /// Whether sending the request twice can act twice; decides the retries.
   Idempotency idempotency = Idempotency::kIdempotent;
   /// Extra headers for this call only.
   Headers headers;
@@ -90,7 +93,9 @@ struct ApiRequest {
 
 /// @brief A 2xx answer, parsed.
 struct ApiResponse {
+  /// The HTTP status (2xx).
   int status = 0;
+  /// The response headers.
   Headers headers;
   /// The parsed body; `nullptr` (JSON null) when the body was empty.
   nlohmann::json body;

@@ -30,7 +30,9 @@ struct AuthorizationRequest {
 
 /// @brief What the redirect brought back. `code` is a secret.
 struct AuthorizationResponse {
+  /// The authorization code, to exchange for tokens; a secret, never logged.
   std::string code;
+  /// The `state` the redirect carried; checked against the one sent.
   std::string state;
 };
 
@@ -77,6 +79,7 @@ class AuthorizationCodeFlow {
       const std::function<void(const std::string& url)>& open_url,
       std::chrono::milliseconds timeout, std::uint16_t port = 0) const;
 
+  /// @brief The options this flow was made with.
   [[nodiscard]] const OAuthOptions& options() const noexcept { return options_; }
 
  private:

@@ -32,6 +32,9 @@ class TokenProvider {
 /// @brief A fixed bearer token, such as one pasted from Postman as the seeds do. Thread-safe.
 class StaticTokenProvider final : public TokenProvider {
  public:
+  /// @brief A provider that always answers @p token.
+  /// @param token the bearer token; never logged.
+  /// @throw InvalidArgumentError when @p token is empty.
   explicit StaticTokenProvider(std::string token);
   std::string access_token() override;
   /// @brief Returns false: a static token cannot be refreshed, so a 401 is final.

@@ -55,6 +55,7 @@ class FileTokenStore final : public TokenStore {
   void save(const TokenSet& tokens) override;
   /// @brief Deletes the file, if present.
   void clear() override;
+  /// @brief The file the tokens are kept in.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
  private:

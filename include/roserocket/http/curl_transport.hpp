@@ -51,6 +51,8 @@ struct CurlTransportOptions {
 /// may create records. See docs/transport.md.
 class CurlTransport final : public HttpTransport {
  public:
+  /// @brief A transport with its own connection pool.
+  /// @param options timeouts, TLS and proxy settings.
   explicit CurlTransport(CurlTransportOptions options = {});
   ~CurlTransport() override;
   CurlTransport(const CurlTransport&) = delete;

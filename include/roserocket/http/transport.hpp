@@ -19,9 +19,11 @@ enum class HttpMethod { kGet, kPost, kPut, kPatch, kDelete };
 
 /// @brief One HTTP request, fully formed: absolute URL, headers and body.
 struct HttpRequest {
+  /// HTTP method.
   HttpMethod method = HttpMethod::kGet;
   /// Absolute URL including the query string.
   std::string url;
+  /// Request headers (the bearer token among them: never log them).
   Headers headers;
   /// Raw body; empty for none.
   std::string body;
@@ -31,8 +33,11 @@ struct HttpRequest {
 
 /// @brief One HTTP response as received.
 struct HttpResponse {
+  /// HTTP status.
   int status = 0;
+  /// Response headers.
   Headers headers;
+  /// Response body, as received.
   std::string body;
 };
 

@@ -14,6 +14,7 @@
 
 namespace roserocket {
 
+/// @brief The JSON type of every untyped record (nlohmann::json).
 using Json = nlohmann::json;
 
 /// @brief Options most record operations take.
@@ -36,7 +37,9 @@ struct RequestOptions {
 /// @brief Result of an upsert: the record, and whether the server created it (201) or updated
 /// (200).
 struct UpsertResult {
+  /// The record as the server answered.
   Json record;
+  /// True on 201 (created), false on 200 (updated).
   bool created = false;
 };
 
@@ -47,6 +50,7 @@ struct SearchFilter {
   /// One of: in notIn equals notEquals contains startsWith endsWith hasEvery hasSome empty
   /// notEmpty freeText between.
   std::string op = "equals";
+  /// The value compared with; its shape depends on `op` (a list for `in`, ...).
   Json value;
   /// Defaults to `path` when empty.
   std::string filter_key;
@@ -60,28 +64,39 @@ struct SearchRequest {
   std::string board_id;
   /// Optional: sent as `objectKey` when set, so a server can check it matches the board.
   std::string object_key;
+  /// The filters, combined with `filters_operator`.
   std::vector<SearchFilter> filters;
   /// "and" or "or".
   std::string filters_operator = "and";
+  /// The field the results are sorted by; none when empty.
   std::string order_by_path;
   /// "asc" or "desc".
   std::string order_by_direction;
+  /// The page size; the server's default when absent.
   std::optional<int> limit;
+  /// IANA time zone for date filters, e.g. "America/Toronto"; none when empty.
   std::string timezone;
+  /// Connected objects to return with each result.
   std::vector<std::string> paths;
 };
 
 /// @brief Answer of a search: an approximate total and one page of records.
 struct SearchResult {
+  /// The server's approximate count of matching records.
   double total = 0;
+  /// This page's records.
   std::vector<Json> results;
 };
 
 /// @brief Query of `GET /objects/autocomplete`.
 struct AutocompleteRequest {
+  /// The object searched, e.g. "customer".
   std::string object_key;
+  /// The text typed so far.
   std::string search_term;
+  /// Records to return whatever the term (e.g. the ones already chosen).
   std::vector<std::string> ids;
+  /// The field shown as each record's label, e.g. "name".
   std::string label_path;
 };
 
@@ -93,6 +108,8 @@ struct AutocompleteRequest {
 /// request. Cheap to copy; thread-safe as `Client` is.
 class ObjectsApi {
  public:
+  /// @brief The record operations over @p client (copied; copies share everything).
+  /// @param client the client the requests go through.
   explicit ObjectsApi(Client client);
 
   /// @brief `POST /objects {objectKey, json, paths}`. Nested records without `id` in @p fields
@@ -145,6 +162,7 @@ class ObjectsApi {
   /// @return the server's answer (a list of records in practice).
   Json autocomplete(const AutocompleteRequest& request, const RequestOptions& options = {}) const;
 
+  /// @brief The client the requests go through.
   [[nodiscard]] const Client& client() const noexcept { return client_; }
 
  private:

@@ -4,8 +4,9 @@
 /// @brief `MockTransport`: records requests and replays queued responses, for users' own tests.
 ///
 /// Header-only; link the CMake target `roserocket::testing`. The C++ namespace is
-/// `roserocket::mock` (it was `roserocket::testing`, which collided with GoogleTest's `::testing`
-/// under `using namespace roserocket;`; see deprecated_testing_namespace.hpp for the old name).
+/// `roserocket::mock` (it was `roserocket::testing`, which collided with GoogleTest's
+/// `::%testing` under `using namespace roserocket;`; the old name is an opt-in deprecated alias,
+/// see the end of this header).
 /// Example:
 /// @code
 /// auto mock = std::make_shared<roserocket::mock::MockTransport>();
