@@ -49,6 +49,7 @@ struct ROSEROCKET_API ClientOptions {
   std::string api_prefix = "/api/v2/platformModel";
   /// Source of bearer tokens. Required.
   std::shared_ptr<TokenProvider> token_provider;
+  /// Which failures are retried, how often and how long apart (see ADR 0003).
   RetryPolicy retry;
   /// Limit on one attempt (connect to last byte). Connect has its own limit in `transport_options`.
   std::chrono::milliseconds request_timeout{30000};
@@ -75,6 +76,7 @@ struct ROSEROCKET_API ClientOptions {
 struct ROSEROCKET_API ApiRequest {
   /// SDK operation name for errors and logs, e.g. "objects.get".
   std::string operation;
+  /// HTTP method.
   HttpMethod method = HttpMethod::kGet;
   /// Path below `api_prefix`, already percent-encoded, e.g. "/objects/<id>".
   std::string path;
@@ -82,6 +84,7 @@ struct ROSEROCKET_API ApiRequest {
   std::vector<std::pair<std::string, std::string>> query;
   /// JSON body; none when empty.
   std::optional<nlohmann::json> body;
+  /// Whether sending the request twice can act twice; decides the retries.
   Idempotency idempotency = Idempotency::kIdempotent;
   /// Extra headers for this call only.
   Headers headers;
@@ -91,7 +94,9 @@ struct ROSEROCKET_API ApiRequest {
 
 /// @brief A 2xx answer, parsed.
 struct ROSEROCKET_API ApiResponse {
+  /// The HTTP status (2xx).
   int status = 0;
+  /// The response headers.
   Headers headers;
   /// The parsed body; `nullptr` (JSON null) when the body was empty.
   nlohmann::json body;

@@ -54,14 +54,21 @@ struct ROSEROCKET_API ErrorContext {
 /// @brief Base of every exception the SDK throws.
 class ROSEROCKET_API Error : public std::runtime_error {
  public:
+  /// @brief An error whose `what()` is @p summary followed by @p context.
+  /// @param summary one line saying what went wrong; never holds a secret.
+  /// @param context where it happened and what the server said.
   Error(const std::string& summary, ErrorContext context);
   /// @brief The structured details behind `what()`.
   [[nodiscard]] const ErrorContext& context() const noexcept { return context_; }
+  /// @brief The SDK operation, e.g. "objects.get".
   [[nodiscard]] const std::string& operation() const noexcept { return context_.operation; }
+  /// @brief The HTTP status; 0 when none was received.
   [[nodiscard]] int status() const noexcept { return context_.status; }
+  /// @brief The server's messages.
   [[nodiscard]] const std::vector<std::string>& messages() const noexcept {
     return context_.messages;
   }
+  /// @brief The server's request id, to quote to support; empty when none.
   [[nodiscard]] const std::string& request_id() const noexcept { return context_.request_id; }
   /// @brief The one-line summary, without the context `what()` adds.
   [[nodiscard]] const std::string& summary() const noexcept { return summary_; }
@@ -74,15 +81,25 @@ class ROSEROCKET_API Error : public std::runtime_error {
 /// @brief Bad input caught before any request was sent.
 class ROSEROCKET_API InvalidArgumentError : public Error {
  public:
+  /// @brief @p summary says which input is wrong and why.
+  /// @param summary what is wrong.
+  /// @param context the operation, when known.
   InvalidArgumentError(const std::string& summary, ErrorContext context = {});
 };
 
 /// @brief A write to a field the server writes or derives (`fullId`, `version`, `subTotal`, ...).
 class ROSEROCKET_API ReadOnlyFieldError : public InvalidArgumentError {
  public:
+  /// @brief A refused write of @p field of @p object_key records.
+  /// @param object_key the object, e.g. "invoice".
+  /// @param field the wire name, e.g. "subTotal".
+  /// @param reason why it is read-only (server-written, or derived from what).
   ReadOnlyFieldError(std::string object_key, std::string field, std::string reason);
+  /// @brief The object whose field was written.
   [[nodiscard]] const std::string& object_key() const noexcept { return object_key_; }
+  /// @brief The read-only field's wire name.
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
+  /// @brief Why the field is read-only.
   [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
 
  private:
@@ -94,6 +111,10 @@ class ROSEROCKET_API ReadOnlyFieldError : public InvalidArgumentError {
 /// @brief No complete response arrived: connection refused, reset, TLS failure, ...
 class ROSEROCKET_API TransportError : public Error {
  public:
+  /// @brief A failure with no complete response.
+  /// @param summary what failed, e.g. "connection reset".
+  /// @param context the operation and request.
+  /// @param request_may_have_been_sent false only when the request certainly never left.
   TransportError(const std::string& summary, ErrorContext context, bool request_may_have_been_sent);
   /// @brief False only when the request certainly never reached the server (e.g. connect refused),
   /// so that even a create may be sent again.
@@ -106,18 +127,28 @@ class ROSEROCKET_API TransportError : public Error {
 /// @brief The connect or per-attempt timeout ran out.
 class ROSEROCKET_API TimeoutError : public TransportError {
  public:
+  /// @brief A timeout.
+  /// @param summary which timeout ran out.
+  /// @param context the operation and request.
+  /// @param request_may_have_been_sent false when it ran out before connecting.
   TimeoutError(const std::string& summary, ErrorContext context, bool request_may_have_been_sent);
 };
 
 /// @brief The server answered something the SDK cannot read: not JSON, truncated, wrong shape.
 class ROSEROCKET_API MalformedResponseError : public Error {
  public:
+  /// @brief @p summary says what could not be read.
+  /// @param summary what is wrong with the answer.
+  /// @param context the operation, request and status.
   MalformedResponseError(const std::string& summary, ErrorContext context);
 };
 
 /// @brief The OAuth token endpoint refused or failed; `context().error_code` is the OAuth `error`.
 class ROSEROCKET_API AuthError : public Error {
  public:
+  /// @brief A token endpoint failure.
+  /// @param summary what failed.
+  /// @param context the OAuth `error` (in `error_code`) and `error_description`.
   AuthError(const std::string& summary, ErrorContext context);
   /// @brief The OAuth `error` value, e.g. "invalid_grant"; empty if none was sent.
   [[nodiscard]] const std::string& oauth_error() const noexcept { return context().error_code; }
@@ -126,42 +157,54 @@ class ROSEROCKET_API AuthError : public Error {
 /// @brief The API answered with a non-2xx status.
 class ROSEROCKET_API ApiError : public Error {
  public:
+  /// @brief An error answer of the API.
+  /// @param summary the status and operation.
+  /// @param context the request, status and the server's messages.
   ApiError(const std::string& summary, ErrorContext context);
 };
 
 /// @brief 400 or 422: the server rejected the request's content.
 class ROSEROCKET_API BadRequestError : public ApiError {
  public:
+  /// @brief The constructor of `ApiError`.
   using ApiError::ApiError;
 };
 
 /// @brief 401: missing, malformed or expired token (after one refresh and retry).
 class ROSEROCKET_API UnauthorizedError : public ApiError {
  public:
+  /// @brief The constructor of `ApiError`.
   using ApiError::ApiError;
 };
 
 /// @brief 403: the token's user lacks the permission.
 class ROSEROCKET_API ForbiddenError : public ApiError {
  public:
+  /// @brief The constructor of `ApiError`.
   using ApiError::ApiError;
 };
 
 /// @brief 404: no record (or route) with that id.
 class ROSEROCKET_API NotFoundError : public ApiError {
  public:
+  /// @brief The constructor of `ApiError`.
   using ApiError::ApiError;
 };
 
 /// @brief 409: the write conflicts with the current state (e.g. a user group name in use).
 class ROSEROCKET_API ConflictError : public ApiError {
  public:
+  /// @brief The constructor of `ApiError`.
   using ApiError::ApiError;
 };
 
 /// @brief 429: too many requests, after the retry policy gave up.
 class ROSEROCKET_API RateLimitedError : public ApiError {
  public:
+  /// @brief A 429 answer.
+  /// @param summary the status and operation.
+  /// @param context the request, status and the server's messages.
+  /// @param retry_after the server's `Retry-After`, when it sent one.
   RateLimitedError(const std::string& summary, ErrorContext context,
                    std::optional<std::chrono::milliseconds> retry_after);
   /// @brief The server's `Retry-After`, when it sent one.
@@ -176,12 +219,14 @@ class ROSEROCKET_API RateLimitedError : public ApiError {
 /// @brief 5xx: the server failed, after the retry policy gave up.
 class ROSEROCKET_API ServerError : public ApiError {
  public:
+  /// @brief The constructor of `ApiError`.
   using ApiError::ApiError;
 };
 
 /// @brief Throws the `ApiError` subclass that matches @p context.status (or `ApiError`).
 /// @param retry_after the parsed `Retry-After`, kept on `RateLimitedError`.
-[[noreturn]] ROSEROCKET_API void throw_api_error(
-    ErrorContext context, std::optional<std::chrono::milliseconds> retry_after = {});
+/// @param context the failed request, with its status.
+[[noreturn]] ROSEROCKET_API void throw_api_error(ErrorContext context,
+                                  std::optional<std::chrono::milliseconds> retry_after = {});
 
 }  // namespace roserocket

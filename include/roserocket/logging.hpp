@@ -14,7 +14,9 @@ enum class LogLevel { kDebug, kInfo, kWarning, kError };
 
 /// @brief One log line. Never holds a token or secret: `Authorization` is shown as `Bearer ***`.
 struct ROSEROCKET_API LogRecord {
+  /// How important the message is.
   LogLevel level = LogLevel::kDebug;
+  /// The message; never holds a token or secret.
   std::string message;
 };
 

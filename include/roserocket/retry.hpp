@@ -31,7 +31,9 @@ struct ROSEROCKET_API RetryPolicy {
   int max_attempts = 4;
   /// Backoff before the second attempt; doubles each time (`multiplier`), capped at `max_backoff`.
   std::chrono::milliseconds initial_backoff{250};
+  /// Longest backoff between two attempts.
   std::chrono::milliseconds max_backoff{8000};
+  /// Factor between successive backoffs.
   double multiplier = 2.0;
   /// Fraction of each backoff drawn at random (0 = none, 1 = "full jitter").
   double jitter = 0.5;
@@ -64,8 +66,11 @@ struct ROSEROCKET_API RetryPolicy {
 
 /// @brief Time as the client sees it; replace in tests so that retries run instantly.
 struct ROSEROCKET_API Clock {
+  /// Monotonic now, for backoffs and deadlines.
   std::function<std::chrono::steady_clock::time_point()> steady_now;
+  /// Wall-clock now, for HTTP-date `Retry-After` and token expiry.
   std::function<std::chrono::system_clock::time_point()> system_now;
+  /// Waits the given time (a test's clock records it instead).
   std::function<void(std::chrono::milliseconds)> sleep;
   /// @brief Real time and `std::this_thread::sleep_for`.
   static Clock real();

@@ -76,7 +76,7 @@ Json expect_object(ApiResponse&& response, const ApiRequest& request, const Clie
 ObjectsApi::ObjectsApi(Client client) : client_(std::move(client)) {}
 
 Json ObjectsApi::create(std::string_view object_key, const Json& fields,
-                        const RequestOptions& options) {
+                        const RequestOptions& options) const {
   constexpr const char* kOp = "objects.create";
   require_non_empty(object_key, "object key", kOp);
   require_object(fields, kOp);
@@ -87,7 +87,7 @@ Json ObjectsApi::create(std::string_view object_key, const Json& fields,
 }
 
 UpsertResult ObjectsApi::upsert(std::string_view object_key, const Json& fields,
-                                const RequestOptions& options) {
+                                const RequestOptions& options) const {
   constexpr const char* kOp = "objects.upsert";
   require_non_empty(object_key, "object key", kOp);
   require_object(fields, kOp);
@@ -103,7 +103,7 @@ UpsertResult ObjectsApi::upsert(std::string_view object_key, const Json& fields,
 }
 
 UpsertResult ObjectsApi::upsert_by_id(std::string_view object_key, std::string_view id,
-                                      const Json& fields, const RequestOptions& options) {
+                                      const Json& fields, const RequestOptions& options) const {
   constexpr const char* kOp = "objects.upsert";
   require_non_empty(object_key, "object key", kOp);
   require_non_empty(id, "id", kOp);
@@ -118,7 +118,7 @@ UpsertResult ObjectsApi::upsert_by_id(std::string_view object_key, std::string_v
   return to_upsert(std::move(response));
 }
 
-Json ObjectsApi::get(std::string_view id, const RequestOptions& options) {
+Json ObjectsApi::get(std::string_view id, const RequestOptions& options) const {
   constexpr const char* kOp = "objects.get";
   require_non_empty(id, "id", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/" + percent_encode(id), options);
@@ -134,7 +134,7 @@ Json ObjectsApi::get(std::string_view id, const RequestOptions& options) {
 }
 
 Json ObjectsApi::update(std::string_view object_key, std::string_view id, const Json& fields,
-                        const RequestOptions& options) {
+                        const RequestOptions& options) const {
   constexpr const char* kOp = "objects.update";
   require_non_empty(object_key, "object key", kOp);
   require_non_empty(id, "id", kOp);
@@ -144,7 +144,7 @@ Json ObjectsApi::update(std::string_view object_key, std::string_view id, const 
   return expect_object(client_.call(r), r, client_);
 }
 
-std::optional<Json> ObjectsApi::remove(std::string_view id, const RequestOptions& options) {
+std::optional<Json> ObjectsApi::remove(std::string_view id, const RequestOptions& options) const {
   constexpr const char* kOp = "objects.remove";
   require_non_empty(id, "id", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kDelete, "/objects/" + percent_encode(id), options);
@@ -153,7 +153,7 @@ std::optional<Json> ObjectsApi::remove(std::string_view id, const RequestOptions
 }
 
 Json ObjectsApi::get_by_external_id(std::string_view object_key, std::string_view external_id,
-                                    const RequestOptions& options) {
+                                    const RequestOptions& options) const {
   constexpr const char* kOp = "objects.get_by_external_id";
   require_non_empty(object_key, "object key", kOp);
   require_non_empty(external_id, "external id", kOp);
@@ -167,7 +167,7 @@ Json ObjectsApi::get_by_external_id(std::string_view object_key, std::string_vie
 
 UpsertResult ObjectsApi::upsert_by_external_id(std::string_view object_key,
                                                std::string_view external_id, const Json& fields,
-                                               const RequestOptions& options) {
+                                               const RequestOptions& options) const {
   constexpr const char* kOp = "objects.upsert_by_external_id";
   require_non_empty(object_key, "object key", kOp);
   require_non_empty(external_id, "external id", kOp);
@@ -182,7 +182,7 @@ UpsertResult ObjectsApi::upsert_by_external_id(std::string_view object_key,
 
 std::optional<Json> ObjectsApi::remove_by_external_id(std::string_view object_key,
                                                       std::string_view external_id,
-                                                      const RequestOptions& options) {
+                                                      const RequestOptions& options) const {
   constexpr const char* kOp = "objects.remove_by_external_id";
   require_non_empty(object_key, "object key", kOp);
   require_non_empty(external_id, "external id", kOp);
@@ -193,7 +193,7 @@ std::optional<Json> ObjectsApi::remove_by_external_id(std::string_view object_ke
 }
 
 void ObjectsApi::bulk_remove(std::string_view object_key, const std::vector<std::string>& ids,
-                             const RequestOptions& options) {
+                             const RequestOptions& options) const {
   constexpr const char* kOp = "objects.bulk_remove";
   require_non_empty(object_key, "object key", kOp);
   if (ids.empty())
@@ -210,7 +210,7 @@ void ObjectsApi::bulk_remove(std::string_view object_key, const std::vector<std:
   client_.call(r);
 }
 
-SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptions& options) {
+SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptions& options) const {
   constexpr const char* kOp = "objects.search";
   require_non_empty(request.board_id, "board id", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects/search", options);
@@ -262,7 +262,8 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
   return out;
 }
 
-Json ObjectsApi::autocomplete(const AutocompleteRequest& request, const RequestOptions& options) {
+Json ObjectsApi::autocomplete(const AutocompleteRequest& request,
+                              const RequestOptions& options) const {
   constexpr const char* kOp = "objects.autocomplete";
   require_non_empty(request.object_key, "object key", kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/autocomplete", options);

@@ -15,7 +15,7 @@ int main() {
               << roserocket::version() << "\n";
     return 1;
   }
-  auto mock = std::make_shared<roserocket::testing::MockTransport>();
+  auto mock = std::make_shared<roserocket::mock::MockTransport>();
   mock->enqueue_json(200, {{"id", "c-1"}, {"objectKey", "customer"}});
   roserocket::ClientOptions options;
   options.transport = mock;

@@ -17,7 +17,7 @@ using auth_test::contains;
 using auth_test::fields_of;
 using auth_test::json_response;
 using auth_test::ManualClock;
-using roserocket::testing::MockTransport;
+using roserocket::mock::MockTransport;
 
 bool is_token_request(const roserocket::HttpRequest& r) {
   return r.url == "https://auth.example.test/oauth/token";

@@ -22,7 +22,7 @@ using auth_test::FakeTokenEndpoint;
 using auth_test::fields_of;
 using auth_test::json_response;
 using auth_test::ManualClock;
-using roserocket::testing::MockTransport;
+using roserocket::mock::MockTransport;
 
 struct ProviderTest : ::testing::Test {
   std::shared_ptr<MockTransport> mock = std::make_shared<MockTransport>();

@@ -13,7 +13,7 @@ namespace {
 using auth_test::fields_of;
 using auth_test::json_response;
 using auth_test::ManualClock;
-using roserocket::testing::MockTransport;
+using roserocket::mock::MockTransport;
 
 // Every secret below contains this marker; nothing the SDK says may contain it.
 const std::string kMarker = "ZEBRA";

@@ -53,8 +53,8 @@ class ClientTest : public ::testing::Test {
   roserocket::HttpRequest last() const { return mock->last_request(); }
   nlohmann::json last_body() const { return nlohmann::json::parse(mock->last_request().body); }
 
-  std::shared_ptr<roserocket::testing::MockTransport> mock =
-      std::make_shared<roserocket::testing::MockTransport>();
+  std::shared_ptr<roserocket::mock::MockTransport> mock =
+      std::make_shared<roserocket::mock::MockTransport>();
   FakeClock fake;
 };
 

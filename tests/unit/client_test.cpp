@@ -120,7 +120,7 @@ TEST_F(ClientTest, EmptyStaticTokenIsRefused) {
 }
 
 TEST_F(ClientTest, WorksWithGoogleMockTransport) {
-  auto gmock = std::make_shared<roserocket::testing::GMockTransport>();
+  auto gmock = std::make_shared<roserocket::mock::GMockTransport>();
   EXPECT_CALL(*gmock, send(::testing::Field(&roserocket::HttpRequest::method,
                                             roserocket::HttpMethod::kDelete)))
       .WillOnce(::testing::Return(roserocket::HttpResponse{204, {}, ""}));

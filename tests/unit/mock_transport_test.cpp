@@ -8,7 +8,7 @@ using nlohmann::json;
 using roserocket::HttpMethod;
 using roserocket::HttpRequest;
 using roserocket::HttpResponse;
-using roserocket::testing::MockTransport;
+using roserocket::mock::MockTransport;
 
 TEST(MockTransport, AnswersInQueueOrderAndRecordsEveryRequest) {
   MockTransport mock;

@@ -16,15 +16,15 @@ namespace rr_test {
 inline const std::string kBase = "https://network.roserocket.com/api/v2/platformModel";
 
 struct MockClient {
-  std::shared_ptr<roserocket::testing::MockTransport> mock =
-      std::make_shared<roserocket::testing::MockTransport>();
+  std::shared_ptr<roserocket::mock::MockTransport> mock =
+      std::make_shared<roserocket::mock::MockTransport>();
   roserocket::Client client;
 
   explicit MockClient(roserocket::RetryPolicy retry = roserocket::RetryPolicy::none())
       : client(options(mock, retry)) {}
 
   static roserocket::ClientOptions options(
-      const std::shared_ptr<roserocket::testing::MockTransport>& mock,
+      const std::shared_ptr<roserocket::mock::MockTransport>& mock,
       roserocket::RetryPolicy retry) {
     roserocket::ClientOptions o;
     o.transport = mock;

@@ -31,7 +31,9 @@ struct ROSEROCKET_API AuthorizationRequest {
 
 /// @brief What the redirect brought back. `code` is a secret.
 struct ROSEROCKET_API AuthorizationResponse {
+  /// The authorization code, to exchange for tokens; a secret, never logged.
   std::string code;
+  /// The `state` the redirect carried; checked against the one sent.
   std::string state;
 };
 
@@ -78,6 +80,7 @@ class ROSEROCKET_API AuthorizationCodeFlow {
       const std::function<void(const std::string& url)>& open_url,
       std::chrono::milliseconds timeout, std::uint16_t port = 0) const;
 
+  /// @brief The options this flow was made with.
   [[nodiscard]] const OAuthOptions& options() const noexcept { return options_; }
 
  private:

@@ -37,6 +37,7 @@ class ROSEROCKET_API LoopbackRedirectReceiver {
 
   /// @brief Waits for the redirect. Requests for other paths get 404 and are ignored.
   /// @param expected_state the `state` of the `AuthorizationRequest`.
+  /// @param timeout how long to wait for a valid redirect.
   /// @throw TimeoutError when nothing valid arrives within @p timeout; AuthError when the
   /// redirect carries an OAuth error, lacks the code, or has another state ("state_mismatch").
   [[nodiscard]] AuthorizationResponse wait(std::chrono::milliseconds timeout,

@@ -65,6 +65,7 @@ struct ROSEROCKET_API OAuthOptions {
   std::string token_url = "https://a.roserocket.com/oauth/token";
   /// Authorization endpoint (authorization-code grant only).
   std::string authorize_url = "https://a.roserocket.com/authorize";
+  /// The OAuth application's client id (required).
   std::string client_id;
   /// Never logged, never part of an exception message.
   std::string client_secret;
@@ -74,7 +75,9 @@ struct ROSEROCKET_API OAuthOptions {
   std::vector<std::string> scopes;
   /// Extra fields for every token request, e.g. `{"org_id", "..."}` and `{"user_id", "..."}`.
   std::vector<std::pair<std::string, std::string>> extra_params;
+  /// How the client secret is sent to the token endpoint.
   ClientAuthMethod client_auth = ClientAuthMethod::kClientSecretPost;
+  /// How token request bodies are encoded (form or JSON).
   TokenRequestEncoding encoding = TokenRequestEncoding::kForm;
   /// Sends token requests; when null a `CurlTransport` is made from `transport_options`.
   std::shared_ptr<HttpTransport> transport;

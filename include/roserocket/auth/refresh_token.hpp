@@ -21,6 +21,7 @@ namespace roserocket {
 class ROSEROCKET_API RefreshTokenProvider final : public CachingTokenProvider {
  public:
   /// @param initial the tokens to start from; when empty, `options.token_store` is loaded.
+  /// @param options the OAuth application, token endpoint and token store.
   /// @throw InvalidArgumentError when neither gives a refresh token or an access token, without a
   /// client id, or for an unsafe token URL.
   explicit RefreshTokenProvider(OAuthOptions options, std::optional<TokenSet> initial = {});

@@ -33,6 +33,9 @@ class ROSEROCKET_API TokenProvider {
 /// @brief A fixed bearer token, such as one pasted from Postman as the seeds do. Thread-safe.
 class ROSEROCKET_API StaticTokenProvider final : public TokenProvider {
  public:
+  /// @brief A provider that always answers @p token.
+  /// @param token the bearer token; never logged.
+  /// @throw InvalidArgumentError when @p token is empty.
   explicit StaticTokenProvider(std::string token);
   std::string access_token() override;
   /// @brief Returns false: a static token cannot be refreshed, so a 401 is final.

@@ -56,6 +56,7 @@ class ROSEROCKET_API FileTokenStore final : public TokenStore {
   void save(const TokenSet& tokens) override;
   /// @brief Deletes the file, if present.
   void clear() override;
+  /// @brief The file the tokens are kept in.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
  private:

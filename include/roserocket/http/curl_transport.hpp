@@ -52,6 +52,8 @@ struct ROSEROCKET_API CurlTransportOptions {
 /// may create records. See docs/transport.md.
 class ROSEROCKET_API CurlTransport final : public HttpTransport {
  public:
+  /// @brief A transport with its own connection pool.
+  /// @param options timeouts, TLS and proxy settings.
   explicit CurlTransport(CurlTransportOptions options = {});
   ~CurlTransport() override;
   CurlTransport(const CurlTransport&) = delete;

@@ -18,6 +18,7 @@ namespace roserocket {
 /// another reads it.
 class ROSEROCKET_API Headers {
  public:
+  /// @brief One header: name and value, as given.
   using Field = std::pair<std::string, std::string>;
 
   Headers() = default;
@@ -35,10 +36,15 @@ class ROSEROCKET_API Headers {
   /// @brief Whether a field called @p name is present.
   [[nodiscard]] bool contains(std::string_view name) const;
 
+  /// @brief Every header, in insertion order.
   [[nodiscard]] const std::vector<Field>& fields() const noexcept { return fields_; }
+  /// @brief Whether there is no header.
   [[nodiscard]] bool empty() const noexcept { return fields_.empty(); }
+  /// @brief How many headers there are.
   [[nodiscard]] std::size_t size() const noexcept { return fields_.size(); }
+  /// @brief The first header (`Field`), for range-for.
   [[nodiscard]] auto begin() const noexcept { return fields_.begin(); }
+  /// @brief Past the last header.
   [[nodiscard]] auto end() const noexcept { return fields_.end(); }
 
  private:

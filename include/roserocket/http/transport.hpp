@@ -20,9 +20,11 @@ enum class HttpMethod { kGet, kPost, kPut, kPatch, kDelete };
 
 /// @brief One HTTP request, fully formed: absolute URL, headers and body.
 struct ROSEROCKET_API HttpRequest {
+  /// HTTP method.
   HttpMethod method = HttpMethod::kGet;
   /// Absolute URL including the query string.
   std::string url;
+  /// Request headers (the bearer token among them: never log them).
   Headers headers;
   /// Raw body; empty for none.
   std::string body;
@@ -32,8 +34,11 @@ struct ROSEROCKET_API HttpRequest {
 
 /// @brief One HTTP response as received.
 struct ROSEROCKET_API HttpResponse {
+  /// HTTP status.
   int status = 0;
+  /// Response headers.
   Headers headers;
+  /// Response body, as received.
   std::string body;
 };
 

@@ -66,8 +66,11 @@ enum class Access {
 
 /// @brief One field of an object.
 struct ROSEROCKET_API FieldSpec {
+  /// The wire name, e.g. "companyPhone".
   std::string name;
+  /// The value type.
   FieldType type = FieldType::kString;
+  /// Who may write the field.
   Access access = Access::kWritable;
   /// For kEnum: the documented values.
   std::vector<std::string> enum_values;
@@ -84,7 +87,9 @@ struct ROSEROCKET_API FieldSpec {
   /// The C++ name of its typed accessor, e.g. "customer_type" for "customerType".
   std::string cpp_name;
 
+  /// @brief Whether the server writes or derives the field, so a client may not set it.
   [[nodiscard]] bool read_only() const noexcept { return access != Access::kWritable; }
+  /// @brief Whether the field connects to other records.
   [[nodiscard]] bool is_connection() const noexcept {
     return type == FieldType::kConnection || type == FieldType::kConnectionList;
   }
@@ -98,6 +103,7 @@ struct ROSEROCKET_API ObjectSpec {
   std::string full_id_prefix;
   /// Human name, e.g. "Customer".
   std::string display_name;
+  /// The object's own fields (the common fields excluded).
   std::vector<FieldSpec> fields;
   /// Whether `full_id_prefix` is documented (CUST, O) or the SDK's guess.
   Provenance full_id_prefix_provenance = Provenance::kGuessed;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -50,7 +51,18 @@ class ROSEROCKET_API Record {
   /// @brief The record's key (`objectKey`), or "" when unknown.
   [[nodiscard]] std::string key() const;
   /// @brief The whole record as JSON, with the caller's changes applied.
-  [[nodiscard]] const Json& json() const noexcept { return json_; }
+  /// @return a reference into this record, valid while the record lives.
+  [[nodiscard]] const Json& json() const& noexcept { return json_; }
+  /// @brief The whole record as JSON, moved out of a temporary record.
+  ///
+  /// Returned by value so that `const Json& j = client.orders().get(id).json();` binds to a
+  /// value whose lifetime is extended, instead of into a record destroyed at the end of the
+  /// statement.
+  /// @return the record's JSON.
+  [[nodiscard]] Json json() && noexcept { return std::move(json_); }
+  /// @brief The whole record as JSON, copied out of a const temporary record.
+  /// @return a copy of the record's JSON.
+  [[nodiscard]] Json json() const&& { return json_; }
   /// @brief Whether @p field is present (it may be JSON null).
   [[nodiscard]] bool has(std::string_view field) const;
   /// @brief The value of @p field, or JSON null when absent.

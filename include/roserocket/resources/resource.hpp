@@ -5,6 +5,7 @@
 /// upsert, remove, the external-id forms, bulk remove and search), and its aliases `Customers`,
 /// `Orders`, ... generated from the catalog.
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,9 +72,28 @@ class Resource {
     return T::from_json(objects_.get(id, options));
   }
 
-  /// @brief `GET /objects/{id}?paths=...` with typed paths:
-  /// `orders.get(id, {Order::tasks_path, Order::tasks_path / Task::commodities_path})`.
+  /// @brief `GET /objects/{id}?paths=...` with typed paths held in a vector.
+  /// @param id the record's id.
+  /// @param paths typed paths, appended to `options.paths`.
+  /// @param options everything else of the request.
+  /// @return the record, with the connected records @p paths name.
   T get(std::string_view id, const std::vector<model::PathOf<T>>& paths,
+        RequestOptions options = {}) const {
+    for (const auto& p : paths)
+      options.paths.push_back(p.str());
+    return get(id, options);
+  }
+
+  /// @brief `GET /objects/{id}?paths=...` with a braced list of typed paths:
+  /// `orders.get(id, {Order::tasks_path, Order::tasks_path / Task::commodities_path})`.
+  ///
+  /// Also what `get(id, {})` picks (an empty list is an exact match, where `RequestOptions` and
+  /// the vector would both need a conversion), so that call is a plain get, not ambiguous.
+  /// @param id the record's id.
+  /// @param paths typed paths, appended to `options.paths`.
+  /// @param options everything else of the request.
+  /// @return the record, with the connected records @p paths name.
+  T get(std::string_view id, std::initializer_list<model::PathOf<T>> paths,
         RequestOptions options = {}) const {
     for (const auto& p : paths)
       options.paths.push_back(p.str());
@@ -174,9 +194,7 @@ class Resource {
     return T::from_json(std::move(*record));
   }
 
-  // ObjectsApi's members are not const; a facade is a handle, so calls through it are logically
-  // const (the client is shared and thread-safe).
-  mutable ObjectsApi objects_;
+  ObjectsApi objects_;
 };
 
 // The facade aliases (`using Customers = Resource<model::Customer>;`), and one explicit

@@ -3,9 +3,13 @@
 /// @file
 /// @brief `MockTransport`: records requests and replays queued responses, for users' own tests.
 ///
-/// Header-only; link `roserocket::testing`. Example:
+/// Header-only; link the CMake target `roserocket::testing`. The C++ namespace is
+/// `roserocket::mock` (it was `roserocket::testing`, which collided with GoogleTest's
+/// `::%testing` under `using namespace roserocket;`; the old name is an opt-in deprecated alias,
+/// see the end of this header).
+/// Example:
 /// @code
-/// auto mock = std::make_shared<roserocket::testing::MockTransport>();
+/// auto mock = std::make_shared<roserocket::mock::MockTransport>();
 /// mock->enqueue_json(200, {{"id", "c1"}, {"objectKey", "customer"}});
 /// roserocket::ClientOptions options;
 /// options.transport = mock;
@@ -20,6 +24,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -30,7 +35,7 @@
 #include "roserocket/errors.hpp"
 #include "roserocket/http/transport.hpp"
 
-namespace roserocket::testing {
+namespace roserocket::mock {
 
 /// @brief An `HttpTransport` that answers from a queue and remembers every request.
 ///
@@ -38,6 +43,7 @@ namespace roserocket::testing {
 /// and otherwise throws `TransportError` (so a test that sends more than it expects fails loudly).
 class MockTransport : public HttpTransport {
  public:
+  /// @brief Computes an answer from the request it is given.
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
   /// @brief Queues a raw response.
@@ -75,6 +81,10 @@ class MockTransport : public HttpTransport {
     fallback_ = std::move(handler);
   }
 
+  /// @brief Records @p request, then answers with the next queued entry (or the fallback).
+  /// @return the queued or computed response.
+  /// @throw whatever a queued error holds; TransportError when nothing is queued and no
+  /// fallback is set.
   HttpResponse send(const HttpRequest& request) override {
     Entry entry;
     Handler fallback;
@@ -108,9 +118,16 @@ class MockTransport : public HttpTransport {
     return requests_;
   }
 
-  /// @brief The last request sent. Precondition: at least one was sent.
+  /// @brief The last request sent.
+  /// @return a copy of the most recent request.
+  /// @throw std::out_of_range (a `std::logic_error`: the test itself is wrong) when no request
+  /// was sent yet.
   [[nodiscard]] HttpRequest last_request() const {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (requests_.empty()) {
+      throw std::out_of_range(
+          "MockTransport::last_request(): no request was sent through this transport yet");
+    }
     return requests_.back();
   }
 
@@ -134,4 +151,16 @@ class MockTransport : public HttpTransport {
   Handler fallback_;
 };
 
+}  // namespace roserocket::mock
+
+#if defined(ROSEROCKET_DEPRECATED_TESTING_NAMESPACE) || defined(DOXYGEN)
+namespace roserocket::testing {
+/// @brief Deprecated: the old name of `roserocket::mock::MockTransport`.
+///
+/// Declared only when `ROSEROCKET_DEPRECATED_TESTING_NAMESPACE` is defined before this header is
+/// included: the namespace `roserocket::testing` makes `testing::` ambiguous with GoogleTest's
+/// under `using namespace roserocket;`, so it is not there by default. To be removed in 1.0.
+using MockTransport [[deprecated("use roserocket::mock::MockTransport")]] =
+    ::roserocket::mock::MockTransport;
 }  // namespace roserocket::testing
+#endif
