@@ -39,6 +39,7 @@ class StaticTokenProvider final : public TokenProvider {
 
  private:
   std::string token_;
+  std::shared_ptr<void> held_;  // the token, registered with the SDK's redaction
 };
 
 }  // namespace roserocket

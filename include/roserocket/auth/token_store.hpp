@@ -64,7 +64,8 @@ class FileTokenStore final : public TokenStore {
 
 /// @brief JSON form of a token set, as `FileTokenStore` writes it (`expires_at` in Unix seconds).
 void to_json(nlohmann::json& j, const TokenSet& tokens);
-/// @brief Reads what `to_json` wrote.
+/// @brief Reads what `to_json` wrote; an `expires_at` beyond the clock's range is clamped to it.
+/// @throw InvalidArgumentError when @p j is not an object or a text field is not a string.
 void from_json(const nlohmann::json& j, TokenSet& tokens);
 
 }  // namespace roserocket
