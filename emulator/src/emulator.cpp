@@ -9,6 +9,8 @@
 
 #include "core.hpp"
 #include "faults.hpp"
+#include "guarded_server.hpp"
+#include "http_util.hpp"
 #include "oauth.hpp"
 #include "persistence.hpp"
 #include "server.hpp"
@@ -17,8 +19,11 @@ namespace rr_emulator {
 namespace {
 
 // httplib holds a worker per open connection; enough that idle keep-alive clients of parallel
-// tests cannot starve a new connection.
-constexpr std::size_t kWorkerThreads = 32;
+// tests, or a few dozen connections trickling their headers, cannot starve a new connection
+// (GuardedServer also ends a head that takes more than 5 s).
+constexpr std::size_t kWorkerThreads = 128;
+// Largest request body read; a larger Content-Length is answered 413 before any body is read.
+constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
 // Sequential calls of one SDK client should stay on one connection (httplib's default is 5).
 constexpr std::size_t kKeepAliveMaxRequests = 100000;
 
@@ -41,7 +46,15 @@ class Emulator::Impl {
       // Writing once now turns an unwritable path into a start failure, not a 500 later.
       core_.persist();
     }
-    server_ = std::make_unique<httplib::Server>();
+    detail::ConnectionLimits limits;
+    limits.keep_alive_max = kKeepAliveMaxRequests;
+    server_ = std::make_unique<detail::GuardedServer>(limits);
+    server_->set_payload_max_length(kMaxBodyBytes);
+    // httplib's default puts the exception's text in an EXCEPTION_WHAT header; never echo it.
+    server_->set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          detail::send_nest_error(res, 500, "Internal server error");
+        });
     server_->new_task_queue = [this] {
       return new detail::CountingTaskQueue(kWorkerThreads, [this] { stats_.count_connection(); });
     };

@@ -1,0 +1,164 @@
+#include "guarded_server.hpp"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <thread>
+
+namespace rr_emulator::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int ms_until(Clock::time_point deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left <= 0 ? 0 : static_cast<int>(left);
+}
+
+bool wait_for(int fd, short events, int timeout_ms) {
+  pollfd p{fd, events, 0};
+  while (true) {
+    const int ready = ::poll(&p, 1, timeout_ms);
+    if (ready < 0 && errno == EINTR)
+      continue;
+    return ready > 0;
+  }
+}
+
+// The socket as httplib's Stream, with one deadline for everything read of the current request.
+class DeadlineStream final : public httplib::Stream {
+ public:
+  explicit DeadlineStream(int fd) : fd_(fd) {}
+  void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
+
+  bool is_readable() const override { return wait_for(fd_, POLLIN, ms_until(deadline_)); }
+  bool is_writable() const override { return wait_for(fd_, POLLOUT, 5000); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (!wait_for(fd_, POLLIN, ms_until(deadline_)))
+      return -1;
+    ssize_t n = 0;
+    do {
+      n = ::recv(fd_, ptr, size, 0);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable())
+      return -1;
+    ssize_t n = 0;
+    do {
+      n = ::send(fd_, ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    address(::getpeername, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    address(::getsockname, ip, port);
+  }
+  socket_t socket() const override { return fd_; }
+
+ private:
+  template <class F>
+  void address(F get, std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (get(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      return;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (addr.ss_family == AF_INET) {
+      const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+      ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+      port = ntohs(a->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+      ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+      port = ntohs(a->sin6_port);
+    }
+    ip = text;
+  }
+
+  int fd_;
+  Clock::time_point deadline_{};
+};
+
+enum class Head { kComplete, kClosed, kTooLarge, kTooSlow };
+
+// Waits, without consuming anything, until a whole request head is in the socket's buffer.
+Head await_head(int fd, std::size_t max_bytes, Clock::time_point deadline) {
+  std::string peeked(max_bytes + 4, '\0');
+  std::size_t last = 0;
+  while (true) {
+    if (!wait_for(fd, POLLIN, ms_until(deadline)))
+      return Head::kTooSlow;
+    const ssize_t n = ::recv(fd, peeked.data(), peeked.size(), MSG_PEEK);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return Head::kClosed;
+    const std::string_view seen(peeked.data(), static_cast<std::size_t>(n));
+    if (seen.find("\r\n\r\n") != std::string_view::npos)
+      return Head::kComplete;
+    if (seen.size() > max_bytes)
+      return Head::kTooLarge;
+    if (static_cast<std::size_t>(n) == last) {
+      // Nothing new since the last look: poll would report the same bytes again at once.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (Clock::now() >= deadline)
+        return Head::kTooSlow;
+    }
+    last = static_cast<std::size_t>(n);
+  }
+}
+
+void answer_and_close(int fd, const char* status_line) {
+  const std::string body = std::string(R"({"statusCode":)") + std::string(status_line, 3) +
+                           R"(,"message":"request head too large or too slow"})";
+  const std::string reply = std::string("HTTP/1.1 ") + status_line +
+                            "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                            "Content-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body;
+  (void)::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+}
+
+}  // namespace
+
+bool GuardedServer::process_and_close_socket(socket_t sock) {
+  DeadlineStream stream(sock);
+  bool connection_closed = false;
+  for (std::size_t served = 0; served < limits_.keep_alive_max && !connection_closed; ++served) {
+    // A kept-alive connection may idle this long before its next request starts.
+    if (served > 0 && !wait_for(sock, POLLIN, static_cast<int>(limits_.keep_alive_idle.count())))
+      break;
+    const auto start = Clock::now();
+    const Head head = await_head(sock, limits_.max_head_bytes, start + limits_.head_deadline);
+    if (head == Head::kTooLarge) {
+      answer_and_close(sock, "431 Request Header Fields Too Large");
+      break;
+    }
+    if (head == Head::kTooSlow) {
+      answer_and_close(sock, "408 Request Timeout");
+      break;
+    }
+    if (head == Head::kClosed)
+      break;
+    stream.set_deadline(start + limits_.request_deadline);
+    const bool last = served + 1 == limits_.keep_alive_max;
+    if (!process_request(stream, last, connection_closed, nullptr))
+      break;
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return true;
+}
+
+}  // namespace rr_emulator::detail
