@@ -22,8 +22,7 @@ namespace {
 // tests, or a few dozen connections trickling their headers, cannot starve a new connection
 // (GuardedServer also ends a head that takes more than 5 s).
 constexpr std::size_t kWorkerThreads = 128;
-// Largest request body read; a larger Content-Length is answered 413 before any body is read.
-constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
+
 // Sequential calls of one SDK client should stay on one connection (httplib's default is 5).
 constexpr std::size_t kKeepAliveMaxRequests = 100000;
 
@@ -49,12 +48,7 @@ class Emulator::Impl {
     detail::ConnectionLimits limits;
     limits.keep_alive_max = kKeepAliveMaxRequests;
     server_ = std::make_unique<detail::GuardedServer>(limits);
-    server_->set_payload_max_length(kMaxBodyBytes);
-    // httplib's default puts the exception's text in an EXCEPTION_WHAT header; never echo it.
-    server_->set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-          detail::send_nest_error(res, 500, "Internal server error");
-        });
+    detail::harden(*server_);
     server_->new_task_queue = [this] {
       return new detail::CountingTaskQueue(kWorkerThreads, [this] { stats_.count_connection(); });
     };

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -130,7 +131,46 @@ void answer_and_close(int fd, const char* status_line) {
   (void)::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
 }
 
+// A request in memory as httplib's Stream: reads from the input, collects what is written.
+class MemoryStream final : public httplib::Stream {
+ public:
+  explicit MemoryStream(std::string_view in) : in_(in) {}
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    const std::size_t n = std::min(size, in_.size());
+    std::memcpy(ptr, in_.data(), n);
+    in_.remove_prefix(n);
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 40000;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 3000;
+  }
+  socket_t socket() const override { return INVALID_SOCKET; }
+  std::string& out() { return out_; }
+
+ private:
+  std::string_view in_;
+  std::string out_;
+};
+
 }  // namespace
+
+std::string GuardedServer::serve_bytes(std::string_view request) {
+  MemoryStream stream(request);
+  bool connection_closed = false;
+  (void)process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+  return std::move(stream.out());
+}
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
   DeadlineStream stream(sock);

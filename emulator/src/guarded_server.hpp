@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <string_view>
 
 #include <httplib.h>
 
@@ -30,6 +32,10 @@ struct ConnectionLimits {
 class GuardedServer : public httplib::Server {
  public:
   explicit GuardedServer(ConnectionLimits limits) : limits_(limits) {}
+
+  /// @brief Parses and answers @p request (raw HTTP/1.1 bytes) as a connection would, without
+  /// a socket; returns the bytes written back. For the fuzz harness and tests.
+  std::string serve_bytes(std::string_view request);
 
  private:
   bool process_and_close_socket(socket_t sock) override;

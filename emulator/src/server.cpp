@@ -195,6 +195,14 @@ void reset_everything(Services& services) {
   services.stats.reset();
 }
 
+void harden(httplib::Server& server) {
+  server.set_payload_max_length(kMaxBodyBytes);
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        send_nest_error(res, 500, "Internal server error");
+      });
+}
+
 void install_routes(httplib::Server& server, Services& s) {
   server.set_pre_routing_handler(
       [&s](const httplib::Request& req, httplib::Response& res) { return pre_route(s, req, res); });
