@@ -27,6 +27,8 @@ CC=clang-14 CXX=clang++-14 CFLAGS="$flags" CXXFLAGS="$flags" \
 cmake --build "$dir" --parallel "$(nproc)" --target "${harnesses[@]}"
 echo "== build: $((SECONDS - start)) s"
 
+findings="$dir/fuzz-findings"
+mkdir -p "$findings"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 failed=()
@@ -39,7 +41,8 @@ for h in "${harnesses[@]}"; do
   log="$work/$h.log"
   if (cd "$work" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$dir/fuzz/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -max_len=65536 -print_final_stats=1 "$corpus" >"$log" 2>&1); then
+      -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/$h-" "$corpus" \
+      >"$log" 2>&1); then
     status=ok
   else
     status=FAILED
@@ -56,6 +59,6 @@ echo "== fuzzing summary"
 printf '  %s\n' "${summary[@]}"
 echo "== ci_fuzz.sh: $((SECONDS - total)) s"
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "findings in: ${failed[*]} (crash inputs are in the log above)" >&2
+  echo "findings in: ${failed[*]} (inputs saved in $findings)" >&2
   exit 1
 fi
