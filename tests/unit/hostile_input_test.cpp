@@ -55,7 +55,7 @@ TEST(Redaction, EndsWithTheLastHandleAndIgnoresShortValues) {
   }
   EXPECT_EQ(rr::detail::registered_secret_count(), before);
   EXPECT_EQ(rr::detail::redact("x temporary-secret"), "x temporary-secret");
-  EXPECT_EQ(rr::detail::register_secret("abc"), nullptr);
+  EXPECT_EQ(rr::detail::register_secret("abc").use_count(), 0);
 }
 
 TEST(Redaction, ACutNeverLeavesPartOfASecret) {
