@@ -171,10 +171,10 @@ TEST(HostileServer, ErrorFieldRequestIdAndCutBodiesNeverShowTheToken) {
   const std::string token = kToken;
   RawSocketServer server([&token](const RawRequest& r, int) {
     if (r.target.find("/objects/nest") != std::string::npos) {
+      const std::string body = R"({"statusCode":400,"error":")" + token + R"(","x":1})";
       return RawReply{"HTTP/1.1 400 X\r\nContent-Type: application/json\r\nx-request-id: req-" +
-                      token + "\r\nContent-Length: " + std::to_string(40 + token.size()) +
-                      "\r\nConnection: close\r\n\r\n" + R"({"statusCode":400,"error":")" + token +
-                      R"(","x":1})"};
+                      token + "\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\nConnection: close\r\n\r\n" + body};
     }
     // Not JSON, and the cut at 200 characters falls in the middle of the token.
     const std::string body = std::string(190, 'x') + token + " tail";
