@@ -47,6 +47,8 @@ class Emulator::Impl {
     }
     detail::ConnectionLimits limits;
     limits.keep_alive_max = kKeepAliveMaxRequests;
+    // A chunked body is framed; twice the body limit leaves room for any sane framing.
+    limits.max_request_bytes = limits.max_head_bytes + 2 * detail::kMaxBodyBytes;
     server_ = std::make_unique<detail::GuardedServer>(limits);
     detail::harden(*server_);
     server_->new_task_queue = [this] {

@@ -38,17 +38,23 @@ bool wait_for(int fd, short events, int timeout_ms) {
 class DeadlineStream final : public httplib::Stream {
  public:
   explicit DeadlineStream(int fd) : fd_(fd) {}
-  void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
+  // Starts a request: reads end at @p deadline or after @p budget bytes.
+  void begin(Clock::time_point deadline, std::size_t budget) {
+    deadline_ = deadline;
+    budget_ = budget;
+  }
 
   bool is_readable() const override { return wait_for(fd_, POLLIN, ms_until(deadline_)); }
   bool is_writable() const override { return wait_for(fd_, POLLOUT, 5000); }
   ssize_t read(char* ptr, size_t size) override {
-    if (!wait_for(fd_, POLLIN, ms_until(deadline_)))
+    if (budget_ == 0 || !wait_for(fd_, POLLIN, ms_until(deadline_)))
       return -1;
     ssize_t n = 0;
     do {
-      n = ::recv(fd_, ptr, size, 0);
+      n = ::recv(fd_, ptr, std::min(size, budget_), 0);
     } while (n < 0 && errno == EINTR);
+    if (n > 0)
+      budget_ -= static_cast<std::size_t>(n);
     return n;
   }
   ssize_t write(const char* ptr, size_t size) override {
@@ -90,6 +96,7 @@ class DeadlineStream final : public httplib::Stream {
 
   int fd_;
   Clock::time_point deadline_{};
+  std::size_t budget_ = 0;
 };
 
 enum class Head { kComplete, kClosed, kTooLarge, kTooSlow };
@@ -129,6 +136,18 @@ void answer_and_close(int fd, const char* status_line) {
                             "Content-Length: " +
                             std::to_string(body.size()) + "\r\n\r\n" + body;
   (void)::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+  // FIN after the answer, then a short, bounded drain: closing with unread input would send a
+  // reset, which can destroy the answer before the client reads it.
+  ::shutdown(fd, SHUT_WR);
+  char sink[4096];
+  std::size_t drained = 0;
+  const auto until = Clock::now() + std::chrono::milliseconds(200);
+  while (drained < 256 * 1024 && wait_for(fd, POLLIN, ms_until(until))) {
+    const ssize_t n = ::recv(fd, sink, sizeof sink, 0);
+    if (n <= 0)
+      break;
+    drained += static_cast<std::size_t>(n);
+  }
 }
 
 // A request in memory as httplib's Stream: reads from the input, collects what is written.
@@ -191,7 +210,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     }
     if (head == Head::kClosed)
       break;
-    stream.set_deadline(start + limits_.request_deadline);
+    stream.begin(start + limits_.request_deadline, limits_.max_request_bytes);
     const bool last = served + 1 == limits_.keep_alive_max;
     if (!process_request(stream, last, connection_closed, nullptr))
       break;

@@ -19,6 +19,9 @@ struct ConnectionLimits {
   std::size_t max_head_bytes = 64 * 1024;
   /// Time for a whole request head to arrive.
   std::chrono::milliseconds head_deadline{5000};
+  /// Bytes one request (head and body, with chunk framing) may take; reading stops past it.
+  /// httplib limits a body with Content-Length itself, but not a chunked one.
+  std::size_t max_request_bytes = 64 * 1024 + 16 * 1024 * 1024;
   /// Time for one whole request (head and body) to be read.
   std::chrono::milliseconds request_deadline{30000};
   /// Idle time allowed between kept-alive requests.
