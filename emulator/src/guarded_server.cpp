@@ -191,12 +191,27 @@ std::string GuardedServer::serve_bytes(std::string_view request) {
   return std::move(stream.out());
 }
 
+bool GuardedServer::wait_for_request(socket_t sock) const {
+  const auto until = Clock::now() + limits_.keep_alive_idle;
+  while (svr_sock_ != INVALID_SOCKET) {
+    const int left = ms_until(until);
+    if (left <= 0)
+      return false;
+    if (wait_for(sock, POLLIN, std::min(left, 100)))
+      return true;
+  }
+  return false;
+}
+
 bool GuardedServer::process_and_close_socket(socket_t sock) {
   DeadlineStream stream(sock);
   bool connection_closed = false;
   for (std::size_t served = 0; served < limits_.keep_alive_max && !connection_closed; ++served) {
-    // A kept-alive connection may idle this long before its next request starts.
-    if (served > 0 && !wait_for(sock, POLLIN, static_cast<int>(limits_.keep_alive_idle.count())))
+    // A kept-alive connection may idle this long before its next request starts; a server
+    // being stopped ends it at once (stop() waits for every worker).
+    if (served > 0 && !wait_for_request(sock))
+      break;
+    if (svr_sock_ == INVALID_SOCKET)
       break;
     const auto start = Clock::now();
     const Head head = await_head(sock, limits_.max_head_bytes, start + limits_.head_deadline);

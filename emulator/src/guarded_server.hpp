@@ -42,6 +42,8 @@ class GuardedServer : public httplib::Server {
 
  private:
   bool process_and_close_socket(socket_t sock) override;
+  // Waits for the next request on a kept-alive connection: false when idle too long or stopping.
+  bool wait_for_request(socket_t sock) const;
 
   ConnectionLimits limits_;
 };
