@@ -47,15 +47,24 @@ class DeadlineStream final : public httplib::Stream {
   bool is_readable() const override { return wait_for(fd_, POLLIN, ms_until(deadline_)); }
   bool is_writable() const override { return wait_for(fd_, POLLOUT, 5000); }
   ssize_t read(char* ptr, size_t size) override {
-    if (budget_ == 0 || !wait_for(fd_, POLLIN, ms_until(deadline_)))
-      return -1;
-    ssize_t n = 0;
-    do {
-      n = ::recv(fd_, ptr, std::min(size, budget_), 0);
-    } while (n < 0 && errno == EINTR);
-    if (n > 0)
+    // httplib reads a head one byte at a time: serve those from a buffer, not a syscall each.
+    if (begin_ == end_) {
+      if (budget_ == 0 || !wait_for(fd_, POLLIN, ms_until(deadline_)))
+        return -1;
+      ssize_t n = 0;
+      do {
+        n = ::recv(fd_, buffer_, std::min(sizeof buffer_, budget_), 0);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0)
+        return n;
       budget_ -= static_cast<std::size_t>(n);
-    return n;
+      begin_ = 0;
+      end_ = static_cast<std::size_t>(n);
+    }
+    const std::size_t n = std::min(size, end_ - begin_);
+    std::memcpy(ptr, buffer_ + begin_, n);
+    begin_ += n;
+    return static_cast<ssize_t>(n);
   }
   ssize_t write(const char* ptr, size_t size) override {
     if (!is_writable())
@@ -73,6 +82,8 @@ class DeadlineStream final : public httplib::Stream {
     address(::getsockname, ip, port);
   }
   socket_t socket() const override { return fd_; }
+  // Bytes read from the socket but not yet by httplib (a pipelined next request).
+  [[nodiscard]] bool has_buffered() const { return begin_ != end_; }
 
  private:
   template <class F>
@@ -97,6 +108,9 @@ class DeadlineStream final : public httplib::Stream {
   int fd_;
   Clock::time_point deadline_{};
   std::size_t budget_ = 0;
+  char buffer_[4096];
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
 };
 
 enum class Head { kComplete, kClosed, kTooLarge, kTooSlow };
@@ -209,12 +223,16 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   for (std::size_t served = 0; served < limits_.keep_alive_max && !connection_closed; ++served) {
     // A kept-alive connection may idle this long before its next request starts; a server
     // being stopped ends it at once (stop() waits for every worker).
-    if (served > 0 && !wait_for_request(sock))
+    const bool pipelined = stream.has_buffered();
+    if (served > 0 && !pipelined && !wait_for_request(sock))
       break;
     if (svr_sock_ == INVALID_SOCKET)
       break;
     const auto start = Clock::now();
-    const Head head = await_head(sock, limits_.max_head_bytes, start + limits_.head_deadline);
+    // A pipelined request is partly read already; the request deadline bounds it instead.
+    const Head head = pipelined
+                          ? Head::kComplete
+                          : await_head(sock, limits_.max_head_bytes, start + limits_.head_deadline);
     if (head == Head::kTooLarge) {
       answer_and_close(sock, "431 Request Header Fields Too Large");
       break;
