@@ -5,6 +5,8 @@
 #include <random>
 
 #include "http/url.hpp"
+#include "json_limits.hpp"
+#include "redaction.hpp"
 #include "roserocket/objects/boards.hpp"
 #include "roserocket/objects/events.hpp"
 #include "roserocket/objects/objects_api.hpp"
@@ -60,37 +62,33 @@ std::string trim_trailing_slash(std::string s) {
 const char* const kRequestIdHeaders[] = {"x-request-id", "request-id", "x-amzn-requestid",
                                          "x-correlation-id", "x-amz-cf-id"};
 
-// Replaces every occurrence of @p secret in @p text; servers sometimes echo headers back.
-std::string redact(std::string text, const std::string& secret) {
-  if (secret.size() < 4)
-    return text;
-  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-    text.replace(pos, secret.size(), "***");
-  }
-  return text;
-}
-
 // Fills messages and error_code from a NestJS body {statusCode, message, error}; a body that is
-// not JSON is quoted (shortened) as the one message.
+// not JSON (or nests too deep) is quoted, shortened, as the one message. Everything read passes
+// the SDK's redaction, with the request's own token among the secrets.
 void read_error_body(const std::string& body, const std::string& token, ErrorContext& context) {
   if (body.empty())
     return;
-  const auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    std::string snippet = body.substr(0, 200);
+  const std::vector<std::string> secrets{token};
+  detail::JsonParse outcome = detail::JsonParse::kOk;
+  const auto parsed = detail::parse_json_limited(body, outcome);
+  if (outcome != detail::JsonParse::kOk || !parsed.is_object()) {
+    std::string snippet = detail::redact_snippet(body, 200, secrets);
     for (auto& c : snippet) {
       if (c == '\n' || c == '\r' || c == '\t')
         c = ' ';
     }
-    context.messages.push_back(
-        redact("(not JSON) " + snippet + (body.size() > 200 ? "..." : ""), token));
+    const char* label = outcome == detail::JsonParse::kTooDeep
+                            ? "(JSON nested deeper than the SDK's limit) "
+                            : (outcome == detail::JsonParse::kInvalid ? "(not JSON) " : "");
+    context.messages.push_back(label + snippet);
     return;
   }
   auto add = [&](const nlohmann::json& m) {
     if (m.is_string()) {
-      context.messages.push_back(redact(m.get<std::string>(), token));
+      context.messages.push_back(detail::redact(m.get<std::string>(), secrets));
     } else if (!m.is_null()) {
-      context.messages.push_back(redact(m.dump(), token));
+      context.messages.push_back(detail::redact(
+          m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), secrets));
     }
   };
   if (auto it = parsed.find("message"); it != parsed.end()) {
@@ -104,14 +102,14 @@ void read_error_body(const std::string& body, const std::string& token, ErrorCon
   if (auto it = parsed.find("details"); it != parsed.end())
     add(*it);
   if (auto it = parsed.find("error"); it != parsed.end() && it->is_string()) {
-    context.error_code = it->get<std::string>();
+    context.error_code = detail::redact(it->get<std::string>(), secrets);
   }
 }
 
-std::string request_id_of(const Headers& headers) {
+std::string request_id_of(const Headers& headers, const std::string& token) {
   for (const char* name : kRequestIdHeaders) {
     if (auto v = headers.get(name))
-      return *v;
+      return detail::redact_snippet(*v, 200, {token});
   }
   return {};
 }
@@ -154,7 +152,7 @@ struct Client::Impl {
 
   void log(LogLevel level, const std::string& message) const {
     if (options.logger)
-      options.logger(LogRecord{level, message});
+      options.logger(LogRecord{level, detail::redact(message)});
   }
 };
 
@@ -237,7 +235,13 @@ ApiResponse Client::call(const ApiRequest& request) const {
   http.headers.add("User-Agent", impl.user_agent);
   if (request.body) {
     http.headers.add("Content-Type", "application/json");
-    http.body = request.body->dump();
+    try {
+      http.body = request.body->dump();
+    } catch (const nlohmann::json::type_error&) {
+      // nlohmann refuses text that is not UTF-8 (error 316); nothing was sent.
+      throw InvalidArgumentError(
+          "the request body contains text that is not valid UTF-8; nothing was sent", context);
+    }
   }
   if (options.org_id)
     http.headers.add("x-org-id", *options.org_id);
@@ -298,10 +302,19 @@ ApiResponse Client::call(const ApiRequest& request) const {
       out.status = response.status;
       out.headers = std::move(response.headers);
       if (!response.body.empty()) {
-        out.body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-        if (out.body.is_discarded()) {
+        detail::JsonParse outcome = detail::JsonParse::kOk;
+        out.body = detail::parse_json_limited(response.body, outcome);
+        if (outcome == detail::JsonParse::kTooDeep) {
           context.status = response.status;
-          context.request_id = request_id_of(out.headers);
+          context.request_id = request_id_of(out.headers, token);
+          throw MalformedResponseError("the response body is JSON " +
+                                           detail::describe_parse_failure(outcome) + " (" +
+                                           std::to_string(response.body.size()) + " bytes)",
+                                       context);
+        }
+        if (outcome != detail::JsonParse::kOk) {
+          context.status = response.status;
+          context.request_id = request_id_of(out.headers, token);
           throw MalformedResponseError("the response body is not valid JSON (" +
                                            std::to_string(response.body.size()) +
                                            " bytes; truncated or not JSON)",
@@ -330,7 +343,7 @@ ApiResponse Client::call(const ApiRequest& request) const {
     }
 
     context.status = response.status;
-    context.request_id = request_id_of(response.headers);
+    context.request_id = request_id_of(response.headers, token);
     read_error_body(response.body, token, context);
     throw_api_error(std::move(context), retry_after);
   }

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "redaction.hpp"
+
 namespace roserocket {
 namespace {
 
@@ -37,12 +39,22 @@ std::string describe(const std::string& summary, const ErrorContext& c) {
   return out;
 }
 
+// Every text an error carries passes the one redaction mechanism, whoever built it.
+ErrorContext redacted(ErrorContext c) {
+  for (auto& m : c.messages)
+    m = detail::redact(std::move(m));
+  c.error_code = detail::redact(std::move(c.error_code));
+  c.request_id = detail::redact(std::move(c.request_id));
+  c.path = detail::redact(std::move(c.path));
+  return c;
+}
+
 }  // namespace
 
 Error::Error(const std::string& summary, ErrorContext context)
-    : std::runtime_error(describe(summary, context)),
-      summary_(summary),
-      context_(std::move(context)) {}
+    : std::runtime_error(describe(detail::redact(summary), redacted(context))),
+      summary_(detail::redact(summary)),
+      context_(redacted(std::move(context))) {}
 
 InvalidArgumentError::InvalidArgumentError(const std::string& summary, ErrorContext context)
     : Error(summary, std::move(context)) {}

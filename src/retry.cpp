@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <ctime>
 #include <string>
 #include <thread>
@@ -27,6 +28,10 @@ bool is_retryable_status(int status, Idempotency idempotency) noexcept {
 }
 
 namespace {
+
+// The longest delay a Retry-After is read as (about 31 years): far beyond any retry budget, yet
+// small enough that adding it to a steady-clock time cannot overflow.
+constexpr std::chrono::milliseconds kLongestRetryAfter{std::int64_t{999999999} * 1000};
 
 // IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"), the form RFC 9110 requires senders to use.
 std::optional<std::time_t> parse_http_date(std::string_view value) {
@@ -75,16 +80,24 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   if (std::all_of(value.begin(), value.end(),
                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     if (value.size() > 9)
-      return std::chrono::milliseconds::max();
+      return kLongestRetryAfter;
     return std::chrono::seconds(std::stol(std::string(value)));
   }
   auto when = parse_http_date(value);
   if (!when)
     return std::nullopt;
-  const auto at = std::chrono::system_clock::from_time_t(*when);
-  if (at <= now)
+  // In whole seconds since the epoch, where no date up to 9999 overflows: time points in
+  // nanoseconds end in 2262, and a later date once wrapped into the past (a 0 ms delay).
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::int64_t at_s = static_cast<std::int64_t>(*when);
+  const std::int64_t now_s = now_ms / 1000 - (now_ms % 1000 < 0 ? 1 : 0);
+  if (at_s <= now_s)
     return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
+  if (at_s - now_s > kLongestRetryAfter.count() / 1000)
+    return kLongestRetryAfter;
+  const std::int64_t delay_ms = at_s * 1000 - now_ms;
+  return std::chrono::milliseconds(delay_ms > 0 ? delay_ms : 0);
 }
 
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,

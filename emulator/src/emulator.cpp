@@ -9,6 +9,8 @@
 
 #include "core.hpp"
 #include "faults.hpp"
+#include "guarded_server.hpp"
+#include "http_util.hpp"
 #include "oauth.hpp"
 #include "persistence.hpp"
 #include "server.hpp"
@@ -17,8 +19,10 @@ namespace rr_emulator {
 namespace {
 
 // httplib holds a worker per open connection; enough that idle keep-alive clients of parallel
-// tests cannot starve a new connection.
-constexpr std::size_t kWorkerThreads = 32;
+// tests, or a few dozen connections trickling their headers, cannot starve a new connection
+// (GuardedServer also ends a head that takes more than 5 s).
+constexpr std::size_t kWorkerThreads = 128;
+
 // Sequential calls of one SDK client should stay on one connection (httplib's default is 5).
 constexpr std::size_t kKeepAliveMaxRequests = 100000;
 
@@ -41,7 +45,12 @@ class Emulator::Impl {
       // Writing once now turns an unwritable path into a start failure, not a 500 later.
       core_.persist();
     }
-    server_ = std::make_unique<httplib::Server>();
+    detail::ConnectionLimits limits;
+    limits.keep_alive_max = kKeepAliveMaxRequests;
+    // A chunked body is framed; twice the body limit leaves room for any sane framing.
+    limits.max_request_bytes = limits.max_head_bytes + 2 * detail::kMaxBodyBytes;
+    server_ = std::make_unique<detail::GuardedServer>(limits);
+    detail::harden(*server_);
     server_->new_task_queue = [this] {
       return new detail::CountingTaskQueue(kWorkerThreads, [this] { stats_.count_connection(); });
     };

@@ -130,9 +130,17 @@ void StatsCounter::count_token(const std::string& grant) {
   ++stats_.token_requests[grant];
 }
 
+namespace {
+constexpr std::size_t kMaxStatsPaths = 1000;
+}  // namespace
+
 void StatsCounter::count_api(const std::string& method, const std::string& path) {
   std::lock_guard<std::mutex> lock(mutex_);
-  ++stats_.api_requests[method + " " + path];
+  std::string key = method + " " + path;
+  // Any client can invent paths: past a bound, new ones share one entry instead of growing it.
+  if (stats_.api_requests.size() >= kMaxStatsPaths && stats_.api_requests.count(key) == 0)
+    key = method + " (other paths)";
+  ++stats_.api_requests[key];
 }
 
 void StatsCounter::count_connection() {

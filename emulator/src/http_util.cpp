@@ -1,5 +1,7 @@
 #include "http_util.hpp"
 
+#include "json_limits.hpp"
+
 namespace rr_emulator::detail {
 
 ApiError::ApiError(int status, Json message)
@@ -62,8 +64,11 @@ void send_nest_error(httplib::Response& res, int status, const Json& message) {
 Json parse_json_object(const httplib::Request& req) {
   if (req.body.empty())
     bad_request("Request body must be a JSON object");
-  Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded())
+  roserocket::detail::JsonParse outcome = roserocket::detail::JsonParse::kOk;
+  Json body = roserocket::detail::parse_json_limited(req.body, outcome);
+  if (outcome == roserocket::detail::JsonParse::kTooDeep)
+    bad_request("Request body JSON is " + roserocket::detail::describe_parse_failure(outcome));
+  if (outcome != roserocket::detail::JsonParse::kOk)
     bad_request("Malformed JSON in request body");
   if (!body.is_object())
     bad_request("Request body must be a JSON object");

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_limits.hpp"
 #include "util.hpp"
 
 namespace rr_emulator::detail {
@@ -40,8 +41,13 @@ Params token_params(const httplib::Request& req) {
   if (req.body.empty())
     return {};
   if (type.rfind("application/json", 0) == 0) {
-    Json body = Json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    roserocket::detail::JsonParse outcome = roserocket::detail::JsonParse::kOk;
+    Json body = roserocket::detail::parse_json_limited(req.body, outcome);
+    if (outcome == roserocket::detail::JsonParse::kTooDeep) {
+      fail(400, "invalid_request",
+           "the request body is " + roserocket::detail::describe_parse_failure(outcome));
+    }
+    if (outcome != roserocket::detail::JsonParse::kOk || !body.is_object()) {
       fail(400, "invalid_request", "the request body is not a JSON object");
     }
     Params out;

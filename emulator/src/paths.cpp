@@ -1,5 +1,8 @@
 #include "paths.hpp"
 
+#include <algorithm>
+
+#include "http_util.hpp"
 #include "util.hpp"
 
 namespace rr_emulator::detail {
@@ -28,8 +31,13 @@ std::vector<std::string> PathTree::to_list() const {
 PathTree parse_paths(const std::vector<std::string>& paths) {
   PathTree tree;
   for (const auto& entry : paths) {
-    for (const auto& path : split(entry, ','))
+    for (const auto& path : split(entry, ',')) {
+      // The tree is walked recursively: its depth (segments of one path) stays small.
+      if (static_cast<std::size_t>(std::count(path.begin(), path.end(), '.')) >= kMaxPathSegments)
+        bad_request("paths: a path may have at most " + std::to_string(kMaxPathSegments) +
+                    " segments");
       tree.add(path);
+    }
   }
   return tree;
 }

@@ -2,6 +2,7 @@
 
 // `paths` ("tasks,tasks.commodities,customer") as a tree of connection names.
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,7 +21,11 @@ struct PathTree {
   [[nodiscard]] std::vector<std::string> to_list() const;
 };
 
+/// Most dot segments in one path (the tree is walked recursively).
+constexpr std::size_t kMaxPathSegments = 32;
+
 /// @brief A tree from dot paths; each entry may itself be comma-separated.
+/// @throw ApiError (400) for a path of more than `kMaxPathSegments` segments.
 PathTree parse_paths(const std::vector<std::string>& paths);
 
 }  // namespace rr_emulator::detail

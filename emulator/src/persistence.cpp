@@ -1,4 +1,5 @@
 #include "persistence.hpp"
+#include "json_limits.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -115,9 +116,12 @@ State load_state(const std::string& path) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  Json doc = Json::parse(buffer.str(), nullptr, false);
-  if (doc.is_discarded())
-    throw std::runtime_error("data file " + path + " is not valid JSON");
+  roserocket::detail::JsonParse outcome = roserocket::detail::JsonParse::kOk;
+  Json doc = roserocket::detail::parse_json_limited(buffer.str(), outcome);
+  if (outcome != roserocket::detail::JsonParse::kOk) {
+    throw std::runtime_error("data file " + path + " is " +
+                             roserocket::detail::describe_parse_failure(outcome));
+  }
   try {
     return state_from_json(doc);
   } catch (const std::runtime_error& e) {

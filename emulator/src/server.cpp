@@ -6,6 +6,7 @@
 #include "boards.hpp"
 #include "events.hpp"
 #include "http_util.hpp"
+#include "json_limits.hpp"
 #include "user_groups.hpp"
 #include "util.hpp"
 
@@ -28,9 +29,26 @@ std::map<std::string, std::string> joined_params(const httplib::Request& req) {
   return out;
 }
 
+// The decoded path, every query parameter and the body (JSON or a form) must be UTF-8.
+bool valid_utf8_request(const httplib::Request& req) {
+  using roserocket::detail::is_valid_utf8;
+  if (!is_valid_utf8(req.path) || !is_valid_utf8(req.body))
+    return false;
+  for (const auto& [key, value] : req.params) {
+    if (!is_valid_utf8(key) || !is_valid_utf8(value))
+      return false;
+  }
+  return true;
+}
+
 // Counts the request and answers it from a matching fault, if any; a delay fault only waits.
 httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& req,
                                            httplib::Response& res) {
+  // Text that is not UTF-8 is refused at the edge: stored, it would break every later answer.
+  if (!valid_utf8_request(req)) {
+    send_nest_error(res, 400, "The request contains text that is not valid UTF-8");
+    return httplib::Server::HandlerResponse::Handled;
+  }
   if (req.path.rfind(kAdminPrefix, 0) == 0)
     return httplib::Server::HandlerResponse::Unhandled;
   if (req.path.rfind(kApiPrefix, 0) == 0)
@@ -175,6 +193,14 @@ void reset_everything(Services& services) {
   }
   services.faults.clear();
   services.stats.reset();
+}
+
+void harden(httplib::Server& server) {
+  server.set_payload_max_length(kMaxBodyBytes);
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        send_nest_error(res, 500, "Internal server error");
+      });
 }
 
 void install_routes(httplib::Server& server, Services& s) {

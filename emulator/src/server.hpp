@@ -31,6 +31,13 @@ using ApiHandler =
 /// @brief Wraps @p handler with the bearer check (401 NestJS body) and ApiError mapping.
 httplib::Server::Handler api_route(Services& services, ApiHandler handler);
 
+/// Largest request body read; a larger Content-Length is answered 413 before any is read.
+inline constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
+
+/// @brief The body limit, and an exception handler that answers a plain 500 (httplib's default
+/// puts the exception's text in an EXCEPTION_WHAT header).
+void harden(httplib::Server& server);
+
 /// @brief Installs every route: OAuth, platform API, admin and the catch-all 404s.
 void install_routes(httplib::Server& server, Services& services);
 

@@ -54,7 +54,8 @@ struct ROSEROCKET_API RetryPolicy {
 [[nodiscard]] ROSEROCKET_API bool is_retryable_status(int status, Idempotency idempotency) noexcept;
 
 /// @brief Parses a `Retry-After` value: delta-seconds or an HTTP-date relative to @p now.
-/// @return the wait, never negative; empty when the value is not understood.
+/// @return the wait, never negative; empty when the value is not understood. A value (number or
+/// date) further ahead than 999,999,999 s is clamped to that: a long wait, never a wrapped one.
 [[nodiscard]] ROSEROCKET_API std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now);
 

@@ -2,7 +2,10 @@
 
 #include <exception>
 
+#include "auth/crypto.hpp"
+#include "redaction.hpp"
 #include "roserocket/auth/token_store.hpp"
+#include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {
@@ -15,12 +18,33 @@ struct CachingTokenProvider::Flight {
 };
 
 CachingTokenProvider::CachingTokenProvider(OAuthOptions options) : options_(std::move(options)) {
+  const std::string& secret = options_.client_secret;
+  if (!secret.empty()) {
+    held_secrets_.push_back(detail::register_secret(secret));
+    held_secrets_.push_back(
+        detail::register_secret(detail::base64_encode(options_.client_id + ":" + secret)));
+    held_secrets_.push_back(detail::register_secret(
+        detail::base64_encode(percent_encode(options_.client_id) + ":" + percent_encode(secret))));
+  }
   if (options_.token_store) {
     if (auto saved = options_.token_store->load()) {
       tokens_ = std::move(*saved);
       obtained_at_ = options_.clock.system_now();
+      hold_tokens_locked();
     }
   }
+}
+
+void CachingTokenProvider::hold_tokens_locked() {
+  std::vector<std::shared_ptr<void>> held;
+  if (tokens_) {
+    for (const std::string* t :
+         {&tokens_->access_token, &tokens_->refresh_token, &tokens_->id_token}) {
+      if (!t->empty())
+        held.push_back(detail::register_secret(*t));
+    }
+  }
+  held_tokens_.swap(held);  // the old registrations end with `held`
 }
 
 CachingTokenProvider::~CachingTokenProvider() = default;
@@ -75,6 +99,7 @@ void CachingTokenProvider::install(TokenSet tokens) {
   tokens_ = std::move(tokens);
   obtained_at_ = options_.clock.system_now();
   stale_ = false;
+  hold_tokens_locked();
 }
 
 std::string CachingTokenProvider::access_token() {
@@ -122,6 +147,7 @@ std::string CachingTokenProvider::access_token() {
     tokens_ = std::move(fetched);
     obtained_at_ = options_.clock.system_now();
     stale_ = false;
+    hold_tokens_locked();
   }
   flight->error = error;
   flight->done = true;

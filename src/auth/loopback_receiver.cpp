@@ -6,8 +6,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "http/url.hpp"
 #include "roserocket/errors.hpp"
@@ -16,7 +19,9 @@ namespace roserocket {
 namespace {
 
 constexpr const char* kOperation = "auth.loopback_redirect";
-constexpr std::size_t kMaxRequestHead = 16 * 1024;
+constexpr std::size_t kMaxRequestHead = 16 * 1024;   // per connection
+constexpr std::size_t kMaxConnections = 32;          // open at once; the oldest is dropped
+constexpr std::chrono::seconds kConnectionIdle{10};  // one connection's time to send its head
 
 std::string html_escape(const std::string& text) {
   std::string out;
@@ -77,25 +82,29 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
   return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
 }
 
-// Reads up to the end of the request head, or gives up at the deadline / size limit.
-std::string read_head(int fd, std::chrono::steady_clock::time_point deadline) {
+// One browser (or other local) connection being read; the receiver serves many at once, so an
+// idle or slow one never blocks the real redirect.
+struct Pending {
+  int fd = -1;
   std::string head;
+  std::chrono::steady_clock::time_point since;
+};
+
+// Reads what @p c has for us now; true once its request head is complete (or cannot grow).
+enum class ReadState { kMore, kComplete, kTooLarge, kClosed };
+
+ReadState read_some(Pending& c) {
   char chunk[2048];
-  while (head.find("\r\n\r\n") == std::string::npos && head.size() < kMaxRequestHead) {
-    pollfd p{fd, POLLIN, 0};
-    const int ready = ::poll(&p, 1, remaining_ms(deadline));
-    if (ready < 0 && errno == EINTR)
-      continue;
-    if (ready <= 0)
-      break;
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    head.append(chunk, static_cast<std::size_t>(n));
-  }
-  return head;
+  const ssize_t n = ::recv(c.fd, chunk, sizeof chunk, MSG_DONTWAIT);
+  if (n < 0)
+    return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK ? ReadState::kMore
+                                                                     : ReadState::kClosed;
+  if (n == 0)
+    return ReadState::kClosed;
+  c.head.append(chunk, static_cast<std::size_t>(n));
+  if (c.head.find("\r\n\r\n") != std::string::npos)
+    return ReadState::kComplete;
+  return c.head.size() >= kMaxRequestHead ? ReadState::kTooLarge : ReadState::kMore;
 }
 
 }  // namespace
@@ -148,6 +157,16 @@ AuthorizationResponse LoopbackRedirectReceiver::wait(std::chrono::milliseconds t
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   ErrorContext context;
   context.operation = kOperation;
+  std::vector<Pending> pending;
+  // Closes every connection still open when wait() ends, however it ends.
+  struct CloseAll {
+    std::vector<Pending>& list;
+    ~CloseAll() {
+      for (auto& c : list)
+        ::close(c.fd);
+    }
+  } close_all{pending};
+
   while (true) {
     const int left = remaining_ms(deadline);
     if (left <= 0) {
@@ -155,76 +174,116 @@ AuthorizationResponse LoopbackRedirectReceiver::wait(std::chrono::milliseconds t
                              std::to_string(timeout.count()) + " ms",
                          context, false);
     }
-    pollfd p{fd_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, left);
+    std::vector<pollfd> polls;
+    polls.push_back(pollfd{fd_, POLLIN, 0});
+    for (const auto& c : pending)
+      polls.push_back(pollfd{c.fd, POLLIN, 0});
+    const int ready = ::poll(polls.data(), polls.size(), std::min(left, 1000));
     if (ready < 0 && errno != EINTR) {
       throw TransportError(std::string("waiting for the redirect failed: ") + std::strerror(errno),
                            context, false);
     }
-    if (ready <= 0)
-      continue;
-    FdCloser client{::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC)};
-    if (client.fd < 0)
-      continue;
-
-    const std::string head = read_head(client.fd, deadline);
-    const auto line_end = head.find("\r\n");
-    const std::string line = head.substr(0, line_end);
-    const auto sp1 = line.find(' ');
-    const auto sp2 = line.find(' ', sp1 == std::string::npos ? 0 : sp1 + 1);
-    if (line_end == std::string::npos || sp1 == std::string::npos || sp2 == std::string::npos) {
-      respond(client.fd, 400, "Bad Request", "Bad request", "This is not an HTTP request.");
-      continue;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<Pending> complete;
+    // Reads every connection that has data; drops idle, closed and oversized ones.
+    for (std::size_t i = pending.size(); i-- > 0;) {
+      Pending& c = pending[i];
+      ReadState state = ReadState::kMore;
+      if (ready > 0 && (polls[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
+        state = read_some(c);
+      bool drop = false;
+      if (state == ReadState::kComplete) {
+        complete.push_back(c);
+        drop = true;
+      } else if (state == ReadState::kTooLarge) {
+        respond(c.fd, 431, "Request Header Fields Too Large", "Bad request",
+                "The request is too large.");
+        ::close(c.fd);
+        drop = true;
+      } else if (state == ReadState::kClosed || now - c.since > kConnectionIdle) {
+        ::close(c.fd);
+        drop = true;
+      }
+      if (drop)
+        pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
     }
-    const std::string method = line.substr(0, sp1);
-    const std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-    const auto question = target.find('?');
-    const std::string path = target.substr(0, question);
-    if (method != "GET" || path != path_) {
-      // Browsers also ask for /favicon.ico and the like: answer and keep waiting.
-      respond(client.fd, 404, "Not Found", "Not found", "Nothing here.");
-      continue;
-    }
-    std::string code;
-    std::string state;
-    std::string error;
-    std::string description;
-    if (question != std::string::npos) {
-      for (auto& [key, value] : detail::parse_query(target.substr(question + 1))) {
-        if (key == "code")
-          code = std::move(value);
-        if (key == "state")
-          state = std::move(value);
-        if (key == "error")
-          error = std::move(value);
-        if (key == "error_description")
-          description = std::move(value);
+    if (ready > 0 && (polls[0].revents & POLLIN) != 0) {
+      const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client >= 0) {
+        if (pending.size() >= kMaxConnections) {
+          ::close(pending.front().fd);
+          pending.erase(pending.begin());
+        }
+        pending.push_back(Pending{client, {}, now});
       }
     }
-    if (!error.empty()) {
-      respond(client.fd, 200, "OK", "Sign-in failed",
-              "The authorization server answered " + error + ". You may close this window.");
-      context.error_code = error;
-      if (!description.empty())
-        context.messages.push_back(description);
-      throw AuthError("the authorization server refused the authorization", context);
+    // Oldest first; each one is answered, and all are closed when this scope ends.
+    CloseAll close_complete{complete};
+    for (auto it = complete.rbegin(); it != complete.rend(); ++it) {
+      if (auto response = handle(it->fd, it->head, expected_state, context))
+        return std::move(*response);
     }
-    if (state.empty() || state != expected_state) {
-      respond(client.fd, 400, "Bad Request", "Sign-in failed",
-              "The sign-in response does not belong to this application's request.");
-      context.error_code = "state_mismatch";
-      throw AuthError(
-          "the redirect's state does not match the request's (a forged or stale redirect)",
-          context);
-    }
-    if (code.empty()) {
-      respond(client.fd, 400, "Bad Request", "Sign-in failed", "No authorization code arrived.");
-      context.error_code = "invalid_response";
-      throw AuthError("the redirect carries no authorization code", context);
-    }
-    respond(client.fd, 200, "OK", "Signed in", "You may close this window and return to the app.");
-    return AuthorizationResponse{std::move(code), std::move(state)};
   }
+}
+
+std::optional<AuthorizationResponse> LoopbackRedirectReceiver::handle(
+    int fd, const std::string& head, const std::string& expected_state,
+    ErrorContext& context) const {
+  const auto line_end = head.find("\r\n");
+  const std::string line = head.substr(0, line_end);
+  const auto sp1 = line.find(' ');
+  const auto sp2 = line.find(' ', sp1 == std::string::npos ? 0 : sp1 + 1);
+  if (line_end == std::string::npos || sp1 == std::string::npos || sp2 == std::string::npos) {
+    respond(fd, 400, "Bad Request", "Bad request", "This is not an HTTP request.");
+    return std::nullopt;
+  }
+  const std::string method = line.substr(0, sp1);
+  const std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  const auto question = target.find('?');
+  const std::string path = target.substr(0, question);
+  if (method != "GET" || path != path_) {
+    // Browsers also ask for /favicon.ico and the like: answer and keep waiting.
+    respond(fd, 404, "Not Found", "Not found", "Nothing here.");
+    return std::nullopt;
+  }
+  std::string code;
+  std::string state;
+  std::string error;
+  std::string description;
+  if (question != std::string::npos) {
+    for (auto& [key, value] : detail::parse_query(target.substr(question + 1))) {
+      if (key == "code")
+        code = std::move(value);
+      if (key == "state")
+        state = std::move(value);
+      if (key == "error")
+        error = std::move(value);
+      if (key == "error_description")
+        description = std::move(value);
+    }
+  }
+  // Only a redirect carrying this request's state can end the sign-in, for better or worse:
+  // anything else (a stray local process, a stale tab, a forged link) is answered and ignored.
+  if (state.empty() || state != expected_state) {
+    respond(fd, 400, "Bad Request", "Sign-in failed",
+            "The sign-in response does not belong to this application's request.");
+    return std::nullopt;
+  }
+  if (!error.empty()) {
+    respond(fd, 200, "OK", "Sign-in failed",
+            "The authorization server answered " + error + ". You may close this window.");
+    context.error_code = error;
+    if (!description.empty())
+      context.messages.push_back(description);
+    throw AuthError("the authorization server refused the authorization", context);
+  }
+  if (code.empty()) {
+    respond(fd, 400, "Bad Request", "Sign-in failed", "No authorization code arrived.");
+    context.error_code = "invalid_response";
+    throw AuthError("the redirect carries no authorization code", context);
+  }
+  respond(fd, 200, "OK", "Signed in", "You may close this window and return to the app.");
+  return AuthorizationResponse{std::move(code), std::move(state)};
 }
 
 }  // namespace roserocket

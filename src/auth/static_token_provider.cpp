@@ -1,3 +1,4 @@
+#include "redaction.hpp"
 #include "roserocket/auth/token_provider.hpp"
 #include "roserocket/errors.hpp"
 
@@ -6,6 +7,7 @@ namespace roserocket {
 StaticTokenProvider::StaticTokenProvider(std::string token) : token_(std::move(token)) {
   if (token_.empty())
     throw InvalidArgumentError("StaticTokenProvider: the token is empty");
+  held_ = detail::register_secret(token_);
 }
 
 std::string StaticTokenProvider::access_token() {

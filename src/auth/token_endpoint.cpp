@@ -1,15 +1,25 @@
 #include "auth/token_endpoint.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include "auth/crypto.hpp"
 #include "http/url.hpp"
+#include "json_limits.hpp"
+#include "redaction.hpp"
 #include "roserocket/auth/token_store.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket::detail {
 namespace {
+
+// The longest token lifetime believed (about 100 years): later expiries are clamped to it, which
+// keeps every time point far from the clock's range (nanoseconds end in 2262).
+constexpr std::chrono::seconds kLongestTokenLife{std::int64_t{100} * 365 * 24 * 3600};
 
 std::string path_of(const std::string& url) {
   const auto sep = url.find("://");
@@ -22,8 +32,9 @@ std::string path_of(const std::string& url) {
 // Reads `error`/`error_description` (RFC 6749 §5.2); anything else is quoted, shortened.
 void read_oauth_error(const std::string& body, const std::vector<std::string>& secrets,
                       ErrorContext& context) {
-  const auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_discarded() && parsed.is_object()) {
+  JsonParse outcome = JsonParse::kOk;
+  const auto parsed = parse_json_limited(body, outcome);
+  if (outcome == JsonParse::kOk && parsed.is_object()) {
     if (auto it = parsed.find("error"); it != parsed.end() && it->is_string()) {
       context.error_code = redact_all(it->get<std::string>(), secrets);
     }
@@ -35,34 +46,23 @@ void read_oauth_error(const std::string& body, const std::vector<std::string>& s
   }
   if (body.empty())
     return;
-  std::string snippet = body.substr(0, 200);
+  // Cut and redacted together, so that no part of a secret is left at the cut.
+  std::string snippet = redact_snippet(body, 200, secrets);
   for (auto& c : snippet) {
     if (c == '\n' || c == '\r' || c == '\t')
       c = ' ';
   }
-  context.messages.push_back(redact_all(
-      (parsed.is_discarded() ? "(not JSON) " : "") + snippet + (body.size() > 200 ? "..." : ""),
-      secrets));
+  const char* label = outcome == JsonParse::kTooDeep   ? "(JSON nested too deep) "
+                      : outcome == JsonParse::kInvalid ? "(not JSON) "
+                                                       : "";
+  context.messages.push_back(label + snippet);
 }
 
 }  // namespace
 
 std::string redact_all(std::string text, const std::vector<std::string>& secrets) {
-  for (const auto& secret : secrets) {
-    if (secret.size() < 4)
-      continue;
-    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-      text.replace(pos, secret.size(), "***");
-    }
-    // Servers may echo a secret percent-encoded, as it was sent.
-    const std::string encoded = percent_encode(secret);
-    if (encoded != secret) {
-      for (auto pos = text.find(encoded); pos != std::string::npos; pos = text.find(encoded, pos)) {
-        text.replace(pos, encoded.size(), "***");
-      }
-    }
-  }
-  return text;
+  // One mechanism for every text: the registered secrets plus these.
+  return redact(std::move(text), secrets);
 }
 
 void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_secret,
@@ -101,6 +101,12 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
                         const std::vector<std::string>& secrets) {
   std::vector<std::string> hidden = secrets;
   hidden.push_back(options.client_secret);
+  if (!options.client_secret.empty()) {
+    // An echoed Basic header carries the secret base64-encoded, with the id.
+    hidden.push_back(base64_encode(options.client_id + ":" + options.client_secret));
+    hidden.push_back(base64_encode(percent_encode(options.client_id) + ":" +
+                                   percent_encode(options.client_secret)));
+  }
 
   FormFields body_fields;
   body_fields.emplace_back("grant_type", grant);
@@ -165,8 +171,13 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
     throw AuthError("the token endpoint refused the " + grant + " request", std::move(context));
   }
 
-  const auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
+  JsonParse outcome = JsonParse::kOk;
+  const auto parsed = parse_json_limited(response.body, outcome);
+  if (outcome == JsonParse::kTooDeep) {
+    throw MalformedResponseError("the token response is " + describe_parse_failure(outcome),
+                                 std::move(context));
+  }
+  if (outcome != JsonParse::kOk || !parsed.is_object()) {
     throw MalformedResponseError("the token response is not a JSON object", std::move(context));
   }
   auto text = [&](const char* key) -> std::string {
@@ -185,8 +196,17 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
   tokens.scope = text("scope");
   if (auto it = parsed.find("expires_in"); it != parsed.end()) {
     long long seconds = -1;
-    if (it->is_number()) {
+    if (it->is_number_unsigned()) {
+      seconds = static_cast<long long>(
+          std::min<std::uint64_t>(it->get<std::uint64_t>(), kLongestTokenLife.count()));
+    } else if (it->is_number_integer()) {
       seconds = it->get<long long>();
+    } else if (it->is_number_float()) {
+      // Fractions are dropped; huge values are clamped below, never converted past the range.
+      const double d = it->get<double>();
+      if (std::isfinite(d) && d >= 0)
+        seconds = d >= static_cast<double>(kLongestTokenLife.count()) ? kLongestTokenLife.count()
+                                                                      : static_cast<long long>(d);
     } else if (it->is_string()) {
       // Some servers quote numbers; accept digits only.
       const auto s = it->get<std::string>();
@@ -198,7 +218,9 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
       throw MalformedResponseError("the token response has an unreadable expires_in",
                                    std::move(context));
     }
-    tokens.expires_at = options.clock.system_now() + std::chrono::seconds(seconds);
+    // Saturated: a lifetime of 10^10 s once wrapped the expiry into the past (a token storm).
+    tokens.expires_at = options.clock.system_now() + std::chrono::seconds(std::min<long long>(
+                                                         seconds, kLongestTokenLife.count()));
   }
   return tokens;
 }

@@ -4,13 +4,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
+#include "json_limits.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {
+namespace {
+// A token file holds a few short strings; anything much larger is not one.
+constexpr std::size_t kMaxTokenFileBytes = 1024 * 1024;
+}  // namespace
 
 void to_json(nlohmann::json& j, const TokenSet& tokens) {
   j = nlohmann::json{{"access_token", tokens.access_token}, {"token_type", tokens.token_type}};
@@ -27,16 +35,58 @@ void to_json(nlohmann::json& j, const TokenSet& tokens) {
   }
 }
 
+namespace {
+
+// A text field of a saved token set: absent or null reads as @p fallback; anything but a string
+// is refused with the SDK's error (the value itself is a secret and is never quoted).
+std::string text_at(const nlohmann::json& j, const char* key, const char* fallback) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null())
+    return fallback;
+  if (!it->is_string()) {
+    throw InvalidArgumentError(std::string("a saved token set's '") + key +
+                               "' must be a string, not " + it->type_name());
+  }
+  return it->get<std::string>();
+}
+
+// Seconds since the epoch as a time point, saturated to what system_clock can hold (its
+// nanoseconds end in 2262): a larger value once wrapped into the past.
+std::chrono::system_clock::time_point saturated_time(const nlohmann::json& value) {
+  using std::chrono::seconds;
+  using std::chrono::system_clock;
+  const auto max_s = std::chrono::duration_cast<seconds>(system_clock::duration::max()).count() - 1;
+  const auto min_s = -max_s;
+  long long s = 0;
+  if (value.is_number_unsigned()) {
+    const auto u = value.get<std::uint64_t>();
+    s = u > static_cast<std::uint64_t>(max_s) ? max_s : static_cast<long long>(u);
+  } else if (value.is_number_integer()) {
+    s = std::clamp<long long>(value.get<long long>(), min_s, max_s);
+  } else {
+    const double d = value.get<double>();
+    if (!std::isfinite(d))
+      throw InvalidArgumentError("a saved token set's 'expires_at' is not a finite number");
+    s = d >= static_cast<double>(max_s)   ? max_s
+        : d <= static_cast<double>(min_s) ? min_s
+                                          : static_cast<long long>(d);
+  }
+  return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(seconds(s)));
+}
+
+}  // namespace
+
 void from_json(const nlohmann::json& j, TokenSet& tokens) {
+  if (!j.is_object())
+    throw InvalidArgumentError("a saved token set must be a JSON object");
   tokens = TokenSet{};
-  tokens.access_token = j.value("access_token", std::string());
-  tokens.token_type = j.value("token_type", std::string("Bearer"));
-  tokens.refresh_token = j.value("refresh_token", std::string());
-  tokens.id_token = j.value("id_token", std::string());
-  tokens.scope = j.value("scope", std::string());
-  if (auto it = j.find("expires_at"); it != j.end() && it->is_number_integer()) {
-    tokens.expires_at =
-        std::chrono::system_clock::time_point(std::chrono::seconds(it->get<long long>()));
+  tokens.access_token = text_at(j, "access_token", "");
+  tokens.token_type = text_at(j, "token_type", "Bearer");
+  tokens.refresh_token = text_at(j, "refresh_token", "");
+  tokens.id_token = text_at(j, "id_token", "");
+  tokens.scope = text_at(j, "scope", "");
+  if (auto it = j.find("expires_at"); it != j.end() && it->is_number()) {
+    tokens.expires_at = saturated_time(*it);
   }
 }
 
@@ -74,6 +124,12 @@ std::optional<TokenSet> FileTokenStore::load() {
     const ssize_t n = ::read(fd, chunk, sizeof chunk);
     if (n > 0) {
       content.append(chunk, static_cast<std::size_t>(n));
+      if (content.size() > kMaxTokenFileBytes) {
+        ::close(fd);
+        throw Error("FileTokenStore: '" + path_ + "' is larger than " +
+                        std::to_string(kMaxTokenFileBytes) + " bytes; not a saved token set",
+                    {});
+      }
     } else if (n == 0) {
       break;
     } else if (errno != EINTR) {
@@ -83,12 +139,21 @@ std::optional<TokenSet> FileTokenStore::load() {
     }
   }
   ::close(fd);
-  const auto parsed = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
+  detail::JsonParse outcome = detail::JsonParse::kOk;
+  const auto parsed = detail::parse_json_limited(content, outcome);
   // The content holds tokens, so a parse failure names the file, never the text.
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    throw Error("FileTokenStore: '" + path_ + "' is not a saved token set", {});
+  if (outcome != detail::JsonParse::kOk || !parsed.is_object()) {
+    throw Error("FileTokenStore: '" + path_ + "' is not a saved token set" +
+                    (outcome == detail::JsonParse::kTooDeep
+                         ? " (" + detail::describe_parse_failure(outcome) + ")"
+                         : std::string()),
+                {});
   }
-  return parsed.get<TokenSet>();
+  try {
+    return parsed.get<TokenSet>();
+  } catch (const Error& e) {
+    throw Error("FileTokenStore: '" + path_ + "' is not a saved token set: " + e.summary(), {});
+  }
 }
 
 void FileTokenStore::save(const TokenSet& tokens) {

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,11 +56,28 @@ struct Transfer {
   int send_starts = 0;
   // POST and PATCH may create records; libcurl must not re-send them on its own.
   bool forbid_resend = false;
+  // Most bytes (header lines plus body) this response may take; passing it stops the transfer.
+  std::size_t max_bytes = 0;
+  std::size_t header_bytes = 0;
+  // Set when the response announced or sent more than max_bytes.
+  bool too_large = false;
 };
+
+// Counts @p n more bytes against the transfer's limit; false (and too_large) once past it.
+bool within_limit(Transfer& transfer, std::size_t n) {
+  const std::size_t used = transfer.header_bytes + transfer.response->body.size();
+  if (used > transfer.max_bytes || n > transfer.max_bytes - used) {
+    transfer.too_large = true;
+    return false;
+  }
+  return true;
+}
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t n = size * count;
+  if (!within_limit(*transfer, n))
+    return 0;  // libcurl stops at once with CURLE_WRITE_ERROR
   try {
     transfer->response->body.append(data, n);
   } catch (...) {
@@ -75,6 +93,9 @@ bool is_space(char c) {
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t n = size * count;
+  if (!within_limit(*transfer, n))
+    return 0;
+  transfer->header_bytes += n;
   try {
     std::string_view line(data, n);
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
@@ -99,13 +120,26 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
       value.remove_suffix(1);
     const std::string_view name = line.substr(0, colon);
     if (name.size() == 14 && iequals(name, "Content-Length")) {
-      // Sizing the body once saves the copies of repeated growth.
+      // A body announced larger than the limit is refused before any of it arrives; one within
+      // it is sized once, which saves the copies of repeated growth.
       std::size_t length = 0;
-      bool digits = !value.empty() && value.size() < 10;
+      bool digits = !value.empty();
+      bool over = false;
       for (char c : value) {
-        if (c < '0' || c > '9')
+        if (c < '0' || c > '9') {
           digits = false;
-        length = length * 10 + static_cast<std::size_t>(c - '0');
+          break;
+        }
+        const auto d = static_cast<std::size_t>(c - '0');
+        if (length > (SIZE_MAX - d) / 10) {
+          over = true;  // more than any size_t: certainly past the limit
+          break;
+        }
+        length = length * 10 + d;
+      }
+      if (digits && (over || length > transfer->max_bytes)) {
+        transfer->too_large = true;
+        return 0;
       }
       if (digits)
         response.body.reserve(length);
@@ -323,6 +357,12 @@ struct CurlTransport::Impl {
     ErrorContext context;
     context.method = std::string(to_string(request.method));
     context.path = path_of(request.url);
+    if (transfer.too_large) {
+      throw MalformedResponseError(
+          "the response is larger than the limit of " + std::to_string(options.max_response_bytes) +
+              " bytes (CurlTransportOptions.max_response_bytes); the rest was not read",
+          std::move(context));
+    }
 
     std::string summary;
     if (code == CURLE_OPERATION_TIMEDOUT && maybe_sent) {
@@ -356,6 +396,8 @@ CurlTransport::CurlTransport(CurlTransportOptions options) {
     throw InvalidArgumentError(
         "CurlTransportOptions: connect_timeout and request_timeout must be positive");
   }
+  if (options.max_response_bytes == 0)
+    throw InvalidArgumentError("CurlTransportOptions: max_response_bytes must be positive");
   ensure_curl_global_init();
   impl_ = std::make_unique<Impl>(std::move(options));
 }
@@ -405,6 +447,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   transfer.response = &response;
   transfer.forbid_resend =
       request.method == HttpMethod::kPost || request.method == HttpMethod::kPatch;
+  transfer.max_bytes = impl_->options.max_response_bytes;
 
   const auto timeout =
       request.timeout.count() > 0 ? request.timeout : impl_->options.request_timeout;

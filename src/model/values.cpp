@@ -29,6 +29,13 @@ std::string two(std::int64_t v) {
 
 }  // namespace
 
+void throw_not_an_integer(const Json& json, const char* type_name) {
+  std::string shown = json.is_number() ? json.dump() : std::string(json.type_name());
+  if (shown.size() > 40)
+    shown = shown.substr(0, 40) + "...";
+  bad("expected a whole number that fits a " + std::string(type_name) + ", got " + shown);
+}
+
 void throw_not_a_string(std::string_view enum_name, std::string_view got) {
   bad(std::string(enum_name) + " must be a JSON string, got " + std::string(got));
 }
@@ -45,7 +52,7 @@ void from_json(const Json& json, Money& money) {
     bad("money needs an integer 'amount' in minor units, got " +
         (amount == json.end() ? std::string("none") : amount->dump()));
   }
-  money.amount = amount->get<std::int64_t>();
+  money.amount = integer_from_json<std::int64_t>(*amount);
   const auto code = json.find("currencyCode");
   money.currency_code =
       code != json.end() && code->is_string() ? code->get<std::string>() : std::string();
@@ -157,7 +164,7 @@ void from_json(const Json& json, TimeOfDay& value) {
   if (!json.is_number_integer()) {
     bad("a time of day must be an integer number of seconds, got " + json.dump());
   }
-  value = TimeOfDay(json.get<std::int64_t>());
+  value = TimeOfDay(integer_from_json<std::int64_t>(json));
 }
 
 void to_json(Json& json, const Ref& ref) {

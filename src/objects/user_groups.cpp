@@ -11,7 +11,16 @@ std::string members_path(std::string_view group_id) {
 
 int int_at(const Json& json, const char* key) {
   const auto it = json.find(key);
-  return it != json.end() && it->is_number() ? it->get<int>() : 0;
+  if (it == json.end() || !it->is_number())
+    return 0;
+  try {
+    return model::integer_from_json<int>(*it);
+  } catch (const Error& e) {
+    ErrorContext context;
+    context.operation = "user_groups.change_members";
+    throw MalformedResponseError(std::string("'") + key + "' is not a count: " + e.summary(),
+                                 std::move(context));
+  }
 }
 
 }  // namespace

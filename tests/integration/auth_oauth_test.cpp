@@ -255,7 +255,7 @@ TEST(OAuthLoopback, ReusedCodeAndWrongVerifierAreInvalidGrant) {
   }
 }
 
-TEST(LoopbackReceiver, IgnoresOtherPathsAndRejectsAWrongState) {
+TEST(LoopbackReceiver, IgnoresOtherPathsWrongStatesAndStatelessErrors) {
   roserocket::LoopbackRedirectReceiver receiver;
   EXPECT_EQ(receiver.redirect_uri(),
             "http://127.0.0.1:" + std::to_string(receiver.port()) + "/callback");
@@ -264,28 +264,21 @@ TEST(LoopbackReceiver, IgnoresOtherPathsAndRejectsAWrongState) {
     r.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + target;
     return transport()->send(r).status;
   };
-  // One "browser" thread asks for the favicon first, then delivers a forged redirect.
+  // One "browser" thread asks for the favicon, delivers a forged redirect and an error without
+  // a state (both ignored), then the real redirect; the statuses come back in that order.
   auto browser = std::async(std::launch::async, [&] {
-    const int favicon_status = get("/favicon.ico");  // sequenced: favicon strictly first
-    const int forged_status = get("/callback?code=c&state=forged");
-    return std::make_pair(favicon_status, forged_status);
+    std::vector<int> statuses;
+    statuses.push_back(get("/favicon.ico"));
+    statuses.push_back(get("/callback?code=c&state=forged"));
+    statuses.push_back(get("/callback?error=access_denied"));
+    statuses.push_back(get("/callback?error=access_denied&state=forged"));
+    statuses.push_back(get("/callback?code=the%2Bcode&state=s1"));
+    return statuses;
   });
-  try {
-    (void)receiver.wait(std::chrono::seconds(10), "expected-state");
-    FAIL() << "expected AuthError";
-  } catch (const roserocket::AuthError& e) {
-    EXPECT_EQ(e.oauth_error(), "state_mismatch");
-  }
-  const auto [favicon, forged] = browser.get();
-  EXPECT_EQ(favicon, 404);
-  EXPECT_EQ(forged, 400);
-
-  auto good =
-      std::async(std::launch::async, [&] { return get("/callback?code=the%2Bcode&state=s1"); });
   const auto response = receiver.wait(std::chrono::seconds(10), "s1");
   EXPECT_EQ(response.code, "the+code");
   EXPECT_EQ(response.state, "s1");
-  EXPECT_EQ(good.get(), 200);
+  EXPECT_EQ(browser.get(), (std::vector<int>{404, 400, 400, 400, 200}));
 }
 
 TEST(LoopbackReceiver, ReportsTheServersErrorAndTimesOut) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "roserocket/auth/oauth.hpp"
 #include "roserocket/auth/token_provider.hpp"
@@ -70,6 +71,8 @@ class ROSEROCKET_API CachingTokenProvider : public TokenProvider {
   struct Flight;
   [[nodiscard]] bool fresh_locked() const;
   void publish(const TokenSet& tokens);
+  // Registers the current tokens with the SDK's redaction, dropping the previous ones'.
+  void hold_tokens_locked();
 
   OAuthOptions options_;
   mutable std::mutex mutex_;
@@ -80,6 +83,11 @@ class ROSEROCKET_API CachingTokenProvider : public TokenProvider {
   std::shared_ptr<Flight> flight_;
   std::size_t fetches_ = 0;
   std::size_t waiting_ = 0;
+  // Registrations with the SDK's redaction (every error text and log record masks these):
+  // the client secret and its Basic-header forms, for this provider's life...
+  std::vector<std::shared_ptr<void>> held_secrets_;
+  // ...and the current tokens, replaced when they are. Guarded by mutex_.
+  std::vector<std::shared_ptr<void>> held_tokens_;
 };
 
 }  // namespace roserocket

@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "roserocket/auth/authorization_code.hpp"
 #include "roserocket/export.hpp"
+#include "roserocket/errors.hpp"
 
 namespace roserocket {
 
@@ -35,15 +37,24 @@ class ROSEROCKET_API LoopbackRedirectReceiver {
   /// @brief The bound port.
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
 
-  /// @brief Waits for the redirect. Requests for other paths get 404 and are ignored.
+  /// @brief Waits for the redirect, serving many local connections at once (each may send at
+  /// most 16 KiB of request head within 10 s), so an idle connection cannot hold it up.
+  /// Requests for other paths get 404, and redirects whose `state` is missing or not
+  /// @p expected_state (even ones carrying `error=`) get 400; all of these are ignored.
   /// @param expected_state the `state` of the `AuthorizationRequest`.
   /// @param timeout how long to wait for a valid redirect.
+  /// @return the code and state of the redirect that carried @p expected_state.
   /// @throw TimeoutError when nothing valid arrives within @p timeout; AuthError when the
-  /// redirect carries an OAuth error, lacks the code, or has another state ("state_mismatch").
+  /// redirect with @p expected_state carries an OAuth error or lacks the code.
   [[nodiscard]] AuthorizationResponse wait(std::chrono::milliseconds timeout,
                                            const std::string& expected_state);
 
  private:
+  // Answers one complete request; the response when it is the redirect, nothing to keep waiting.
+  std::optional<AuthorizationResponse> handle(int fd, const std::string& head,
+                                              const std::string& expected_state,
+                                              ErrorContext& context) const;
+
   int fd_ = -1;
   std::uint16_t port_ = 0;
   std::string path_;

@@ -43,6 +43,7 @@ class ROSEROCKET_API StaticTokenProvider final : public TokenProvider {
 
  private:
   std::string token_;
+  std::shared_ptr<void> held_;  // the token, registered with the SDK's redaction
 };
 
 }  // namespace roserocket

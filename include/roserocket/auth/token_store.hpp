@@ -66,7 +66,8 @@ class ROSEROCKET_API FileTokenStore final : public TokenStore {
 
 /// @brief JSON form of a token set, as `FileTokenStore` writes it (`expires_at` in Unix seconds).
 ROSEROCKET_API void to_json(nlohmann::json& j, const TokenSet& tokens);
-/// @brief Reads what `to_json` wrote.
+/// @brief Reads what `to_json` wrote; an `expires_at` beyond the clock's range is clamped to it.
+/// @throw InvalidArgumentError when @p j is not an object or a text field is not a string.
 ROSEROCKET_API void from_json(const nlohmann::json& j, TokenSet& tokens);
 
 }  // namespace roserocket

@@ -37,6 +37,10 @@ struct ROSEROCKET_API CurlTransportOptions {
   std::size_t max_idle_handles = 16;
   /// User agent when a request carries none.
   std::string user_agent;
+  /// Most bytes of one response (body plus header lines) kept in memory; a response that
+  /// announces or sends more fails with `MalformedResponseError` as soon as the limit is passed.
+  /// The limit applies to the body as the SDK receives it (after any decoding).
+  std::size_t max_response_bytes = std::size_t{64} * 1024 * 1024;
 };
 
 /// @brief Sends requests with libcurl; keeps connections alive for reuse.
@@ -46,7 +50,8 @@ struct ROSEROCKET_API CurlTransportOptions {
 /// requests from one thread reuse one TCP/TLS connection. libcurl's global initialisation happens
 /// once, inside, on first construction.
 ///
-/// Failures throw `TimeoutError` (a limit ran out) or `TransportError`;
+/// Failures throw `TimeoutError` (a limit ran out) or `TransportError`; a response larger than
+/// `max_response_bytes` throws `MalformedResponseError` naming the limit;
 /// `request_may_have_been_sent()` is false only when the request never reached a connection.
 /// libcurl's silent re-send after a reused connection died is stopped for POST and PATCH, which
 /// may create records. See docs/transport.md.

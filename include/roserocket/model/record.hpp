@@ -68,14 +68,19 @@ class ROSEROCKET_API Record {
   /// @brief The value of @p field, or JSON null when absent.
   [[nodiscard]] Json get(std::string_view field) const;
   /// @brief The value of @p field as @p T, or nothing when absent or null.
-  /// @throw MalformedResponseError when the value does not have the expected shape.
+  /// @throw MalformedResponseError when the value does not have the expected shape (for an
+  /// integer @p T: a fractional number or one outside @p T's range).
   template <class T>
   [[nodiscard]] std::optional<T> get_as(std::string_view field) const {
     const Json* value = find(field);
     if (value == nullptr || value->is_null())
       return std::nullopt;
     try {
-      return value->get<T>();
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        return integer_from_json<T>(*value);  // never wrapped or truncated
+      } else {
+        return value->get<T>();
+      }
     } catch (const Error& e) {
       throw_bad_value(field, e.summary());
     } catch (const nlohmann::json::exception& e) {

@@ -8,10 +8,13 @@
 /// All are plain values: copyable, comparable, and safe to share between threads when not
 /// being modified.
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +25,43 @@ namespace roserocket::model {
 
 /// @brief The JSON type records are made of.
 using Json = nlohmann::json;
+
+/// @brief Throws `InvalidArgumentError` saying that @p json is not a @p type_name.
+[[noreturn]] void throw_not_an_integer(const Json& json, const char* type_name);
+
+/// @brief @p json as the integer type @p T, when it holds exactly such a number: a fractional
+/// number, one outside @p T's range (`1e300`, `-1e300`, `2^64`) or a non-number is refused
+/// rather than wrapped or truncated.
+/// @throw InvalidArgumentError naming the value and the expected range.
+template <class T>
+[[nodiscard]] T integer_from_json(const Json& json) {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>, "an integer type");
+  using Limits = std::numeric_limits<T>;
+  if (json.is_number_unsigned()) {
+    const auto u = json.get<std::uint64_t>();
+    if (u <= static_cast<std::uint64_t>(Limits::max()))
+      return static_cast<T>(u);
+  } else if (json.is_number_integer()) {
+    const auto v = json.get<std::int64_t>();
+    if constexpr (std::is_signed_v<T>) {
+      if (v >= static_cast<std::int64_t>(Limits::min()) &&
+          v <= static_cast<std::int64_t>(Limits::max()))
+        return static_cast<T>(v);
+    } else {
+      if (v >= 0 && static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(Limits::max()))
+        return static_cast<T>(v);
+    }
+  } else if (json.is_number_float()) {
+    const double d = json.get<double>();
+    // max() + 1.0 is a power of two, exact as a double: the first value past the range.
+    if (std::isfinite(d) && std::trunc(d) == d && d >= static_cast<double>(Limits::min()) &&
+        d < static_cast<double>(Limits::max()) + 1.0)
+      return static_cast<T>(d);
+  }
+  throw_not_an_integer(json, std::is_signed_v<T> && sizeof(T) == 8 ? "64-bit integer"
+                             : std::is_signed_v<T>                 ? "integer"
+                                                                   : "unsigned integer");
+}
 
 /// @brief An amount of money: integer minor units (cents) and an ISO 4217 currency code.
 ///
