@@ -8,6 +8,8 @@
 #include <optional>
 #include <string_view>
 
+#include "roserocket/cancellation.hpp"
+
 namespace roserocket {
 
 /// @brief Whether sending a request twice can do something twice.
@@ -61,11 +63,20 @@ struct RetryPolicy {
                                                       double unit_random) noexcept;
 
 /// @brief Time as the client sees it; replace in tests so that retries run instantly.
+///
+/// A value type; the functions it holds are called from every thread that uses the client, so
+/// they must be thread-safe.
 struct Clock {
   std::function<std::chrono::steady_clock::time_point()> steady_now;
   std::function<std::chrono::system_clock::time_point()> system_now;
+  /// Waits the whole duration (backoff of a call without a cancellation token).
   std::function<void(std::chrono::milliseconds)> sleep;
-  /// @brief Real time and `std::this_thread::sleep_for`.
+  /// Waits up to the duration, or less when the token is cancelled; returns true when it was.
+  /// Optional: when empty, the client calls `sleep` and checks the token afterwards (what test
+  /// clocks that never really wait want).
+  std::function<bool(std::chrono::milliseconds, const CancellationToken&)> interruptible_sleep;
+  /// @brief Real time; `sleep` is `std::this_thread::sleep_for`, `interruptible_sleep` waits on
+  /// the token's condition variable, so `CancellationSource::cancel()` wakes it at once.
   static Clock real();
 };
 

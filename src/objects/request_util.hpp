@@ -23,6 +23,10 @@ inline ApiRequest make_request(const char* operation, HttpMethod method, std::st
   r.idempotency = idempotency;
   r.headers = options.headers;
   r.timeout = options.timeout;
+  r.deadline = options.deadline;
+  r.retry = options.retry;
+  r.cancellation = options.cancellation;
+  r.metadata = options.metadata;
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "roserocket/cancellation.hpp"
 #include "roserocket/http/headers.hpp"
 
 namespace roserocket {
@@ -27,6 +28,9 @@ struct HttpRequest {
   std::string body;
   /// Limit for this attempt, from connect to last byte; zero means the transport's default.
   std::chrono::milliseconds timeout{0};
+  /// When cancelled, a transport aborts the transfer as soon as it can (`CurlTransport`: within
+  /// about 100 ms) and throws `CancelledError`. A default token is never cancelled.
+  CancellationToken cancellation;
 };
 
 /// @brief One HTTP response as received.
@@ -41,11 +45,12 @@ struct HttpResponse {
 /// Returns any response the server sent, whatever its status. Throws `TransportError` (or its
 /// subclass `TimeoutError`) when no complete response arrived; the error says whether the
 /// request may have reached the server (see `TransportError::request_may_have_been_sent`).
+/// Throws `CancelledError` when `HttpRequest::cancellation` was cancelled during the transfer.
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   /// @brief Sends @p request and waits for the whole response.
-  /// @throw TransportError when no complete response arrived.
+  /// @throw TransportError when no complete response arrived; CancelledError when cancelled.
   virtual HttpResponse send(const HttpRequest& request) = 0;
 };
 
