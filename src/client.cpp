@@ -417,7 +417,8 @@ ApiResponse Client::call(const ApiRequest& request) const {
     last_maybe_sent = true;
 
     fields.status = response.status;
-    fields.request_id = request_id_of(response.headers);
+    // A server that echoes headers back could put the token anywhere; not into telemetry.
+    fields.request_id = redact(request_id_of(response.headers), token);
     fields.elapsed = since(clock, started);
     if (options.logger) {
       impl.emit(LogRecord{

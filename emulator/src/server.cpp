@@ -31,6 +31,9 @@ std::map<std::string, std::string> joined_params(const httplib::Request& req) {
 // Counts the request and answers it from a matching fault, if any; a delay fault only waits.
 httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& req,
                                            httplib::Response& res) {
+  // Every answer, faults and errors included, carries a request id, as the platform's load
+  // balancers add one. Handlers only add headers, so this one stays.
+  res.set_header("x-request-id", uuid_v4());
   if (req.path.rfind(kAdminPrefix, 0) == 0)
     return httplib::Server::HandlerResponse::Unhandled;
   if (req.path.rfind(kApiPrefix, 0) == 0)

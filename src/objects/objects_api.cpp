@@ -252,14 +252,10 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
     detail::malformed(client_, r, response.status, "expected {total, results[]} from search");
   }
   SearchResult out;
-  bool has_total = false;
-  if (auto total = response.body.find("total");
-      total != response.body.end() && total->is_number()) {
-    // The vendor calls it approximate; it may come as a float. Rounded, never negative.
-    const double value = total->get<double>();
-    out.total = value > 0 ? static_cast<std::int64_t>(value + 0.5) : 0;
-    has_total = true;
-  }
+  // The vendor calls it approximate; it may come as a float. Rounded, never negative.
+  const auto total = response.body.find("total");
+  const bool has_total = total != response.body.end() && total->is_number();
+  out.total = detail::total_of(response.body);
   out.results.reserve(results->size());
   for (auto& record : *results)
     out.results.push_back(std::move(record));
