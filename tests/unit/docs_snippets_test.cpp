@@ -233,9 +233,9 @@ TEST(DocsSnippets, SearchAllOrdersPageByPage) {
                              {"results",
                               {record("order", "o1", {{"createdAt", "2026-01-01T00:00:00Z"}}),
                                record("order", "o2", {{"createdAt", "2026-01-01T00:00:00Z"}})}}});
-  m.mock->enqueue_json(200, {{"total", 1},
-                             {"results",
-                              {record("order", "o3", {{"createdAt", "2026-01-02T00:00:00Z"}})}}});
+  m.mock->enqueue_json(
+      200, {{"total", 1},
+            {"results", {record("order", "o3", {{"createdAt", "2026-01-02T00:00:00Z"}})}}});
 
   using roserocket::model::Order;
   roserocket::SearchRequest request;
