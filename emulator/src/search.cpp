@@ -59,8 +59,11 @@ std::vector<Json> values_at(const RecordStore& store, const Record& rec, const s
   if (path == "id")
     return {Json(rec.id)};
   if (path.find('.') == std::string::npos) {
-    if (auto it = rec.fields.find(path); it != rec.fields.end())
-      return {scalar_of(*it)};
+    if (auto it = rec.fields.find(path); it != rec.fields.end()) {
+      std::vector<Json> out;
+      collect(*it, {}, 0, out);  // arrays fan out, as on the rendered record
+      return out;
+    }
   }
   const auto segments = split(path, '.');
   PathTree tree;

@@ -238,7 +238,7 @@ TEST_F(SearchAllTest, RequestIdsOnSuccessAndOnErrors) {
   rr::ResponseMetadata meta;
   rr::RequestOptions o;
   o.metadata = &meta;
-  const auto found = client_->customers().get(expected_.front()["id"].get<std::string>(), o);
+  (void)client_->customers().get(expected_.front()["id"].get<std::string>(), o);
   EXPECT_EQ(meta.status, 200);
   EXPECT_EQ(meta.attempts, 1);
   EXPECT_FALSE(meta.request_id.empty());
