@@ -39,7 +39,8 @@ int main() {
       throw roserocket::InvalidArgumentError("the server has no customer board");
     roserocket::SearchRequest search;
     search.board_id = board->id;
-    search.filters.push_back({"name", "contains", "Freight", "", "string"});
+    search.filters.push_back(
+        {"name", roserocket::SearchOperator::kContains, "Freight", "", "string"});
     search.limit = 10;
     const roserocket::SearchResult found = objects.search(search);
     std::cout << "search on board '" << board->name

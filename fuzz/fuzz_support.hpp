@@ -42,7 +42,7 @@ inline roserocket::HttpResponse response_from(const std::uint8_t* data, std::siz
 
 /// @brief A client whose every request is answered with @p response.
 inline roserocket::Client client_answering(const roserocket::HttpResponse& response) {
-  auto mock = std::make_shared<roserocket::testing::MockTransport>();
+  auto mock = std::make_shared<roserocket::mock::MockTransport>();
   mock->set_fallback([response](const roserocket::HttpRequest&) { return response; });
   roserocket::ClientOptions options;
   options.transport = mock;

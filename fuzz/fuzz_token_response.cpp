@@ -6,7 +6,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto response = rr_fuzz::response_from(data, size);
-  auto mock = std::make_shared<roserocket::testing::MockTransport>();
+  auto mock = std::make_shared<roserocket::mock::MockTransport>();
   mock->set_fallback([response](const roserocket::HttpRequest&) { return response; });
   roserocket::OAuthOptions o;
   o.token_url = "https://auth.example/oauth/token";

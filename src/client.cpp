@@ -1,5 +1,6 @@
 #include "roserocket/client.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <random>
@@ -150,10 +151,10 @@ struct Client::Impl {
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
   }
 
-  void log(LogLevel level, const std::string& message) const {
-    if (options.logger)
-      options.logger(LogRecord{level, detail::redact(message)});
-  }
+  // Sends one log record to the logger: the one place log records leave the client.
+  void emit(LogRecord&& record) const;
+  // Tells the observer that an attempt starts or ends.
+  void observe(AttemptPhase phase, const RequestFields& fields) const;
 };
 
 Client::Client(ClientOptions options) {
@@ -209,9 +210,56 @@ UserGroups Client::user_groups() const {
   return UserGroups(*this);
 }
 
+namespace {
+
+using std::chrono::milliseconds;
+
+milliseconds since(const Clock& clock, std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration_cast<milliseconds>(clock.steady_now() - started);
+}
+
+// The `error_kind` of telemetry for an answer with a non-2xx status.
+const char* error_kind_of_status(int status) {
+  switch (status) {
+    case 400:
+    case 422:
+      return "bad_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 409:
+      return "conflict";
+    case 429:
+      return "rate_limited";
+    default:
+      return status >= 500 && status <= 599 ? "server_error" : "api_error";
+  }
+}
+
+}  // namespace
+
+// Every log record of a call is built and sent here, and only here.
+void Client::Impl::emit(LogRecord&& record) const {
+  if (!options.logger)
+    return;
+  record.message = detail::redact(std::move(record.message));
+  record.fields.request_id = detail::redact(std::move(record.fields.request_id));
+  options.logger(record);
+}
+
+void Client::Impl::observe(AttemptPhase phase, const RequestFields& fields) const {
+  if (options.observer)
+    options.observer(AttemptEvent{phase, fields});
+}
+
 ApiResponse Client::call(const ApiRequest& request) const {
   const Impl& impl = *impl_;
   const ClientOptions& options = impl.options;
+  const Clock& clock = options.clock;
+  const RetryPolicy& policy = request.retry ? *request.retry : options.retry;
 
   ErrorContext context;
   context.operation = request.operation;
@@ -247,54 +295,142 @@ ApiResponse Client::call(const ApiRequest& request) const {
     http.headers.add("x-org-id", *options.org_id);
   for (const auto& [name, value] : request.headers)
     http.headers.set(name, value);
-  http.timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
+  const milliseconds per_attempt =
+      request.timeout.count() > 0 ? request.timeout : options.request_timeout;
+  http.cancellation = request.cancellation;
 
-  const auto started = options.clock.steady_now();
+  RequestFields fields;
+  fields.operation = request.operation;
+  fields.method = context.method;
+  fields.path = context.path;
+
+  const auto started = clock.steady_now();
+  const bool has_deadline = request.deadline.count() > 0;
   bool auth_retried = false;
-  int attempt = 0;
+  int attempt = 0;  // attempts the retry policy counts (a 401 refresh is not one)
+  int sent = 0;     // attempts handed to the transport
+  bool last_maybe_sent = false;
+
+  auto cancelled = [&](const std::string& when, bool maybe_sent) {
+    fields.error_kind = "cancelled";
+    fields.elapsed = since(clock, started);
+    impl.emit(LogRecord{LogLevel::kInfo, request.operation + ": cancelled " + when, fields});
+    return CancelledError("cancelled " + when + " after " + std::to_string(sent) + " attempt" +
+                              (sent == 1 ? "" : "s"),
+                          context, sent, maybe_sent);
+  };
+  auto deadline_exceeded = [&](const std::string& why, bool maybe_sent) {
+    fields.error_kind = "deadline_exceeded";
+    fields.elapsed = since(clock, started);
+    impl.emit(LogRecord{LogLevel::kInfo, request.operation + ": deadline exceeded", fields});
+    return DeadlineExceededError("deadline of " + std::to_string(request.deadline.count()) +
+                                     " ms exceeded after " + std::to_string(sent) + " attempt" +
+                                     (sent == 1 ? "" : "s") + (why.empty() ? "" : "; " + why),
+                                 context, maybe_sent, sent);
+  };
+
   while (true) {
+    if (request.cancellation.is_cancelled())
+      throw cancelled("before the attempt", last_maybe_sent);
+    http.timeout = per_attempt;
+    if (has_deadline) {
+      const milliseconds left = request.deadline - since(clock, started);
+      if (left.count() <= 0)
+        throw deadline_exceeded("", last_maybe_sent);
+      http.timeout = std::min(per_attempt, left);
+    }
     ++attempt;
+    ++sent;
     const std::string token = options.token_provider->access_token();
     http.headers.set("Authorization", "Bearer " + token);
+    fields.attempt = sent;
+    fields.status = 0;
+    fields.request_id.clear();
+    fields.error_kind.clear();
+    fields.elapsed = since(clock, started);
+    impl.observe(AttemptPhase::kStart, fields);
     if (options.logger) {
-      impl.log(LogLevel::kDebug, context.method + " " + http.url + " attempt " +
-                                     std::to_string(attempt) + " (Authorization: Bearer ***)");
+      impl.emit(LogRecord{LogLevel::kDebug,
+                          context.method + " " + context.path + " attempt " + std::to_string(sent) +
+                              " (Authorization: Bearer ***)",
+                          fields});
     }
 
-    // Decides whether another attempt may start after @p delay; sleeps if so.
-    auto may_retry = [&](std::chrono::milliseconds delay, const std::string& why) {
-      if (attempt >= options.retry.max_attempts)
+    // Decides whether another attempt may start after @p delay; waits if so.
+    auto may_retry = [&](milliseconds delay, const std::string& why) {
+      if (attempt >= policy.max_attempts)
         return false;
-      if (delay > options.retry.max_retry_after)
+      if (delay > policy.max_retry_after)
         return false;
-      const auto elapsed = options.clock.steady_now() - started;
-      if (elapsed + delay > options.retry.max_total)
+      const milliseconds elapsed = since(clock, started);
+      if (elapsed + delay > policy.max_total)
         return false;
-      impl.log(LogLevel::kInfo, request.operation + ": " + why + "; retrying in " +
-                                    std::to_string(delay.count()) + " ms");
-      options.clock.sleep(delay);
+      if (has_deadline && elapsed + delay >= request.deadline) {
+        throw deadline_exceeded("no time left to wait " + std::to_string(delay.count()) +
+                                    " ms before another attempt; last: " + why,
+                                last_maybe_sent);
+      }
+      fields.elapsed = elapsed;
+      impl.emit(LogRecord{
+          LogLevel::kInfo,
+          request.operation + ": " + why + "; retrying in " + std::to_string(delay.count()) + " ms",
+          fields});
+      if (!request.cancellation.can_be_cancelled()) {
+        clock.sleep(delay);
+        return true;
+      }
+      bool stopped = false;
+      if (clock.interruptible_sleep) {
+        stopped = clock.interruptible_sleep(delay, request.cancellation);
+      } else {
+        clock.sleep(delay);
+        stopped = request.cancellation.is_cancelled();
+      }
+      if (stopped)
+        throw cancelled("during the backoff", last_maybe_sent);
       return true;
     };
 
     HttpResponse response;
     try {
       response = options.transport->send(http);
+    } catch (const CancelledError& e) {
+      fields.elapsed = since(clock, started);
+      fields.error_kind = "cancelled";
+      impl.observe(AttemptPhase::kEnd, fields);
+      throw cancelled("during the transfer", e.request_may_have_been_sent());
     } catch (const TransportError& e) {
       // Only a request that is safe to repeat, or one that never left, is sent again.
       const bool maybe_sent = e.request_may_have_been_sent();
+      last_maybe_sent = maybe_sent;
+      const bool timed_out = dynamic_cast<const TimeoutError*>(&e) != nullptr;
+      fields.elapsed = since(clock, started);
+      fields.error_kind = timed_out ? "timeout" : "transport";
+      if (has_deadline && timed_out && fields.elapsed >= request.deadline) {
+        fields.error_kind = "deadline_exceeded";
+        impl.observe(AttemptPhase::kEnd, fields);
+        throw deadline_exceeded(e.summary(), maybe_sent);
+      }
+      impl.observe(AttemptPhase::kEnd, fields);
       if ((request.idempotency == Idempotency::kIdempotent || !maybe_sent) &&
-          may_retry(backoff_delay(options.retry, attempt, impl.unit_random()), e.summary())) {
+          may_retry(backoff_delay(policy, attempt, impl.unit_random()), e.summary())) {
         continue;
       }
       // Rethrown with this call's context, keeping the timeout's type.
-      if (dynamic_cast<const TimeoutError*>(&e) != nullptr)
+      if (timed_out)
         throw TimeoutError(e.summary(), context, maybe_sent);
       throw TransportError(e.summary(), context, maybe_sent);
     }
+    last_maybe_sent = true;
 
+    fields.status = response.status;
+    // A server that echoes headers back could put the token anywhere; not into telemetry.
+    fields.request_id = request_id_of(response.headers, token);
+    fields.elapsed = since(clock, started);
     if (options.logger) {
-      impl.log(LogLevel::kDebug,
-               context.method + " " + http.url + " -> " + std::to_string(response.status));
+      impl.emit(LogRecord{
+          LogLevel::kDebug,
+          context.method + " " + context.path + " -> " + std::to_string(response.status), fields});
     }
 
     if (response.status >= 200 && response.status < 300) {
@@ -305,39 +441,56 @@ ApiResponse Client::call(const ApiRequest& request) const {
         detail::JsonParse outcome = detail::JsonParse::kOk;
         out.body = detail::parse_json_limited(response.body, outcome);
         if (outcome == detail::JsonParse::kTooDeep) {
+          fields.error_kind = "malformed_response";
+          impl.observe(AttemptPhase::kEnd, fields);
           context.status = response.status;
-          context.request_id = request_id_of(out.headers, token);
+          context.request_id = fields.request_id;
           throw MalformedResponseError("the response body is JSON " +
                                            detail::describe_parse_failure(outcome) + " (" +
                                            std::to_string(response.body.size()) + " bytes)",
                                        context);
         }
         if (outcome != detail::JsonParse::kOk) {
+          fields.error_kind = "malformed_response";
+          impl.observe(AttemptPhase::kEnd, fields);
           context.status = response.status;
-          context.request_id = request_id_of(out.headers, token);
+          context.request_id = fields.request_id;
           throw MalformedResponseError("the response body is not valid JSON (" +
                                            std::to_string(response.body.size()) +
                                            " bytes; truncated or not JSON)",
                                        context);
         }
       }
+      impl.observe(AttemptPhase::kEnd, fields);
+      if (request.metadata != nullptr) {
+        ResponseMetadata& m = *request.metadata;
+        m.status = out.status;
+        m.headers = out.headers;
+        m.request_id = fields.request_id;
+        m.attempts = sent;
+        m.elapsed = fields.elapsed;
+      }
       return out;
     }
+
+    fields.error_kind = error_kind_of_status(response.status);
+    impl.observe(AttemptPhase::kEnd, fields);
 
     if (response.status == 401 && !auth_retried && options.token_provider->invalidate(token)) {
       auth_retried = true;
       --attempt;  // a refresh is not a retry: it does not use up the policy's attempts
-      impl.log(LogLevel::kInfo, request.operation + ": 401, refreshing the token once");
+      impl.emit(LogRecord{LogLevel::kInfo, request.operation + ": 401, refreshing the token once",
+                          fields});
       continue;
     }
 
-    std::optional<std::chrono::milliseconds> retry_after;
+    std::optional<milliseconds> retry_after;
     if (auto value = response.headers.get("Retry-After")) {
-      retry_after = parse_retry_after(*value, options.clock.system_now());
+      retry_after = parse_retry_after(*value, clock.system_now());
     }
     if (is_retryable_status(response.status, request.idempotency)) {
       const auto delay =
-          retry_after ? *retry_after : backoff_delay(options.retry, attempt, impl.unit_random());
+          retry_after ? *retry_after : backoff_delay(policy, attempt, impl.unit_random());
       if (may_retry(delay, "status " + std::to_string(response.status)))
         continue;
     }

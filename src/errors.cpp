@@ -76,6 +76,16 @@ TimeoutError::TimeoutError(const std::string& summary, ErrorContext context,
                            bool request_may_have_been_sent)
     : TransportError(summary, std::move(context), request_may_have_been_sent) {}
 
+DeadlineExceededError::DeadlineExceededError(const std::string& summary, ErrorContext context,
+                                             bool request_may_have_been_sent, int attempts)
+    : TimeoutError(summary, std::move(context), request_may_have_been_sent), attempts_(attempts) {}
+
+CancelledError::CancelledError(const std::string& summary, ErrorContext context, int attempts,
+                               bool request_may_have_been_sent)
+    : Error(summary, std::move(context)),
+      attempts_(attempts),
+      maybe_sent_(request_may_have_been_sent) {}
+
 MalformedResponseError::MalformedResponseError(const std::string& summary, ErrorContext context)
     : Error(summary, std::move(context)) {}
 

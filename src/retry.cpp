@@ -117,6 +117,9 @@ Clock Clock::real() {
   c.steady_now = [] { return std::chrono::steady_clock::now(); };
   c.system_now = [] { return std::chrono::system_clock::now(); };
   c.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  c.interruptible_sleep = [](std::chrono::milliseconds d, const CancellationToken& token) {
+    return token.wait_for(d);
+  };
   return c;
 }
 

@@ -13,7 +13,9 @@
 #include "http_util.hpp"
 #include "oauth.hpp"
 #include "persistence.hpp"
+#include "records.hpp"
 #include "server.hpp"
+#include "util.hpp"
 
 namespace rr_emulator {
 namespace {
@@ -106,6 +108,42 @@ class Emulator::Impl {
 
   void reset() { detail::reset_everything(services_); }
 
+  std::vector<std::string> seed(const std::string& object_key,
+                                const std::vector<nlohmann::json>& records) {
+    std::lock_guard<std::mutex> lock(core_.mutex);
+    detail::Caller who{core_.options.user_id, core_.options.org_id, detail::iso_now()};
+    detail::RecordStore store(core_.state, who);
+    std::vector<std::string> ids;
+    ids.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      nlohmann::json fields = records[i];
+      if (!fields.is_object())
+        throw std::invalid_argument("seed_records: item " + std::to_string(i) +
+                                    " is not an object");
+      nlohmann::json stamps = nlohmann::json::object();
+      for (const char* key : {"createdAt", "updatedAt"}) {
+        if (auto it = fields.find(key); it != fields.end()) {
+          stamps[key] = *it;
+          fields.erase(it);
+        }
+      }
+      std::string id;
+      try {
+        store.validate(object_key, fields);
+        id = store.create(object_key, fields, {}).value("id", std::string());
+      } catch (const detail::ApiError& e) {
+        core_.persist();
+        throw std::invalid_argument("seed_records: item " + std::to_string(i) + ": " +
+                                    e.message().dump());
+      }
+      if (detail::Record* record = store.find(id))
+        record->fields.update(stamps);
+      ids.push_back(std::move(id));
+    }
+    core_.persist();
+    return ids;
+  }
+
   detail::FaultTable& faults() { return faults_; }
   detail::StatsCounter& stats() { return stats_; }
 
@@ -174,6 +212,11 @@ Stats Emulator::stats() const {
 
 void Emulator::reset() {
   impl_->reset();
+}
+
+std::vector<std::string> Emulator::seed_records(const std::string& object_key,
+                                                const std::vector<nlohmann::json>& records) {
+  return impl_->seed(object_key, records);
 }
 
 }  // namespace rr_emulator

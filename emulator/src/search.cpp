@@ -5,6 +5,7 @@
 
 #include "boards.hpp"
 #include "http_util.hpp"
+#include "roserocket/model/catalog.hpp"
 #include "util.hpp"
 
 namespace rr_emulator::detail {
@@ -19,6 +20,8 @@ struct Filter {
   std::string path;
   std::string op;
   Json value;
+  // For in/notIn: the values as a set, so long exclusion lists stay cheap.
+  std::set<Json> value_set;
 };
 
 // Money compares by amount, a date-time by its local text, a rendered record by its id.
@@ -51,6 +54,17 @@ void collect(const Json& node, const std::vector<std::string>& segments, std::si
 }
 
 std::vector<Json> values_at(const RecordStore& store, const Record& rec, const std::string& path) {
+  // A record's own stored field needs no rendering (derived fields and connections are not
+  // stored, so they take the long way).
+  if (path == "id")
+    return {Json(rec.id)};
+  if (path.find('.') == std::string::npos) {
+    if (auto it = rec.fields.find(path); it != rec.fields.end()) {
+      std::vector<Json> out;
+      collect(*it, {}, 0, out);  // arrays fan out, as on the rendered record
+      return out;
+    }
+  }
   const auto segments = split(path, '.');
   PathTree tree;
   // Only the connections on the way need expanding; the last segment is read as a field.
@@ -107,7 +121,7 @@ bool matches(const RecordStore& store, const Record& rec, const Filter& f) {
   if (f.op == "notEquals")
     return !contains_value(values, f.value);
   if (f.op == "in" || f.op == "notIn") {
-    bool hit = any([&](const Json& v) { return contains_value(f.value, v); });
+    bool hit = any([&](const Json& v) { return f.value_set.count(v) > 0; });
     return f.op == "in" ? hit : !hit;
   }
   if (f.op == "contains" || f.op == "startsWith" || f.op == "endsWith") {
@@ -158,6 +172,8 @@ Filter parse_filter(const Json& raw, std::size_t i, std::vector<std::string>& er
       f.op == "in" || f.op == "notIn" || f.op == "hasEvery" || f.op == "hasSome";
   if (wants_list && !f.value.is_array())
     errors.push_back(where + ".value must be an array");
+  if ((f.op == "in" || f.op == "notIn") && f.value.is_array())
+    f.value_set.insert(f.value.begin(), f.value.end());
   if (f.op == "between" && !(f.value.is_array() && f.value.size() == 2)) {
     errors.push_back(where + ".value must be an array [from, to]");
   }
@@ -166,6 +182,28 @@ Filter parse_filter(const Json& raw, std::size_t i, std::vector<std::string>& er
   if (wants_text && !f.value.is_string())
     errors.push_back(where + ".value must be a string");
   return f;
+}
+
+// Live servers answer some operator and field combinations with 500 (the reference's field
+// notes): a date field with `between`, a select (enum) field with `equals`, a derived field with
+// `in`. The emulator does the same, so that clients are tested against it.
+void refuse_like_live_servers(const std::string& object_key, const std::vector<Filter>& filters) {
+  namespace model = roserocket::model;
+  for (const auto& f : filters) {
+    if (f.path.find('.') != std::string::npos)
+      continue;
+    const model::FieldSpec* spec = model::find_field(object_key, f.path);
+    if (spec == nullptr)
+      continue;
+    const bool date = spec->type == model::FieldType::kTimestamp ||
+                      spec->type == model::FieldType::kDate ||
+                      spec->type == model::FieldType::kDateTime;
+    if ((date && f.op == "between") ||
+        (spec->type == model::FieldType::kEnum && f.op == "equals") ||
+        (spec->access == model::Access::kDerived && f.op == "in")) {
+      throw ApiError(500, "Internal server error");
+    }
+  }
 }
 
 }  // namespace
@@ -219,6 +257,7 @@ Json search_records(const State& state, const RecordStore& store, const Json& bo
   if (body.contains("objectKey") && body["objectKey"] != *object_key) {
     bad_request("objectKey does not match the board's object key \"" + *object_key + "\"");
   }
+  refuse_like_live_servers(*object_key, filters);
 
   std::vector<const Record*> hits;
   for (const auto& [id, rec] : state.records) {

@@ -44,6 +44,9 @@ bool valid_utf8_request(const httplib::Request& req) {
 // Counts the request and answers it from a matching fault, if any; a delay fault only waits.
 httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& req,
                                            httplib::Response& res) {
+  // Every answer, faults and errors included, carries a request id, as the platform's load
+  // balancers add one. Handlers only add headers, so this one stays.
+  res.set_header("x-request-id", uuid_v4());
   // Text that is not UTF-8 is refused at the edge: stored, it would break every later answer.
   if (!valid_utf8_request(req)) {
     send_nest_error(res, 400, "The request contains text that is not valid UTF-8");

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "roserocket/auth/token_provider.hpp"
+#include "roserocket/cancellation.hpp"
 #include "roserocket/errors.hpp"
 #include "roserocket/export.hpp"
 #include "roserocket/http/curl_transport.hpp"
@@ -57,6 +58,9 @@ struct ROSEROCKET_API ClientOptions {
   std::optional<std::string> org_id;
   /// Receives one record per attempt and per retry decision; tokens are never in them.
   Logger logger;
+  /// Called at the start and end of every attempt with the attempt's fields (see
+  /// `AttemptEvent`); tokens are never in them.
+  RequestObserver observer;
   /// The transport; when null a `CurlTransport` is made from `transport_options`.
   std::shared_ptr<HttpTransport> transport;
   /// Used only when `transport` is null.
@@ -70,6 +74,21 @@ struct ROSEROCKET_API ClientOptions {
   /// Plain `http://` is refused unless the host is loopback (127.0.0.0/8, ::1, localhost).
   /// Setting this lets bearer tokens cross the network unencrypted: only for a test network.
   bool dangerously_allow_plain_http = false;
+};
+
+/// @brief What the server said on success, besides the body: set through
+/// `RequestOptions::metadata` (or `ApiRequest::metadata`). A value type.
+struct ResponseMetadata {
+  /// The 2xx status, e.g. 200 or 201.
+  int status = 0;
+  /// The answer's headers.
+  Headers headers;
+  /// The server's request id header (`x-request-id`, ...), empty when it sent none.
+  std::string request_id;
+  /// Attempts sent, the successful one included (a 401 refresh counts as one more).
+  int attempts = 0;
+  /// Time from the start of the call to the end of the answer, backoff included.
+  std::chrono::milliseconds elapsed{0};
 };
 
 /// @brief One API call, as the layers above `Client` describe it.
@@ -90,6 +109,15 @@ struct ROSEROCKET_API ApiRequest {
   Headers headers;
   /// Overrides `ClientOptions::request_timeout` when non-zero.
   std::chrono::milliseconds timeout{0};
+  /// Budget of the whole call, every attempt and backoff included; zero means none. When it runs
+  /// out the call throws `DeadlineExceededError`.
+  std::chrono::milliseconds deadline{0};
+  /// Replaces `ClientOptions::retry` for this call (e.g. `RetryPolicy::none()`).
+  std::optional<RetryPolicy> retry;
+  /// Cancels the call from another thread (`CancelledError`).
+  CancellationToken cancellation;
+  /// Filled in on success when not null.
+  ResponseMetadata* metadata = nullptr;
 };
 
 /// @brief A 2xx answer, parsed.
@@ -130,8 +158,9 @@ class ROSEROCKET_API Client {
 
   /// @brief Sends @p request with auth, retries and error mapping.
   /// @return the 2xx response with its body parsed as JSON.
-  /// @throw ApiError subclasses for non-2xx answers, TransportError, MalformedResponseError,
-  /// AuthError.
+  /// @throw ApiError subclasses for non-2xx answers, TransportError (TimeoutError,
+  /// DeadlineExceededError when `request.deadline` ran out), CancelledError,
+  /// MalformedResponseError, AuthError.
   ApiResponse call(const ApiRequest& request) const;
 
   /// @brief The options this client was made with (token provider and transport included).

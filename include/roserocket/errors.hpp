@@ -9,6 +9,8 @@
 /// │   └── ReadOnlyFieldError      a write to a server-written or derived field
 /// ├── TransportError              no complete response (refused, reset, TLS, ...)
 /// │   └── TimeoutError
+/// │       └── DeadlineExceededError   the call's overall deadline ran out (attempts included)
+/// ├── CancelledError              the caller cancelled the call (CancellationSource::cancel)
 /// ├── MalformedResponseError      a response the SDK cannot read (non-JSON, truncated)
 /// ├── AuthError                   the token endpoint refused (OAuth error/error_description)
 /// └── ApiError                    the API answered with a non-2xx status
@@ -132,6 +134,38 @@ class ROSEROCKET_API TimeoutError : public TransportError {
   /// @param context the operation and request.
   /// @param request_may_have_been_sent false when it ran out before connecting.
   TimeoutError(const std::string& summary, ErrorContext context, bool request_may_have_been_sent);
+};
+
+/// @brief The overall deadline of a call (`RequestOptions::deadline`) ran out, during an attempt
+/// or before the next one could start; `attempts()` says how many were made.
+class DeadlineExceededError : public TimeoutError {
+ public:
+  /// @param attempts attempts sent before the deadline ran out (0 when none could start).
+  DeadlineExceededError(const std::string& summary, ErrorContext context,
+                        bool request_may_have_been_sent, int attempts);
+  /// @brief How many attempts were sent.
+  [[nodiscard]] int attempts() const noexcept { return attempts_; }
+
+ private:
+  int attempts_;
+};
+
+/// @brief The call was cancelled through its `CancellationToken`: an attempt in flight was
+/// aborted or a backoff wait was cut short. `attempts()` says how many attempts were sent.
+class CancelledError : public Error {
+ public:
+  /// @param attempts attempts sent before the cancellation (0 when none had started).
+  /// @param request_may_have_been_sent whether the last attempt may have reached the server.
+  CancelledError(const std::string& summary, ErrorContext context, int attempts,
+                 bool request_may_have_been_sent);
+  /// @brief How many attempts were sent.
+  [[nodiscard]] int attempts() const noexcept { return attempts_; }
+  /// @brief Whether the last attempt may have reached the server (so a create may exist).
+  [[nodiscard]] bool request_may_have_been_sent() const noexcept { return maybe_sent_; }
+
+ private:
+  int attempts_;
+  bool maybe_sent_;
 };
 
 /// @brief The server answered something the SDK cannot read: not JSON, truncated, wrong shape.

@@ -9,6 +9,8 @@
 #include <string_view>
 #include "roserocket/export.hpp"
 
+#include "roserocket/cancellation.hpp"
+
 namespace roserocket {
 
 /// @brief Whether sending a request twice can do something twice.
@@ -66,14 +68,21 @@ struct ROSEROCKET_API RetryPolicy {
                                                                      double unit_random) noexcept;
 
 /// @brief Time as the client sees it; replace in tests so that retries run instantly.
+///
+/// A value type; the functions it holds are called from every thread that uses the client, so
+/// they must be thread-safe.
 struct ROSEROCKET_API Clock {
-  /// Monotonic now, for backoffs and deadlines.
   std::function<std::chrono::steady_clock::time_point()> steady_now;
   /// Wall-clock now, for HTTP-date `Retry-After` and token expiry.
   std::function<std::chrono::system_clock::time_point()> system_now;
-  /// Waits the given time (a test's clock records it instead).
+  /// Waits the whole duration (backoff of a call without a cancellation token).
   std::function<void(std::chrono::milliseconds)> sleep;
-  /// @brief Real time and `std::this_thread::sleep_for`.
+  /// Waits up to the duration, or less when the token is cancelled; returns true when it was.
+  /// Optional: when empty, the client calls `sleep` and checks the token afterwards (what test
+  /// clocks that never really wait want).
+  std::function<bool(std::chrono::milliseconds, const CancellationToken&)> interruptible_sleep;
+  /// @brief Real time; `sleep` is `std::this_thread::sleep_for`, `interruptible_sleep` waits on
+  /// the token's condition variable, so `CancellationSource::cancel()` wakes it at once.
   static Clock real();
 };
 

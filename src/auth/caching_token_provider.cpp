@@ -74,7 +74,7 @@ bool CachingTokenProvider::fresh_locked() const {
 void CachingTokenProvider::publish(const TokenSet& tokens) {
   auto warn = [&](const std::string& message) {
     if (options_.logger)
-      options_.logger(LogRecord{LogLevel::kWarning, message});
+      options_.logger(LogRecord{LogLevel::kWarning, message, {}});
   };
   // A store or callback failure must not lose the tokens: they stay cached in memory.
   if (options_.token_store) {

@@ -149,7 +149,7 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
 
   auto log = [&](LogLevel level, const std::string& message) {
     if (options.logger)
-      options.logger(LogRecord{level, redact_all(message, hidden)});
+      options.logger(LogRecord{level, redact_all(message, hidden), {}});
   };
 
   HttpResponse response;

@@ -34,9 +34,12 @@ void ensure_curl_global_init() {
   });
 }
 
-// One easy handle and the buffer libcurl writes its detailed error text into.
+// One easy handle, the multi handle that drives it (and keeps its connection cache), and the
+// buffer libcurl writes its detailed error text into. The transfer runs through the multi
+// interface so that the wait between socket events is short enough to notice a cancellation.
 struct EasyHandle {
   CURL* curl = nullptr;
+  CURLM* multi = nullptr;
   std::array<char, CURL_ERROR_SIZE> error{};
 
   EasyHandle() = default;
@@ -45,8 +48,13 @@ struct EasyHandle {
   ~EasyHandle() {
     if (curl != nullptr)
       curl_easy_cleanup(curl);
+    if (multi != nullptr)
+      curl_multi_cleanup(multi);
   }
 };
+
+// How often a cancellable transfer looks at its token while no socket event arrives.
+constexpr int kCancelPollMs = 25;
 
 // What the callbacks of one transfer write to.
 struct Transfer {
@@ -61,6 +69,9 @@ struct Transfer {
   std::size_t header_bytes = 0;
   // Set when the response announced or sent more than max_bytes.
   bool too_large = false;
+  // The caller's cancellation; the progress callback aborts the transfer once it is set.
+  const CancellationToken* cancellation = nullptr;
+  bool cancelled = false;
 };
 
 // Counts @p n more bytes against the transfer's limit; false (and too_large) once past it.
@@ -71,6 +82,17 @@ bool within_limit(Transfer& transfer, std::size_t n) {
     return false;
   }
   return true;
+}
+
+
+// libcurl's progress callback: a non-zero answer aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (transfer->cancellation != nullptr && transfer->cancellation->is_cancelled()) {
+    transfer->cancelled = true;
+    return 1;
+  }
+  return 0;
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -252,6 +274,43 @@ void append(Slist& list, const std::string& line) {
   list.reset(grown);
 }
 
+// Runs one transfer on the handle's multi handle. Without a cancellation token libcurl decides
+// how long to wait for sockets; with one, the wait is at most kCancelPollMs, after which the
+// progress callback (or the check here, for a transfer waiting to connect) sees the token.
+CURLcode perform(EasyHandle& handle, Transfer& transfer, bool cancellable) {
+  if (curl_multi_add_handle(handle.multi, handle.curl) != CURLM_OK)
+    return CURLE_FAILED_INIT;
+  CURLcode result = CURLE_OK;
+  while (true) {
+    int running = 0;
+    if (curl_multi_perform(handle.multi, &running) != CURLM_OK) {
+      result = CURLE_FAILED_INIT;
+      break;
+    }
+    if (running == 0) {
+      int queued = 0;
+      result = CURLE_GOT_NOTHING;
+      while (CURLMsg* message = curl_multi_info_read(handle.multi, &queued)) {
+        if (message->msg == CURLMSG_DONE && message->easy_handle == handle.curl)
+          result = message->data.result;
+      }
+      break;
+    }
+    if (cancellable && transfer.cancellation->is_cancelled()) {
+      transfer.cancelled = true;
+      result = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    if (curl_multi_poll(handle.multi, nullptr, 0, cancellable ? kCancelPollMs : 1000, nullptr) !=
+        CURLM_OK) {
+      result = CURLE_FAILED_INIT;
+      break;
+    }
+  }
+  curl_multi_remove_handle(handle.multi, handle.curl);
+  return result;
+}
+
 }  // namespace
 
 struct CurlTransport::Impl {
@@ -301,7 +360,8 @@ struct CurlTransport::Impl {
   std::unique_ptr<EasyHandle> make_handle() const {
     auto handle = std::make_unique<EasyHandle>();
     handle->curl = curl_easy_init();
-    if (handle->curl == nullptr) {
+    handle->multi = curl_multi_init();
+    if (handle->curl == nullptr || handle->multi == nullptr) {
       throw TransportError("libcurl could not create a handle (out of memory?)", {}, false);
     }
     CURL* c = handle->curl;
@@ -334,6 +394,7 @@ struct CurlTransport::Impl {
     curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent.c_str());
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);
 #if ROSEROCKET_HAVE_PREREQ
     curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, &on_prereq);
 #endif
@@ -362,6 +423,12 @@ struct CurlTransport::Impl {
           "the response is larger than the limit of " + std::to_string(options.max_response_bytes) +
               " bytes (CurlTransportOptions.max_response_bytes); the rest was not read",
           std::move(context));
+    }
+    if (transfer.cancelled) {
+      throw CancelledError(std::string("cancelled during the transfer") +
+                               (maybe_sent ? " (the request may have reached the server)"
+                                           : " (the request was not sent)"),
+                           std::move(context), 1, maybe_sent);
     }
 
     std::string summary;
@@ -448,6 +515,9 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   transfer.forbid_resend =
       request.method == HttpMethod::kPost || request.method == HttpMethod::kPatch;
   transfer.max_bytes = impl_->options.max_response_bytes;
+  const bool cancellable = request.cancellation.can_be_cancelled();
+  if (cancellable)
+    transfer.cancellation = &request.cancellation;
 
   const auto timeout =
       request.timeout.count() > 0 ? request.timeout : impl_->options.request_timeout;
@@ -459,6 +529,8 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, cancellable ? 0L : 1L);
 #if ROSEROCKET_HAVE_PREREQ
   curl_easy_setopt(c, CURLOPT_PREREQDATA, &transfer);
 #endif
@@ -475,13 +547,14 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
                        ? nullptr
                        : to_string(request.method).data());
 
-  const CURLcode code = curl_easy_perform(c);
+  const CURLcode code = perform(*handle, transfer, cancellable);
 
   // No pointer into this call's data may outlive it inside the pooled handle.
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, nullptr);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, nullptr);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, nullptr);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, nullptr);
 
   if (code != CURLE_OK) {
     try {

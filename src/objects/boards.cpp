@@ -38,7 +38,7 @@ std::vector<Board> Boards::list(const BoardQuery& query, const RequestOptions& o
   if (!query.order_by.is_null())
     r.query.emplace_back("orderBy", query.order_by.dump());
   if (query.order_by_direction) {
-    r.query.emplace_back("orderByDirection", *query.order_by_direction);
+    r.query.emplace_back("orderByDirection", query.order_by_direction->value());
   }
   if (query.offset)
     r.query.emplace_back("offset", std::to_string(*query.offset));
@@ -59,16 +59,23 @@ std::vector<Board> Boards::list(const BoardQuery& query, const RequestOptions& o
   return out;
 }
 
-std::vector<Board> Boards::list_all(BoardQuery query, int page_size,
-                                    const RequestOptions& options) const {
+PagedRange<Board> Boards::list_range(BoardQuery query, int page_size,
+                                     const RequestOptions& options) const {
   query.limit = page_size;
-  return detail::collect_offset_pages<Board>(
-      "boards.list_all", query.offset.value_or(0), page_size,
-      [&](int offset) {
+  const int first = query.offset.value_or(0);
+  Boards boards = *this;
+  return detail::offset_range<Board>(
+      "boards.list_all", first, page_size,
+      [boards, query, options](int offset) mutable {
         query.offset = offset;
-        return detail::OffsetPage<Board>{list(query, options), 0};
+        return detail::OffsetPage<Board>{boards.list(query, options), 0};
       },
       [](const Board& b) { return b.id; });
+}
+
+std::vector<Board> Boards::list_all(BoardQuery query, int page_size,
+                                    const RequestOptions& options) const {
+  return list_range(std::move(query), page_size, options).to_vector();
 }
 
 std::optional<Board> Boards::first_for(std::string_view object_key,

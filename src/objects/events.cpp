@@ -1,5 +1,8 @@
 #include "roserocket/objects/events.hpp"
 
+#include <memory>
+#include <unordered_set>
+
 #include "objects/request_util.hpp"
 
 namespace roserocket {
@@ -48,7 +51,7 @@ EventPage Events::list(const EventQuery& query, const RequestOptions& options) c
   if (query.order_by)
     r.query.emplace_back("orderBy", *query.order_by);
   if (query.order_by_direction) {
-    r.query.emplace_back("orderByDirection", *query.order_by_direction);
+    r.query.emplace_back("orderByDirection", query.order_by_direction->value());
   }
   if (query.limit)
     r.query.emplace_back("limit", std::to_string(*query.limit));
@@ -64,9 +67,7 @@ EventPage Events::list(const EventQuery& query, const RequestOptions& options) c
     detail::malformed(client_, r, response.status, "expected {total, results[]} from events");
   }
   EventPage page;
-  if (auto total = body.find("total"); total != body.end() && total->is_number()) {
-    page.total = total->get<double>();
-  }
+  page.total = detail::total_of(body);
   for (const auto& item : *results) {
     if (!item.is_object())
       detail::malformed(client_, r, response.status, "an event is not an object");
@@ -75,32 +76,62 @@ EventPage Events::list(const EventQuery& query, const RequestOptions& options) c
   return page;
 }
 
-std::vector<Event> Events::list_all(EventQuery query, const RequestOptions& options) const {
+PagedRange<Event> Events::list_range(EventQuery query, const RequestOptions& options) const {
+  constexpr const char* kOp = "events.list_all";
   const int limit = query.limit.value_or(200);
   if (limit == 0)
-    detail::invalid("events.list_all", "limit must be at least 1 to page");
+    detail::invalid(kOp, "limit must be at least 1 to page");
+  detail::require_non_empty(query.record_id, "record id", kOp);
+  detail::require_non_empty(query.object_key, "object key", kOp);
   query.limit = limit;
-  int base = query.bookmark ? query.offset.value_or(0) : 0;
-  std::vector<Event> out;
-  std::size_t read = 0;
-  while (true) {
-    EventPage page = list(query, options);
+  struct Walk {
+    Events events;
+    EventQuery query;
+    RequestOptions options;
+    int limit = 0;
+    int base = 0;
+    std::size_t read = 0;
+    bool finished = false;
+    std::unordered_set<std::string> seen;
+  };
+  auto walk =
+      std::make_shared<Walk>(Walk{*this, std::move(query), options, limit, 0, 0, false, {}});
+  walk->base = walk->query.bookmark ? walk->query.offset.value_or(0) : 0;
+  return PagedRange<Event>([walk](std::vector<Event>& out) {
+    Walk& w = *walk;
+    if (w.finished)
+      return false;
+    if (w.read > 0)
+      w.query.offset = w.base + static_cast<int>(w.read);
+    EventPage page = w.events.list(w.query, w.options);
     if (page.results.empty())
-      break;
-    if (!query.bookmark) {
+      return false;
+    if (!w.query.bookmark) {
       // Pin the start: later pages count from this event whatever arrives meanwhile.
-      query.bookmark = page.results.front().id;
-      base = 0;
+      w.query.bookmark = page.results.front().id;
+      w.base = 0;
     }
-    read += page.results.size();
-    const bool last = static_cast<int>(page.results.size()) < limit;
-    for (auto& e : page.results)
-      out.push_back(std::move(e));
-    if (last)
-      break;
-    query.offset = base + static_cast<int>(read);
-  }
-  return out;
+    std::size_t fresh = 0;
+    for (const auto& e : page.results)
+      fresh += w.seen.insert(e.id).second ? 1 : 0;
+    if (fresh == 0) {
+      // A server that ignores the bookmark and offset answers the same full page for ever.
+      ErrorContext context;
+      context.operation = "events.list_all";
+      throw MalformedResponseError(
+          "the server answered a page of events already read (it ignores bookmark and "
+          "offset); the listing cannot advance",
+          std::move(context));
+    }
+    w.read += page.results.size();
+    w.finished = static_cast<int>(page.results.size()) < w.limit;
+    out = std::move(page.results);
+    return true;
+  });
+}
+
+std::vector<Event> Events::list_all(EventQuery query, const RequestOptions& options) const {
+  return list_range(std::move(query), options).to_vector();
 }
 
 Event Events::create(const NewEvent& event, const RequestOptions& options) const {

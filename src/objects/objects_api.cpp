@@ -223,10 +223,10 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
   Json filters = Json::array();
   for (const auto& f : request.filters) {
     require_non_empty(f.path, "a filter's path", kOp);
-    require_non_empty(f.op, "a filter's operator", kOp);
+    require_non_empty(f.op.value(), "a filter's operator", kOp);
     Json filter = {{"filterKey", f.filter_key.empty() ? f.path : f.filter_key},
                    {"path", f.path},
-                   {"operator", f.op}};
+                   {"operator", f.op.value()}};
     if (!f.value.is_null())
       filter["value"] = f.value;
     if (!f.field_type.empty())
@@ -237,8 +237,8 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
   body["filtersOperator"] = request.filters_operator;
   if (!request.order_by_path.empty())
     body["orderByPath"] = request.order_by_path;
-  if (!request.order_by_direction.empty())
-    body["orderByDirection"] = request.order_by_direction;
+  if (!request.order_by_direction.value().empty())
+    body["orderByDirection"] = request.order_by_direction.value();
   if (request.limit)
     body["limit"] = *request.limit;
   if (!request.paths.empty())
@@ -252,14 +252,48 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
     detail::malformed(client_, r, response.status, "expected {total, results[]} from search");
   }
   SearchResult out;
-  if (auto total = response.body.find("total");
-      total != response.body.end() && total->is_number()) {
-    out.total = total->get<double>();
-  }
+  // The vendor calls it approximate; it may come as a float. Rounded, never negative.
+  const auto total = response.body.find("total");
+  const bool has_total = total != response.body.end() && total->is_number();
+  out.total = detail::total_of(response.body);
   out.results.reserve(results->size());
   for (auto& record : *results)
     out.results.push_back(std::move(record));
+  const auto returned = static_cast<std::int64_t>(out.results.size());
+  out.has_more =
+      has_total ? out.total > returned : returned > 0 && returned >= request.limit.value_or(100);
   return out;
+}
+
+PagedRange<Json> ObjectsApi::search_all(const SearchRequest& request, const RequestOptions& options,
+                                        const SearchAllOptions& all) const {
+  constexpr const char* kOp = "objects.search_all";
+  require_non_empty(request.board_id, "board id", kOp);
+  std::shared_ptr<SearchPaging> paging =
+      all.paging ? all.paging(request, all.page_size) : make_keyset_paging(request, all.page_size);
+  if (!paging)
+    detail::invalid(kOp, "the paging factory returned no paging");
+  ObjectsApi api = *this;
+  return PagedRange<Json>([api, paging, options](std::vector<Json>& page) mutable {
+    std::optional<SearchRequest> next = paging->next_request();
+    if (!next)
+      return false;
+    page = paging->accept(api.search(*next, options));
+    return true;
+  });
+}
+
+bool SearchOperator::is_known() const noexcept {
+  for (const auto& known : {kIn, kNotIn, kEquals, kNotEquals, kContains, kStartsWith, kEndsWith,
+                            kHasEvery, kHasSome, kEmpty, kNotEmpty, kFreeText, kBetween}) {
+    if (value() == known.value)
+      return true;
+  }
+  return false;
+}
+
+bool SortDirection::is_known() const noexcept {
+  return value() == kAsc.value || value() == kDesc.value;
 }
 
 Json ObjectsApi::autocomplete(const AutocompleteRequest& request,

@@ -2,6 +2,8 @@
 
 // Private helpers shared by Boards, Events and UserGroups: request building and input checks.
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9,6 +11,7 @@
 
 #include "roserocket/client.hpp"
 #include "roserocket/objects/objects_api.hpp"
+#include "roserocket/paging.hpp"
 
 namespace roserocket::detail {
 
@@ -23,6 +26,10 @@ inline ApiRequest make_request(const char* operation, HttpMethod method, std::st
   r.idempotency = idempotency;
   r.headers = options.headers;
   r.timeout = options.timeout;
+  r.deadline = options.deadline;
+  r.retry = options.retry;
+  r.cancellation = options.cancellation;
+  r.metadata = options.metadata;
   return r;
 }
 
@@ -55,41 +62,55 @@ inline std::string string_at(const Json& json, const char* key) {
   return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// The `total` of a listing's answer as an integer (rounded; 0 when absent or not a number).
+inline std::int64_t total_of(const Json& body) {
+  const auto it = body.find("total");
+  if (it == body.end() || !it->is_number())
+    return 0;
+  const double value = it->get<double>();
+  return value > 0 ? static_cast<std::int64_t>(value + 0.5) : 0;
+}
+
 /// One page of an offset-paged listing and the server's total, if it sent one (else 0).
 template <class Item>
 struct OffsetPage {
   std::vector<Item> items;
-  double total = 0;
+  std::int64_t total = 0;
 };
 
-/// Every item of an offset-paged listing, from @p first_offset on: @p fetch(offset) returns one
-/// page of at most @p page_size items. Stops at a short or empty page, once `total` is reached,
-/// or when a page starts with the same item as the one before (a server that ignores `offset`
-/// would otherwise be asked for ever); @p id_of names an item for that check.
+/// An offset-paged listing as a lazy range, from @p first_offset on: @p fetch(offset) returns
+/// one page of at most @p page_size items. Ends at a short or empty page, once `total` is
+/// reached, or when a page starts with the same item as the one before (a server that ignores
+/// `offset` would otherwise be asked for ever); @p id_of names an item for that check.
 template <class Item, class Fetch, class IdOf>
-std::vector<Item> collect_offset_pages(const char* operation, int first_offset, int page_size,
-                                       Fetch fetch, IdOf id_of) {
+PagedRange<Item> offset_range(const char* operation, int first_offset, int page_size, Fetch fetch,
+                              IdOf id_of) {
   if (page_size < 1)
     invalid(operation, "page_size must be at least 1");
-  std::vector<Item> out;
-  int offset = first_offset;
-  std::string previous_first;
-  while (true) {
-    OffsetPage<Item> page = fetch(offset);
+  struct Walk {
+    int offset = 0;
+    std::string previous_first;
+    bool finished = false;
+  };
+  auto walk = std::make_shared<Walk>();
+  walk->offset = first_offset;
+  return PagedRange<Item>([walk, page_size, fetch, id_of](std::vector<Item>& out) mutable {
+    Walk& w = *walk;
+    if (w.finished)
+      return false;
+    OffsetPage<Item> page = fetch(w.offset);
     if (page.items.empty())
-      break;
+      return false;
     std::string first = id_of(page.items.front());
-    if (!previous_first.empty() && first == previous_first)
-      break;
-    previous_first = std::move(first);
+    if (!w.previous_first.empty() && first == w.previous_first)
+      return false;
+    w.previous_first = std::move(first);
     const int got = static_cast<int>(page.items.size());
-    offset += got;
-    for (auto& item : page.items)
-      out.push_back(std::move(item));
-    if (got < page_size || (page.total > 0 && offset >= page.total))
-      break;
-  }
-  return out;
+    w.offset += got;
+    w.finished = got < page_size || (page.total > 0 && w.offset >= page.total);
+    out = std::move(page.items);
+    return true;
+  });
 }
 
 }  // namespace roserocket::detail

@@ -174,9 +174,7 @@ UserGroupPage UserGroups::search(const UserGroupSearch& query,
     detail::malformed(client_, r, response.status, "expected {total, results[]}");
   }
   UserGroupPage page;
-  if (auto total = b.find("total"); total != b.end() && total->is_number()) {
-    page.total = total->get<double>();
-  }
+  page.total = detail::total_of(b);
   for (const auto& item : *results) {
     if (!item.is_object())
       detail::malformed(client_, r, response.status, "a group is not an object");
@@ -185,17 +183,24 @@ UserGroupPage UserGroups::search(const UserGroupSearch& query,
   return page;
 }
 
-std::vector<UserGroup> UserGroups::search_all(UserGroupSearch query, int page_size,
-                                              const RequestOptions& options) const {
+PagedRange<UserGroup> UserGroups::search_range(UserGroupSearch query, int page_size,
+                                               const RequestOptions& options) const {
   query.limit = page_size;
-  return detail::collect_offset_pages<UserGroup>(
-      "user_groups.search_all", query.offset.value_or(0), page_size,
-      [&](int offset) {
+  const int first = query.offset.value_or(0);
+  UserGroups groups = *this;
+  return detail::offset_range<UserGroup>(
+      "user_groups.search_all", first, page_size,
+      [groups, query, options](int offset) mutable {
         query.offset = offset;
-        UserGroupPage page = search(query, options);
+        UserGroupPage page = groups.search(query, options);
         return detail::OffsetPage<UserGroup>{std::move(page.results), page.total};
       },
       [](const UserGroup& g) { return g.id; });
+}
+
+std::vector<UserGroup> UserGroups::search_all(UserGroupSearch query, int page_size,
+                                              const RequestOptions& options) const {
+  return search_range(std::move(query), page_size, options).to_vector();
 }
 
 }  // namespace roserocket

@@ -100,7 +100,7 @@ void round_trip(const rr::Resource<T>& facade, rr::Boards boards, const std::str
   ASSERT_TRUE(board.has_value()) << key;
   rr::SearchRequest search;
   search.board_id = board->id;
-  search.filters.push_back({"note__c", "equals", "fragile " + tag, "", ""});
+  search.filters.push_back({"note__c", rr::SearchOperator::kEquals, "fragile " + tag, "", ""});
   auto page = facade.search(search);
   ASSERT_EQ(page.results.size(), 1u) << key;
   EXPECT_EQ(page.results[0].id(), id);
@@ -211,7 +211,7 @@ TEST_F(FacadesEmulatorTest, BoardsEventsAndUserGroups) {
 
   auto query = rr::EventQuery::for_record(order_id, "order");
   query.limit = 2;
-  query.order_by_direction = "asc";
+  query.order_by_direction = rr::SortDirection::kAsc;
   const auto all = client().events().list_all(query);
   ASSERT_EQ(all.size(), 6u);  // create, four mutations, the internal one
   EXPECT_EQ(all.front().type, EventType::kCreate);

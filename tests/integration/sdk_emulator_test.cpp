@@ -195,9 +195,9 @@ TEST_F(SdkEmulatorTest, SearchAndAutocomplete) {
 
   rr::SearchRequest search;
   search.board_id = board_of("customer");
-  search.filters.push_back({"name", "startsWith", "XYZ", "", "string"});
+  search.filters.push_back({"name", rr::SearchOperator::kStartsWith, "XYZ", "", "string"});
   search.order_by_path = "name";
-  search.order_by_direction = "asc";
+  search.order_by_direction = rr::SortDirection::kAsc;
   const auto found = api.search(search);
   ASSERT_EQ(found.results.size(), 2u);
   EXPECT_EQ(found.results[0]["name"], "XYZ Freight Corp");

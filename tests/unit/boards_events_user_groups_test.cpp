@@ -43,7 +43,7 @@ TEST(Boards, ListSendsFiltersAsQueryAndReadsBoards) {
   m.mock->enqueue_json(200, Json::array({board("b1", "order"), board("b2", "customer")}));
   rr::BoardQuery query;
   query.object_key = "order";
-  query.order_by_direction = "asc";
+  query.order_by_direction = rr::SortDirection::kAsc;
   query.offset = 0;
   query.limit = 50;
   auto boards = m.client.boards().list(query);
@@ -117,7 +117,7 @@ TEST(Events, ListSendsEveryFilter) {
   q.not_in_types = {EventType::kWidgetOpen};
   q.user_id = "u1";
   q.order_by = "createdAt";
-  q.order_by_direction = "desc";
+  q.order_by_direction = rr::SortDirection::kDesc;
   q.limit = 50;
   q.offset = 10;
   q.bookmark = "e0";

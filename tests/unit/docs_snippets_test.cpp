@@ -203,20 +203,63 @@ TEST(DocsSnippets, SearchOrders) {
   using roserocket::model::Order;
   auto board = client.boards().first_for("order");  // search needs a board id
 
+  using Op = roserocket::SearchOperator;
   roserocket::SearchRequest search;
   search.board_id = board->id;
-  search.filters.push_back({"status", "in", Json::array({"booked", "in transit"}), "", ""});
-  search.filters.push_back({"customer.name", "startsWith", "XYZ", "", ""});
+  search.filters.push_back({"status", Op::kIn, Json::array({"booked", "in transit"}), "", ""});
+  search.filters.push_back({"customer.name", Op::kStartsWith, "XYZ", "", ""});
   search.order_by_path = "createdAt";
-  search.order_by_direction = "desc";
+  search.order_by_direction = roserocket::SortDirection::kDesc;
   search.limit = 50;
   roserocket::SearchPage<Order> page = client.orders().search(search);
   for (const Order& order : page.results)
     std::cout << order.full_id().value_or("?") << "\n";
+  if (page.has_more)
+    std::cout << "and more: " << page.total << " match in all\n";
 
   EXPECT_EQ(page.results.size(), 1u);
+  EXPECT_FALSE(page.has_more);
   EXPECT_EQ(m.body(1)["boardId"], "b-orders");
   EXPECT_EQ(m.body(1)["objectKey"], "order");
+  EXPECT_EQ(m.body(1)["filters"][0]["operator"], "in");
+  EXPECT_EQ(m.body(1)["orderByDirection"], "desc");
+}
+
+TEST(DocsSnippets, SearchAllOrdersPageByPage) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string board_id = "3f6c5e0a-8a0e-4c55-9d63-1d2f1b0a7c11";
+  m.mock->enqueue_json(200, {{"total", 3},
+                             {"results",
+                              {record("order", "o1", {{"createdAt", "2026-01-01T00:00:00Z"}}),
+                               record("order", "o2", {{"createdAt", "2026-01-01T00:00:00Z"}})}}});
+  m.mock->enqueue_json(
+      200, {{"total", 1},
+            {"results", {record("order", "o3", {{"createdAt", "2026-01-02T00:00:00Z"}})}}});
+
+  using roserocket::model::Order;
+  roserocket::SearchRequest request;
+  request.board_id = board_id;
+  request.filters.push_back(
+      {"status", roserocket::SearchOperator::kIn, Json::array({"booked"}), "", ""});
+  request.order_by_path = "createdAt";  // the default; a date field pages by exclusion
+  request.order_by_direction = roserocket::SortDirection::kAsc;
+
+  roserocket::SearchAllOptions all;
+  all.page_size = 2;  // at most the server's page (100 by default)
+  roserocket::RequestOptions each_page;
+  each_page.deadline = std::chrono::seconds(30);  // per page, retries included
+
+  std::size_t n = 0;
+  for (const Order& order : client.orders().search_all(request, each_page, all)) {
+    std::cout << order.full_id().value_or("?") << "\n";  // fetched 2 at a time, as you go
+    ++n;
+  }
+
+  EXPECT_EQ(n, 3u);
+  ASSERT_EQ(m.mock->request_count(), 2u);
+  EXPECT_EQ(m.body(1)["filters"][1]["operator"], "notIn");
+  EXPECT_EQ(m.body(1)["filters"][1]["value"], Json::array({"o1", "o2"}));
 }
 
 // ---- docs/external-ids.md

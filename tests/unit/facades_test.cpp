@@ -126,7 +126,7 @@ void check_every_operation(FacadeOf facade_of) {
   // search: the object key filled in, typed results.
   rr::SearchRequest search;
   search.board_id = "board-1";
-  search.filters.push_back(rr::SearchFilter{"note__c", "equals", "x", "", ""});
+  search.filters.push_back(rr::SearchFilter{"note__c", rr::SearchOperator::kEquals, "x", "", ""});
   search.limit = 10;
   m.mock->enqueue_json(200, {{"total", 1}, {"results", {server_record<T>("r1")}}});
   auto page = facade.search(search);

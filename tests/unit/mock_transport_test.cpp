@@ -14,8 +14,8 @@ TEST(MockTransport, AnswersInQueueOrderAndRecordsEveryRequest) {
   MockTransport mock;
   mock.enqueue_json(200, {{"n", 1}});
   mock.enqueue_empty(204);
-  HttpRequest a{HttpMethod::kGet, "http://127.0.0.1/a", {}, "", {}};
-  HttpRequest b{HttpMethod::kDelete, "http://127.0.0.1/b", {{"X", "1"}}, "", {}};
+  HttpRequest a{HttpMethod::kGet, "http://127.0.0.1/a", {}, "", {}, {}};
+  HttpRequest b{HttpMethod::kDelete, "http://127.0.0.1/b", {{"X", "1"}}, "", {}, {}};
   const auto ra = mock.send(a);
   const auto rb = mock.send(b);
   EXPECT_EQ(ra.status, 200);

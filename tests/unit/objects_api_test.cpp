@@ -241,11 +241,13 @@ TEST_F(ObjectsApiSearch, PostsFiltersAndReadsTotalAndResults) {
   roserocket::SearchRequest request;
   request.board_id = "b-1";
   request.timezone = "America/Toronto";
-  request.filters.push_back({"status", "in", json::array({"active"}), "", ""});
-  request.filters.push_back({"name", "startsWith", "XYZ", "nameKey", "string"});
+  request.filters.push_back(
+      {"status", roserocket::SearchOperator::kIn, json::array({"active"}), "", ""});
+  request.filters.push_back(
+      {"name", roserocket::SearchOperator::kStartsWith, "XYZ", "nameKey", "string"});
   request.filters_operator = "or";
   request.order_by_path = "createdAt";
-  request.order_by_direction = "desc";
+  request.order_by_direction = roserocket::SortDirection::kDesc;
   request.limit = 10;
   auto result = objects().search(request);
   EXPECT_EQ(result.total, 2);

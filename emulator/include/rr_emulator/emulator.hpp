@@ -13,6 +13,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace rr_emulator {
 
@@ -132,6 +135,16 @@ class Emulator {
   void clear_faults();
   /// @brief A snapshot of the counters.
   [[nodiscard]] Stats stats() const;
+  /// @brief Creates records of @p object_key in-process and in bulk, without HTTP (for tests
+  /// that need thousands of records). Each item is the `json` of a create; an item may also
+  /// carry `createdAt` and `updatedAt`, kept as given (ISO-8601 text), so that tests can build
+  /// ties and orderings that real clocks would not.
+  /// @return the new records' ids, in the order of @p records.
+  /// @throw std::invalid_argument naming the item and the problem when the API would refuse
+  /// it; records before it stay created.
+  std::vector<std::string> seed_records(const std::string& object_key,
+                                        const std::vector<nlohmann::json>& records);
+
   /// @brief Forgets every record, event, user group, fault and counter (issued tokens stay
   /// valid). With a data file, the emptied state is saved.
   void reset();

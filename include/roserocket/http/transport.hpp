@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "roserocket/export.hpp"
+#include "roserocket/cancellation.hpp"
 #include "roserocket/http/headers.hpp"
 
 namespace roserocket {
@@ -30,6 +31,9 @@ struct ROSEROCKET_API HttpRequest {
   std::string body;
   /// Limit for this attempt, from connect to last byte; zero means the transport's default.
   std::chrono::milliseconds timeout{0};
+  /// When cancelled, a transport aborts the transfer as soon as it can (`CurlTransport`: within
+  /// about 100 ms) and throws `CancelledError`. A default token is never cancelled.
+  CancellationToken cancellation;
 };
 
 /// @brief One HTTP response as received.
@@ -47,11 +51,12 @@ struct ROSEROCKET_API HttpResponse {
 /// Returns any response the server sent, whatever its status. Throws `TransportError` (or its
 /// subclass `TimeoutError`) when no complete response arrived; the error says whether the
 /// request may have reached the server (see `TransportError::request_may_have_been_sent`).
+/// Throws `CancelledError` when `HttpRequest::cancellation` was cancelled during the transfer.
 class ROSEROCKET_API HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   /// @brief Sends @p request and waits for the whole response.
-  /// @throw TransportError when no complete response arrived.
+  /// @throw TransportError when no complete response arrived; CancelledError when cancelled.
   virtual HttpResponse send(const HttpRequest& request) = 0;
 };
 

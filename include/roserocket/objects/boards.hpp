@@ -12,6 +12,7 @@
 #include "roserocket/client.hpp"
 #include "roserocket/export.hpp"
 #include "roserocket/objects/objects_api.hpp"
+#include "roserocket/paging.hpp"
 
 namespace roserocket {
 
@@ -43,8 +44,8 @@ struct ROSEROCKET_API BoardQuery {
   std::optional<std::string> object_key;
   /// The API's `orderBy` object; sent JSON-encoded when not null.
   Json order_by;
-  /// "asc" or "desc".
-  std::optional<std::string> order_by_direction;
+  /// `SortDirection::kAsc` or `kDesc`.
+  std::optional<SortDirection> order_by_direction;
   /// Boards to skip.
   std::optional<int> offset;
   /// Boards per page.
@@ -65,7 +66,13 @@ class ROSEROCKET_API Boards {
   [[nodiscard]] std::vector<Board> list(const BoardQuery& query = {},
                                         const RequestOptions& options = {}) const;
 
-  /// @brief Every board, fetched @p page_size at a time by offset until a short page.
+  /// @brief Every board, fetched @p page_size at a time by offset while the range is iterated,
+  /// until a short page (or a page that starts where the last one did: a server ignoring
+  /// `offset`). @throw InvalidArgumentError (at once) for a page size below 1.
+  [[nodiscard]] PagedRange<Board> list_range(BoardQuery query = {}, int page_size = 100,
+                                             const RequestOptions& options = {}) const;
+
+  /// @brief `list_range(query, page_size, options).to_vector()`: every board at once.
   [[nodiscard]] std::vector<Board> list_all(BoardQuery query = {}, int page_size = 100,
                                             const RequestOptions& options = {}) const;
 

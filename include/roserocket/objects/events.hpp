@@ -4,6 +4,7 @@
 /// @brief `Events`: a record's history (`GET /events`, filters and bookmark paging) and
 /// `POST /events`.
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "roserocket/export.hpp"
 #include "roserocket/model/records.hpp"
 #include "roserocket/objects/objects_api.hpp"
+#include "roserocket/paging.hpp"
 
 namespace roserocket {
 
@@ -56,8 +58,8 @@ struct ROSEROCKET_API EventQuery {
   std::optional<std::string> user_id;
   /// createdAt (the server's default), id, type, refId or ownerId.
   std::optional<std::string> order_by;
-  /// "asc" or "desc".
-  std::optional<std::string> order_by_direction;
+  /// `SortDirection::kAsc` or `kDesc`.
+  std::optional<SortDirection> order_by_direction;
   /// Events per page, 0 to 200 (the server's default is 200).
   std::optional<int> limit;
   /// Events to skip (from the bookmark when one is given).
@@ -77,7 +79,7 @@ struct ROSEROCKET_API EventQuery {
 /// @brief One page of events.
 struct ROSEROCKET_API EventPage {
   /// The server's approximate number of matching events.
-  double total = 0;
+  std::int64_t total = 0;
   /// This page.
   std::vector<Event> results;
 };
@@ -105,9 +107,17 @@ class ROSEROCKET_API Events {
   /// or a negative offset, before any request.
   [[nodiscard]] EventPage list(const EventQuery& query, const RequestOptions& options = {}) const;
 
-  /// @brief Every event matching @p query, page by page: the first page's first event becomes
-  /// the bookmark (unless @p query has one) and the offset advances from it, so events that
-  /// arrive meanwhile do not shift the pages. Stops at the first short or empty page.
+  /// @brief Every event matching @p query, fetched page by page while the range is iterated:
+  /// the first page's first event becomes the bookmark (unless @p query has one) and the
+  /// offset advances from it, so events that arrive meanwhile do not shift the pages. Ends at
+  /// the first short or empty page.
+  /// @throw InvalidArgumentError (at once) for a limit of 0 or an empty record id or object key;
+  /// while iterating, the errors of `list`, and MalformedResponseError when a page holds only
+  /// events already read (a server ignoring the bookmark would otherwise be asked for ever).
+  [[nodiscard]] PagedRange<Event> list_range(EventQuery query,
+                                             const RequestOptions& options = {}) const;
+
+  /// @brief `list_range(query, options).to_vector()`: every event at once.
   [[nodiscard]] std::vector<Event> list_all(EventQuery query,
                                             const RequestOptions& options = {}) const;
 

@@ -3,6 +3,9 @@
 /// @file
 /// @brief `ObjectsApi`: every record operation of `/api/v2/platformModel/objects`.
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +15,8 @@
 
 #include "roserocket/client.hpp"
 #include "roserocket/export.hpp"
+#include "roserocket/model/values.hpp"
+#include "roserocket/paging.hpp"
 
 namespace roserocket {
 
@@ -33,6 +38,19 @@ struct ROSEROCKET_API RequestOptions {
   Headers headers;
   /// Overrides the client's per-attempt timeout when non-zero.
   std::chrono::milliseconds timeout{0};
+  /// Budget of the whole call, every attempt and backoff included; zero means none. When it runs
+  /// out the call throws `DeadlineExceededError` (which says how many attempts were made).
+  /// Each attempt's timeout is cut to what is left. For `search_all` and other walks, it bounds
+  /// each page's call.
+  std::chrono::milliseconds deadline{0};
+  /// Replaces the client's retry policy for this call, e.g. `RetryPolicy::none()`.
+  std::optional<RetryPolicy> retry;
+  /// Cancels the call from another thread: `CancellationSource::cancel()` aborts the transfer
+  /// in flight and any backoff wait; the call throws `CancelledError`.
+  CancellationToken cancellation;
+  /// When not null, filled in on success with the status, headers, request id, attempts and
+  /// elapsed time of the answer (for walks: of the last page fetched). Must outlive the call.
+  ResponseMetadata* metadata = nullptr;
 };
 
 /// @brief Result of an upsert: the record, and whether the server created it (201) or updated
@@ -44,14 +62,50 @@ struct ROSEROCKET_API UpsertResult {
   bool created = false;
 };
 
+/// @brief A search filter's operator: the thirteen documented ones as constants
+/// (`SearchOperator::kIn`), and any other string passed through unchanged (for operators the
+/// platform adds later). A value type.
+class SearchOperator : public model::OpenEnum<SearchOperator> {
+ public:
+  /// Name used in error messages.
+  static constexpr const char* kEnumName = "SearchOperator";
+  using OpenEnum<SearchOperator>::OpenEnum;
+  static constexpr model::EnumConstant<SearchOperator> kIn{"in"};
+  static constexpr model::EnumConstant<SearchOperator> kNotIn{"notIn"};
+  static constexpr model::EnumConstant<SearchOperator> kEquals{"equals"};
+  static constexpr model::EnumConstant<SearchOperator> kNotEquals{"notEquals"};
+  static constexpr model::EnumConstant<SearchOperator> kContains{"contains"};
+  static constexpr model::EnumConstant<SearchOperator> kStartsWith{"startsWith"};
+  static constexpr model::EnumConstant<SearchOperator> kEndsWith{"endsWith"};
+  static constexpr model::EnumConstant<SearchOperator> kHasEvery{"hasEvery"};
+  static constexpr model::EnumConstant<SearchOperator> kHasSome{"hasSome"};
+  static constexpr model::EnumConstant<SearchOperator> kEmpty{"empty"};
+  static constexpr model::EnumConstant<SearchOperator> kNotEmpty{"notEmpty"};
+  static constexpr model::EnumConstant<SearchOperator> kFreeText{"freeText"};
+  static constexpr model::EnumConstant<SearchOperator> kBetween{"between"};
+  /// @brief Whether the value is one of the thirteen documented operators.
+  [[nodiscard]] bool is_known() const noexcept;
+};
+
+/// @brief A sort direction: `SortDirection::kAsc` or `kDesc`; another string passes through
+/// unchanged. Empty means "not sent" (the server's default, ascending). A value type.
+class SortDirection : public model::OpenEnum<SortDirection> {
+ public:
+  /// Name used in error messages.
+  static constexpr const char* kEnumName = "SortDirection";
+  using OpenEnum<SortDirection>::OpenEnum;
+  static constexpr model::EnumConstant<SortDirection> kAsc{"asc"};
+  static constexpr model::EnumConstant<SortDirection> kDesc{"desc"};
+  /// @brief Whether the value is "asc" or "desc".
+  [[nodiscard]] bool is_known() const noexcept;
+};
+
 /// @brief One search filter: `{filterKey, path, operator, value, fieldType}`.
 struct ROSEROCKET_API SearchFilter {
   /// The field's path, e.g. "status" or "customer.name".
   std::string path;
-  /// One of: in notIn equals notEquals contains startsWith endsWith hasEvery hasSome empty
-  /// notEmpty freeText between.
-  std::string op = "equals";
-  /// The value compared with; its shape depends on `op` (a list for `in`, ...).
+  /// The operator; see `SearchOperator` for the documented ones.
+  SearchOperator op = SearchOperator::kEquals;
   Json value;
   /// Defaults to `path` when empty.
   std::string filter_key;
@@ -71,9 +125,9 @@ struct ROSEROCKET_API SearchRequest {
   std::string filters_operator = "and";
   /// The field the results are sorted by; none when empty.
   std::string order_by_path;
-  /// "asc" or "desc".
-  std::string order_by_direction;
-  /// The page size; the server's default when absent.
+  /// `SortDirection::kAsc` or `kDesc`; not sent when empty.
+  SortDirection order_by_direction;
+  /// Records per answer; the server's default is 100 when not sent.
   std::optional<int> limit;
   /// IANA time zone for date filters, e.g. "America/Toronto"; none when empty.
   std::string timezone;
@@ -81,12 +135,55 @@ struct ROSEROCKET_API SearchRequest {
   std::vector<std::string> paths;
 };
 
-/// @brief Answer of a search: an approximate total and one page of records.
+/// @brief Answer of a search: one page of records, the server's count of all matching records,
+/// and whether more match than this page holds.
 struct ROSEROCKET_API SearchResult {
-  /// The server's approximate count of matching records.
-  double total = 0;
-  /// This page's records.
+  /// The server's count of matching records (approximate, the vendor says); 0 when not sent.
+  std::int64_t total = 0;
+  /// True when more records match than were returned: `total` exceeds the page, or (without a
+  /// total) the page is full. Use `search_all` to read them all.
+  bool has_more = false;
   std::vector<Json> results;
+};
+
+/// @brief How `search_all` walks a search page by page: the one replaceable piece of the walk.
+///
+/// The platform documents no offset or cursor for search, so the SDK's default
+/// (`make_keyset_paging`) pages by keyset with filters (see docs/adr/0010-search-keyset-paging.md).
+/// When the platform publishes a pagination object, an implementation of this interface that
+/// uses it can take the default's place through `SearchAllOptions::paging`.
+///
+/// One object serves one walk. Thread safety: none needed; a walk runs on one thread.
+class SearchPaging {
+ public:
+  virtual ~SearchPaging() = default;
+  /// @brief The request for the next page, or nothing when the walk is complete.
+  virtual std::optional<SearchRequest> next_request() = 0;
+  /// @brief Takes the answer to the request `next_request()` returned last.
+  /// @return the records to yield, in order (possibly none while the walk goes on).
+  /// @throw MalformedResponseError when the answer cannot advance the walk (a server that
+  /// ignores the paging filters would otherwise be asked for ever).
+  virtual std::vector<Json> accept(SearchResult page) = 0;
+};
+
+/// @brief Makes the paging of one walk over @p request, asking @p page_size records a time.
+using SearchPagingFactory =
+    std::function<std::unique_ptr<SearchPaging>(const SearchRequest& request, int page_size)>;
+
+/// @brief The SDK's keyset paging: orders by `request.order_by_path` (default `createdAt`),
+/// excludes by id what it has yielded at the boundary key, and never sends the filter
+/// combinations live servers answer with 500 (see docs/search.md).
+/// @throw InvalidArgumentError for a page size below 1, an order path with a dot, a direction
+/// other than asc/desc, or `filters_operator` "or" over more than one filter.
+[[nodiscard]] std::unique_ptr<SearchPaging> make_keyset_paging(const SearchRequest& request,
+                                                               int page_size);
+
+/// @brief How `search_all` pages.
+struct SearchAllOptions {
+  /// Records per request; keep it at or below the server's largest page (100 is its default).
+  int page_size = 100;
+  /// The paging strategy; empty means `make_keyset_paging`.
+  SearchPagingFactory paging;
 };
 
 /// @brief Query of `GET /objects/autocomplete`.
@@ -156,8 +253,20 @@ class ROSEROCKET_API ObjectsApi {
   void bulk_remove(std::string_view object_key, const std::vector<std::string>& ids,
                    const RequestOptions& options = {}) const;
 
-  /// @brief `POST /objects/search`.
+  /// @brief `POST /objects/search`: one page. `has_more` says whether more records match.
   SearchResult search(const SearchRequest& request, const RequestOptions& options = {}) const;
+
+  /// @brief Every record matching @p request, exactly once, in the requested order, fetched
+  /// page by page as the range is iterated (`for (const Json& r : api.search_all(req))`).
+  ///
+  /// `request.limit` is ignored (`all.page_size` is used). Records created during the walk may
+  /// or may not appear; none that existed when it started is skipped or repeated.
+  /// @p options apply to each page's call (deadline, cancellation, metadata of the last page).
+  /// @throw InvalidArgumentError (at once) for an empty board id or a request the paging
+  /// refuses (see `make_keyset_paging`); page errors are thrown while iterating.
+  [[nodiscard]] PagedRange<Json> search_all(const SearchRequest& request,
+                                            const RequestOptions& options = {},
+                                            const SearchAllOptions& all = {}) const;
 
   /// @brief `GET /objects/autocomplete?objectKey=&searchTerm=&ids=&labelPath=`.
   /// @return the server's answer (a list of records in practice).

@@ -3,6 +3,7 @@
 /// @file
 /// @brief `UserGroups`: list and create user groups, list and change their members, search.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "roserocket/export.hpp"
 #include "roserocket/model/records.hpp"
 #include "roserocket/objects/objects_api.hpp"
+#include "roserocket/paging.hpp"
 
 namespace roserocket {
 
@@ -66,7 +68,7 @@ struct ROSEROCKET_API UserGroupSearch {
 /// @brief One page of a user group search.
 struct ROSEROCKET_API UserGroupPage {
   /// The total number of matching groups.
-  double total = 0;
+  std::int64_t total = 0;
   /// This page.
   std::vector<UserGroup> results;
 };
@@ -108,8 +110,15 @@ class ROSEROCKET_API UserGroups {
   [[nodiscard]] UserGroupPage search(const UserGroupSearch& query,
                                      const RequestOptions& options = {}) const;
 
-  /// @brief Every group matching @p query, @p page_size at a time, until a short page or the
-  /// total is reached.
+  /// @brief Every group matching @p query, fetched @p page_size at a time while the range is
+  /// iterated, until a short page or the total is reached (or a page that starts where the
+  /// last one did: a server ignoring `offset`).
+  /// @throw InvalidArgumentError (at once) for a page size below 1; while iterating, the errors
+  /// of `search`.
+  [[nodiscard]] PagedRange<UserGroup> search_range(UserGroupSearch query, int page_size = 100,
+                                                   const RequestOptions& options = {}) const;
+
+  /// @brief `search_range(query, page_size, options).to_vector()`: every group at once.
   [[nodiscard]] std::vector<UserGroup> search_all(UserGroupSearch query, int page_size = 100,
                                                   const RequestOptions& options = {}) const;
 

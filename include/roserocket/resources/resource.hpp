@@ -6,6 +6,7 @@
 /// `Orders`, ... generated from the catalog.
 
 #include <initializer_list>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,9 @@ struct TypedUpsert {
 template <class T>
 struct SearchPage {
   /// The server's approximate total of matching records.
-  double total = 0;
+  std::int64_t total = 0;
+  /// True when more records match than this page holds (see `SearchResult::has_more`).
+  bool has_more = false;
   /// This page's records.
   std::vector<T> results;
 };
@@ -170,10 +173,29 @@ class Resource {
     SearchResult result = objects_.search(request, options);
     SearchPage<T> page;
     page.total = result.total;
+    page.has_more = result.has_more;
     page.results.reserve(result.results.size());
     for (auto& r : result.results)
       page.results.push_back(T::from_json(std::move(r)));
     return page;
+  }
+
+  /// @brief Every record of this object matching @p request, exactly once and in the requested
+  /// order, fetched page by page while the range is iterated:
+  /// `for (const auto& order : client.orders().search_all(request)) ...`. See
+  /// `ObjectsApi::search_all` for paging, options and errors.
+  /// @throw InvalidArgumentError when `request.object_key` names another object, or as
+  /// `ObjectsApi::search_all` does.
+  [[nodiscard]] PagedRange<T> search_all(SearchRequest request, const RequestOptions& options = {},
+                                         const SearchAllOptions& all = {}) const {
+    if (!request.object_key.empty() && request.object_key != object_key()) {
+      fail("search_all",
+           "request.object_key '" + request.object_key + "' is not " + std::string(object_key()));
+    }
+    request.object_key = std::string(object_key());
+    return objects_.search_all(request, options, all).map([](Json&& record) {
+      return T::from_json(std::move(record));
+    });
   }
 
   /// @brief The untyped `ObjectsApi` underneath.
