@@ -82,6 +82,9 @@ struct FieldSpec {
   std::string enum_type;
   /// The C++ name of its typed accessor, e.g. "customer_type" for "customerType".
   std::string cpp_name;
+  /// Documented spelling variants of the name that typed getters also read when the field itself
+  /// is absent (`busHoursTuesStartAt` for `busHoursTueStartAt`); writes use `name`.
+  std::vector<std::string> aliases;
 
   [[nodiscard]] bool read_only() const noexcept { return access != Access::kWritable; }
   [[nodiscard]] bool is_connection() const noexcept {
@@ -132,6 +135,10 @@ struct ObjectSpec {
 /// @brief The documented values of the enum type @p enum_type (e.g. "OrderStatus", "EventType"),
 /// or null when there is no such enum.
 [[nodiscard]] const std::vector<std::string>* enum_values(std::string_view enum_type) noexcept;
+
+/// @brief Whether the values of @p enum_type are read in any letter case (the catalog's
+/// `RR_ENUM_ANY_CASE()`, e.g. "CustomerType": "Shipper" reads as "shipper").
+[[nodiscard]] bool enum_reads_any_case(std::string_view enum_type) noexcept;
 
 /// @brief Every enum type of the catalog, by C++ name, in catalog order.
 [[nodiscard]] const std::vector<std::pair<std::string, std::vector<std::string>>>& enums();
