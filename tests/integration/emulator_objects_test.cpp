@@ -27,7 +27,7 @@ TEST_F(ObjectsTest, CreateReturnsServerWrittenFields) {
   EXPECT_EQ(rec["orgId"], rr_emulator::kDemoOrgId);
   EXPECT_EQ(rec["fullId"], "CUST-1");
   EXPECT_EQ(rec["version"], 1);
-  EXPECT_EQ(rec["source"], "api");
+  EXPECT_EQ(rec["source"], "manual");  // as the getting-started response shows
   EXPECT_TRUE(rec["externalId"].is_null());
   EXPECT_EQ(rec["status"], "active");
   EXPECT_TRUE(std::regex_match(rec["createdAt"].get<std::string>(), kIsoMillisZ));
