@@ -41,9 +41,8 @@ double cpu_us() {
 }
 
 std::string uuid_like(long n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012ld", n);
-  return buf;
+  std::string digits = std::to_string(n % 1000000000000L);
+  return "00000000-0000-4000-8000-" + std::string(12 - digits.size(), '0') + digits;
 }
 
 // One order, one task, @p count commodities of 17 fields each, serialised as the server would.
