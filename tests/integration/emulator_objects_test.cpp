@@ -487,10 +487,11 @@ TEST_F(ObjectsTest, InvoiceSubTotalRecomputedWhenLineItemsChange) {
   EXPECT_EQ(emptied.json["subTotal"]["amount"], 0);
 }
 
-TEST_F(ObjectsTest, BillSubTotalAndQuoteTotalAreDerived) {
+TEST_F(ObjectsTest, BillTotalAndQuoteTotalAreDerived) {
+  // The vendor's bill page: read-only billTotal, a float (major units), from the line items.
   EXPECT_EQ(create("bill", {{"lineItems",
-                             {{{"amount", money(300)}}, {{"amount", money(200)}}}}})["subTotal"],
-            money(500));
+                             {{{"amount", money(300)}}, {{"amount", money(200)}}}}})["billTotal"],
+            5.0);
   EXPECT_EQ(create("quote", {{"lineItems", {{{"amount", money(99)}}}}})["total"], money(99));
 }
 
