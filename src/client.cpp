@@ -246,7 +246,7 @@ void Client::Impl::emit(LogRecord&& record) const {
   if (!options.logger)
     return;
   record.message = detail::redact(std::move(record.message));
-  record.fields.request_id = detail::redact(std::move(record.fields.request_id));
+  record.request.request_id = detail::redact(std::move(record.request.request_id));
   options.logger(record);
 }
 

@@ -95,8 +95,10 @@ std::optional<Json> boolean_label(const Record& record, const std::string& flag)
   return Json(record.fields[flag].get<bool>() ? "Enabled" : "Disabled");
 }
 
-// A display name from several text fields, joined with ", " (address `name`).
+// A display name from several text fields, joined with ", " (address `name`), or with a space
+// for a person's name (contact `name` from firstName and lastName).
 std::optional<Json> joined_text(const Record& record, const std::vector<std::string>& from) {
+  const std::string separator = from.front() == "firstName" ? " " : ", ";
   std::string out;
   for (const auto& name : from) {
     if (!record.fields.contains(name) || !record.fields[name].is_string())
@@ -105,7 +107,7 @@ std::optional<Json> joined_text(const Record& record, const std::vector<std::str
     if (part.empty())
       continue;
     if (!out.empty())
-      out += ", ";
+      out += separator;
     out += part;
   }
   if (out.empty())
@@ -122,6 +124,12 @@ std::optional<Json> derive(const Record& record, const State& state,
     return std::nullopt;
   if (field.type == model::FieldType::kMoney && first->type == model::FieldType::kConnectionList) {
     return sum_of_linked_amounts(record, state, first->name);
+  }
+  // A float total (bill billTotal): the same sum in major units. The emulator's reading: line
+  // amounts are minor units of a two-decimal currency.
+  if (field.type == model::FieldType::kNumber && first->type == model::FieldType::kConnectionList) {
+    auto money = sum_of_linked_amounts(record, state, first->name);
+    return Json(static_cast<double>((*money)["amount"].get<std::int64_t>()) / 100.0);
   }
   if (field.type != model::FieldType::kString)
     return std::nullopt;

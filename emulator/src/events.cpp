@@ -38,14 +38,13 @@ std::string param(const std::map<std::string, std::string>& params, const std::s
 }  // namespace
 
 void append_event(State& state, const Caller& caller, const std::string& type, const Record& record,
-                  Json json, const Json& board_id) {
+                  Json json) {
   Event ev;
   ev.seq = state.next_seq++;
-  ev.body = {{"id", uuid_v4()},        {"type", type},
-             {"refId", record.id},     {"ownerId", caller.user_id},
-             {"orgId", caller.org_id}, {"objectKey", record.object_key},
-             {"boardId", board_id},    {"createdAt", caller.now},
-             {"json", std::move(json)}};
+  ev.body = {{"id", uuid_v4()},         {"type", type},
+             {"refId", record.id},      {"ownerId", caller.user_id},
+             {"orgId", caller.org_id},  {"objectKey", record.object_key},
+             {"createdAt", caller.now}, {"json", std::move(json)}};
   state.events.push_back(std::move(ev));
 }
 
@@ -157,8 +156,9 @@ Json create_event(State& state, const Caller& caller, const Json& body) {
   if (it == state.records.end()) {
     not_found("Record with id \"" + body["recordId"].get<std::string>() + "\" not found");
   }
-  append_event(state, caller, body["type"].get<std::string>(), it->second, body["json"],
-               body["boardId"]);
+  // boardId is required by the API but names where the record was seen; the event does not keep
+  // it (the vendor's envelope has no board id).
+  append_event(state, caller, body["type"].get<std::string>(), it->second, body["json"]);
   return state.events.back().body;
 }
 

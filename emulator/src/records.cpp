@@ -7,6 +7,7 @@
 #include "events.hpp"
 #include "http_util.hpp"
 #include "roserocket/model/catalog.hpp"
+#include "roserocket/model/values.hpp"
 #include "util.hpp"
 
 namespace rr_emulator::detail {
@@ -206,7 +207,10 @@ void RecordStore::validate_ref(const std::string& target, const Json& value,
     }
     const Record* rec = find(id.get<std::string>());
     if (rec == nullptr) {
-      errors.push_back(where + ".id: no " + target + " with id " + id.get<std::string>());
+      // Inside a record this write creates, an unknown id is a failed nested part: the write
+      // goes ahead without that link and answers it in `errors` (see resolve_ref).
+      if (new_depth_ == 0)
+        errors.push_back(where + ".id: no " + target + " with id " + id.get<std::string>());
       return;
     }
     if (rec->object_key != target) {
@@ -214,23 +218,61 @@ void RecordStore::validate_ref(const std::string& target, const Json& value,
                        target);
       return;
     }
+    validate_fields(target, strip_ref_keys(value), where, errors);
+    return;
   }
+  ++new_depth_;
   validate_fields(target, strip_ref_keys(value), where, errors);
+  --new_depth_;
 }
 
 Json RecordStore::create(const std::string& object_key, const Json& json, const PathTree& paths,
                          const std::optional<std::string>& id) {
+  part_errors_.clear();
   PathTree written;
-  Record& rec = create_record(object_key, json, written, id);
+  Record& rec = create_record(object_key, json, written, id, "json");
   written.merge(paths);
-  return render(rec, written);
+  return with_part_errors(render(rec, written));
 }
 
 Json RecordStore::update(Record& record, const Json& json, const PathTree& paths) {
+  part_errors_.clear();
   PathTree written;
-  update_record(record, json, written);
+  update_record(record, json, written, "json");
   written.merge(paths);
-  return render(record, written);
+  return with_part_errors(render(record, written));
+}
+
+Json RecordStore::with_part_errors(Json out) {
+  if (!part_errors_.empty())
+    out["errors"] = std::move(part_errors_);
+  part_errors_.clear();
+  return out;
+}
+
+std::optional<std::string> RecordStore::nested_failure(const std::string& target, const Json& json,
+                                                       const std::string& where) const {
+  for (const auto& [key, value] : json.items()) {
+    const model::FieldSpec* spec = model::find_field(target, key);
+    if (spec == nullptr || spec->type != model::FieldType::kEnum)
+      continue;
+    const bool any_case = model::enum_reads_any_case(spec->enum_type);
+    bool known = false;
+    if (value.is_string()) {
+      const auto& text = value.get_ref<const std::string&>();
+      for (const auto& v : spec->enum_values) {
+        if (v == text || (any_case && model::equal_ignoring_case(v, text)))
+          known = true;
+      }
+    }
+    if (!known) {
+      std::string allowed;
+      for (const auto& v : spec->enum_values)
+        allowed += (allowed.empty() ? "" : ", ") + v;
+      return where + "." + key + " must be one of: " + allowed;
+    }
+  }
+  return std::nullopt;
 }
 
 Json RecordStore::remove(const std::string& id) {
@@ -241,7 +283,8 @@ Json RecordStore::remove(const std::string& id) {
 }
 
 Record& RecordStore::create_record(const std::string& object_key, const Json& json,
-                                   PathTree& written, const std::optional<std::string>& id) {
+                                   PathTree& written, const std::optional<std::string>& id,
+                                   const std::string& where) {
   Record rec;
   rec.id = id.value_or(uuid_v4());
   rec.object_key = object_key;
@@ -253,7 +296,8 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
   f["orgId"] = caller_.org_id;
   f["fullId"] = full_id_prefix(object_key) + "-" + std::to_string(number);
   f["externalId"] = nullptr;
-  f["source"] = "api";
+  // What the getting-started response shows for a record created through the API.
+  f["source"] = "manual";
   f["createdAt"] = caller_.now;
   f["createdBy"] = caller_.user_id;
   f["updatedAt"] = caller_.now;
@@ -275,14 +319,15 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
   Record& stored = state_.records[key];
   stored = std::move(rec);
   Json ignored = Json::object();
-  apply_fields(stored, json, ignored, written);
+  apply_fields(stored, json, ignored, written, where);
   append_event(state_, caller_, "create", stored, render(stored, {}));
   return stored;
 }
 
-void RecordStore::update_record(Record& record, const Json& json, PathTree& written) {
+void RecordStore::update_record(Record& record, const Json& json, PathTree& written,
+                                const std::string& where) {
   Json changes = Json::object();
-  apply_fields(record, json, changes, written);
+  apply_fields(record, json, changes, written, where);
   if (changes.empty())
     return;
   record.fields["version"] = record.fields.value("version", 1) + 1;
@@ -292,7 +337,8 @@ void RecordStore::update_record(Record& record, const Json& json, PathTree& writ
                Json{{"changes", changes}, {"version", record.fields["version"]}});
 }
 
-void RecordStore::apply_fields(Record& record, const Json& json, Json& changes, PathTree& written) {
+void RecordStore::apply_fields(Record& record, const Json& json, Json& changes, PathTree& written,
+                               const std::string& where) {
   for (const auto& [key, value] : json.items()) {
     const model::FieldSpec* spec = model::find_field(record.object_key, key);
     if (spec == nullptr || !spec->is_connection()) {
@@ -307,10 +353,14 @@ void RecordStore::apply_fields(Record& record, const Json& json, Json& changes, 
     PathTree& sub = written.children[key];
     std::vector<std::string> ids;
     if (many) {
-      for (const auto& item : value)
-        ids.push_back(resolve_ref(spec->target, item, sub));
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string at = where + "." + key + "[" + std::to_string(i) + "]";
+        if (auto id = resolve_ref(spec->target, value[i], sub, at))
+          ids.push_back(*id);
+      }
     } else if (!value.is_null()) {
-      ids.push_back(resolve_ref(spec->target, value, sub));
+      if (auto id = resolve_ref(spec->target, value, sub, where + "." + key))
+        ids.push_back(*id);
     }
     auto it = record.links.find(key);
     const std::vector<std::string> before =
@@ -322,16 +372,33 @@ void RecordStore::apply_fields(Record& record, const Json& json, Json& changes, 
   }
 }
 
-std::string RecordStore::resolve_ref(const std::string& target, const Json& value,
-                                     PathTree& written) {
+// The nested parts a write may fail without failing (the platform answers the record plus an
+// `errors` array, as observed on live accounts; which parts is the emulator's choice, see
+// docs/emulator.md): a record created inside the write whose enum field holds a value the catalog
+// does not list is not created, and a link from such a record to an id that does not exist is
+// not made. Everything else the write asked for is saved.
+std::optional<std::string> RecordStore::resolve_ref(const std::string& target, const Json& value,
+                                                    PathTree& written, const std::string& where) {
   Json rest = strip_ref_keys(value);
   if (value.contains("id")) {
-    Record& linked = get_or_404(value["id"].get<std::string>());
+    const std::string id = value["id"].get<std::string>();
+    Record* linked = find(id);
+    if (linked == nullptr) {
+      // validate() let this through only inside a record this write creates.
+      part_errors_.push_back(
+          {{"path", where}, {"message", "no " + target + " with id " + id + "; not linked"}});
+      return std::nullopt;
+    }
     if (!rest.empty())
-      update_record(linked, rest, written);
-    return linked.id;
+      update_record(*linked, rest, written, where);
+    return linked->id;
   }
-  return create_record(target, rest, written, std::nullopt).id;
+  if (auto why = nested_failure(target, rest, where)) {
+    part_errors_.push_back(
+        {{"path", where}, {"message", *why + "; the " + target + " was not created"}});
+    return std::nullopt;
+  }
+  return create_record(target, rest, written, std::nullopt, where).id;
 }
 
 Json RecordStore::render(const Record& record, const PathTree& paths) const {

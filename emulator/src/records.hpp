@@ -67,13 +67,28 @@ class RecordStore {
                     std::vector<std::string>& errors);
 
   Record& create_record(const std::string& object_key, const Json& json, PathTree& written,
-                        const std::optional<std::string>& id);
-  void update_record(Record& record, const Json& json, PathTree& written);
-  void apply_fields(Record& record, const Json& json, Json& changes, PathTree& written);
-  std::string resolve_ref(const std::string& target, const Json& value, PathTree& written);
+                        const std::optional<std::string>& id, const std::string& where);
+  void update_record(Record& record, const Json& json, PathTree& written, const std::string& where);
+  void apply_fields(Record& record, const Json& json, Json& changes, PathTree& written,
+                    const std::string& where);
+  /// @brief The id @p value links to or creates; nothing when that nested part failed (then
+  /// recorded in part_errors_).
+  std::optional<std::string> resolve_ref(const std::string& target, const Json& value,
+                                         PathTree& written, const std::string& where);
+  /// @brief Why a nested record of @p target with fields @p json cannot be created (an enum
+  /// value the catalog does not list), or nothing.
+  [[nodiscard]] std::optional<std::string> nested_failure(const std::string& target,
+                                                          const Json& json,
+                                                          const std::string& where) const;
+  /// @brief Answers @p out, plus the `errors` array of this write's failed nested parts, if any.
+  Json with_part_errors(Json out);
 
   State& state_;
   Caller caller_;
+  /// During validate(): how many records created by this write enclose the current value.
+  int new_depth_ = 0;
+  /// Nested parts of the current write that failed without failing the write.
+  std::vector<Json> part_errors_;
 };
 
 }  // namespace rr_emulator::detail

@@ -26,8 +26,8 @@ struct Record {
   std::uint64_t seq = 0;
 };
 
-/// @brief One record event: `{id, type, refId, ownerId, orgId, objectKey, boardId, createdAt,
-/// json}`.
+/// @brief One record event, in the vendor's envelope: `{id, type, refId, ownerId, orgId,
+/// objectKey, createdAt, json}` (no board id).
 struct Event {
   Json body;
   std::uint64_t seq = 0;

@@ -39,6 +39,7 @@ struct ROSEROCKET_API RequestFields {
 /// @brief One log line and its structured fields. Never holds a token or secret:
 /// `Authorization` is shown as `Bearer ***`.
 struct ROSEROCKET_API LogRecord {
+  /// How important the message is.
   LogLevel level = LogLevel::kDebug;
   /// The message; never holds a token or secret.
   std::string message;

@@ -101,6 +101,11 @@ std::vector<ObjectSpec> build_objects() {
   current.fields.push_back(make_field(#cpp, #wire, FieldType::type, Access::kDerived, \
                                       Provenance::provenance, description));          \
   sources.emplace_back(#wire, from);
+#define RR_ALIAS(wire, alias)         \
+  for (auto& f : current.fields) {    \
+    if (f.name == #wire)              \
+      f.aliases.emplace_back(#alias); \
+  }
 #define RR_FACADE(Type, Facade, method) \
   for (auto& o : out) {                 \
     if (o.type_name == #Type) {         \
@@ -167,6 +172,18 @@ const std::vector<ObjectSpec>& objects() {
 const std::vector<std::pair<std::string, std::vector<std::string>>>& enums() {
   static const auto all = build_enums();
   return all;
+}
+
+bool enum_reads_any_case(std::string_view enum_type) noexcept {
+  static const std::vector<std::string> any_case = [] {
+    std::vector<std::string> out;
+    std::string current;
+#define RR_ENUM_BEGIN(EnumType) current = #EnumType;
+#define RR_ENUM_ANY_CASE() out.push_back(current);
+#include "roserocket/model/catalog.def"
+    return out;
+  }();
+  return std::find(any_case.begin(), any_case.end(), enum_type) != any_case.end();
 }
 
 const std::vector<std::string>* enum_values(std::string_view enum_type) noexcept {
@@ -288,9 +305,18 @@ std::string describe_type(const FieldSpec& f) {
     for (std::size_t i = 0; i < f.enum_values.size(); ++i) {
       out += (i == 0 ? "`" : ", `") + f.enum_values[i] + "`";
     }
+    if (enum_reads_any_case(f.enum_type))
+      out += " (read in any case)";
   }
   if (f.is_connection())
     out += " to `" + f.target + "`";
+  return out;
+}
+
+std::string describe(const FieldSpec& f) {
+  std::string out = f.description;
+  for (std::size_t i = 0; i < f.aliases.size(); ++i)
+    out += (i == 0 ? "; also read as `" : ", `") + f.aliases[i] + "`";
   return out;
 }
 
@@ -316,7 +342,7 @@ std::string fields_markdown() {
     for (const auto& f : fields) {
       out += "| `" + f.name + "` | `" + f.cpp_name + "()` | " + escape_cell(describe_type(f)) +
              " | " + describe_access(f) + " | " + std::string(to_string(f.provenance)) + " | " +
-             escape_cell(f.description) + " |\n";
+             escape_cell(describe(f)) + " |\n";
     }
   };
   out += "### Every record\n\n";

@@ -26,7 +26,10 @@ std::string Record::key() const {
 
 const Json* Record::find(std::string_view field) const {
   const auto it = json_.find(field);
-  return it == json_.end() ? nullptr : &*it;
+  if (it != json_.end())
+    return &*it;
+  // A documented spelling variant (busHoursTues* for busHoursTue*): looked up on a miss only.
+  return detail::find_field_value(json_, key(), field);
 }
 
 bool Record::has(std::string_view field) const {
@@ -82,11 +85,77 @@ Json Record::write_json() const {
 }
 
 void Record::throw_bad_value(std::string_view field, const std::string& why) const {
-  const auto key = this->key();
+  detail::throw_bad_field_value(json_, field, why);
+}
+
+std::vector<PartError> Record::part_errors() const {
+  std::vector<PartError> out;
+  const auto it = json_.find("errors");
+  if (it == json_.end() || !it->is_array())
+    return out;
+  for (const auto& entry : *it) {
+    PartError e;
+    e.raw = entry;
+    if (entry.is_string()) {
+      e.message = entry.get<std::string>();
+    } else if (entry.is_object()) {
+      for (const char* key : {"path", "property", "field"}) {
+        const auto p = entry.find(key);
+        if (p != entry.end() && p->is_string()) {
+          e.path = p->get<std::string>();
+          break;
+        }
+      }
+      const auto m = entry.find("message");
+      if (m != entry.end() && m->is_string()) {
+        e.message = m->get<std::string>();
+      } else if (m != entry.end() && m->is_array()) {
+        for (const auto& part : *m) {
+          if (!e.message.empty())
+            e.message += "; ";
+          e.message += part.is_string() ? part.get<std::string>() : part.dump();
+        }
+      } else {
+        e.message = entry.dump();
+      }
+    } else {
+      e.message = entry.dump();
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+namespace detail {
+
+void throw_bad_field_value(const Json& record, std::string_view field, const std::string& why) {
+  std::string key;
+  if (record.is_object()) {
+    const auto it = record.find("objectKey");
+    if (it != record.end() && it->is_string())
+      key = it->get<std::string>();
+  }
   throw MalformedResponseError("field '" + std::string(field) + "' of " +
                                    (key.empty() ? std::string("a record") : key) +
                                    " has an unexpected value: " + why,
                                {});
 }
+
+const Json* find_field_value(const Json& record, std::string_view object_key,
+                             std::string_view field) {
+  const auto it = record.find(field);
+  if (it != record.end())
+    return &*it;
+  if (const FieldSpec* spec = find_field(object_key, field)) {
+    for (const auto& alias : spec->aliases) {
+      const auto other = record.find(alias);
+      if (other != record.end())
+        return &*other;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace detail
 
 }  // namespace roserocket::model

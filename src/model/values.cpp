@@ -1,5 +1,6 @@
 #include "roserocket/model/values.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 #include "roserocket/errors.hpp"
@@ -183,6 +184,18 @@ void from_json(const Json& json, Ref& ref) {
     bad("a reference must be {\"id\": \"...\"}, got " + json.dump());
   }
   ref.id = id->get<std::string>();
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    if (std::tolower(x) != std::tolower(y))
+      return false;
+  }
+  return true;
 }
 
 }  // namespace roserocket::model

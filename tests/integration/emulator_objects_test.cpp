@@ -27,7 +27,7 @@ TEST_F(ObjectsTest, CreateReturnsServerWrittenFields) {
   EXPECT_EQ(rec["orgId"], rr_emulator::kDemoOrgId);
   EXPECT_EQ(rec["fullId"], "CUST-1");
   EXPECT_EQ(rec["version"], 1);
-  EXPECT_EQ(rec["source"], "api");
+  EXPECT_EQ(rec["source"], "manual");  // as the getting-started response shows
   EXPECT_TRUE(rec["externalId"].is_null());
   EXPECT_EQ(rec["status"], "active");
   EXPECT_TRUE(std::regex_match(rec["createdAt"].get<std::string>(), kIsoMillisZ));
@@ -487,10 +487,11 @@ TEST_F(ObjectsTest, InvoiceSubTotalRecomputedWhenLineItemsChange) {
   EXPECT_EQ(emptied.json["subTotal"]["amount"], 0);
 }
 
-TEST_F(ObjectsTest, BillSubTotalAndQuoteTotalAreDerived) {
+TEST_F(ObjectsTest, BillTotalAndQuoteTotalAreDerived) {
+  // The vendor's bill page: read-only billTotal, a float (major units), from the line items.
   EXPECT_EQ(create("bill", {{"lineItems",
-                             {{{"amount", money(300)}}, {{"amount", money(200)}}}}})["subTotal"],
-            money(500));
+                             {{{"amount", money(300)}}, {{"amount", money(200)}}}}})["billTotal"],
+            5.0);
   EXPECT_EQ(create("quote", {{"lineItems", {{{"amount", money(99)}}}}})["total"], money(99));
 }
 

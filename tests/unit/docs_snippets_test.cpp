@@ -47,6 +47,19 @@ std::string squash(const std::string& text) {
 
 }  // namespace
 
+// A custom object typed by the user (docs/object-model.md), at namespace scope as users write it.
+class Load : public roserocket::model::TypedRecord<Load> {
+ public:
+  static constexpr std::string_view kObjectKey = "load__c";
+  static constexpr roserocket::model::CustomField<std::string> kReference{"reference__c"};
+  static constexpr roserocket::model::CustomField<double> kWeightKg{"weightKg__c"};
+
+  [[nodiscard]] std::optional<std::string> reference() const { return get(kReference); }
+  Load& set_reference(std::string value) { return set(kReference, std::move(value)); }
+  [[nodiscard]] std::optional<double> weight_kg() const { return get(kWeightKg); }
+  Load& set_weight_kg(double value) { return set(kWeightKg, value); }
+};
+
 // ---- docs/object-model.md
 
 TEST(DocsSnippets, ObjectModelCreateTyped) {
@@ -98,6 +111,91 @@ TEST(DocsSnippets, ObjectModelValues) {
 
   EXPECT_EQ(wire["amount"], 12550);
   EXPECT_EQ(opens.seconds(), 32400);
+}
+
+TEST(DocsSnippets, ObjectModelViews) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string order_id = "o1";
+  Json commodities = Json::array();
+  for (int i = 0; i < 3; ++i)
+    commodities.push_back(record("commodity", "c" + std::to_string(i), {{"weight", 100 + i}}));
+  m.mock->enqueue_json(
+      200,
+      record("order", "o1", {{"tasks", {record("task", "t1", {{"commodities", commodities}})}}}));
+  m.mock->enqueue_json(200, record("commodity", "c0", {{"quantity", 4}}));
+
+  using namespace roserocket::model;
+  Order order = client.orders().get(order_id, roserocket::with_paths({"tasks.commodities"}));
+  double total_weight = 0;
+  for (TaskView task : order.view().tasks()) {
+    for (CommodityView commodity : task.commodities())
+      total_weight += commodity.weight().value_or(0);
+  }
+  Commodity first = order.view().tasks().at(0).commodities().at(0).to_record();  // a writable copy
+  first.set_quantity(4);
+  client.commodities().update(first);  // sends {"quantity": 4}
+
+  EXPECT_EQ(total_weight, 303);
+  EXPECT_EQ(m.url(0), rr_test::kBase + "/objects/o1?paths=tasks.commodities");
+  EXPECT_EQ(m.body(1), (Json{{"objectKey", "commodity"}, {"json", {{"quantity", 4}}}}));
+}
+
+TEST(DocsSnippets, ObjectModelPartErrors) {
+  MockClient m;
+  rr::Client& client = m.client;
+  rr::model::Order order;
+  order.set_status(rr::model::OrderStatus::kNew);
+  m.mock->enqueue_json(
+      200, record("order", "o1",
+                  {{"errors", {{{"path", "json.tasks[1]"}, {"message", "bad taskType"}}}}}));
+  testing::internal::CaptureStderr();
+
+  using namespace roserocket::model;
+  Order saved = client.orders().create(order);
+  for (const PartError& e : saved.part_errors())
+    std::cerr << "not saved: " << e.path << ": " << e.message << "\n";
+
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "not saved: json.tasks[1]: bad taskType\n");
+}
+
+TEST(DocsSnippets, ObjectModelCustomFields) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string order_id = "o1";
+  m.mock->enqueue_json(200, record("order", "o1", {{"trailerNumber__c", "TR-1"}}));
+  m.mock->enqueue_json(200, record("order", "o1"));
+
+  using namespace roserocket::model;
+  constexpr CustomField<std::string> kTrailerNumber{"trailerNumber__c"};
+  constexpr CustomField<std::int64_t> kSealCount{"sealCount__c"};
+  Order order = client.orders().get(order_id);
+  std::optional<std::string> trailer = order.get(kTrailerNumber);
+  order.set(kTrailerNumber, "TR-2207").set(kSealCount, 2);
+  client.orders().update(order);  // sends {"trailerNumber__c": "TR-2207", "sealCount__c": 2}
+
+  EXPECT_EQ(trailer, "TR-1");
+  EXPECT_EQ(m.body(1)["json"], (Json{{"trailerNumber__c", "TR-2207"}, {"sealCount__c", 2}}));
+}
+
+TEST(DocsSnippets, ObjectModelCustomObject) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->enqueue_json(
+      200, record("load__c", "l1",
+                  {{"fullId", "LOAD-1"}, {"reference__c", "LD-881"}, {"weightKg__c", 12400.5}}));
+  m.mock->enqueue_json(200, record("load__c", "l1", {{"reference__c", "LD-881"}}));
+
+  roserocket::Resource<Load> loads(client);
+  Load load;
+  load.set_reference("LD-881").set_weight_kg(12400.5);
+  Load saved = loads.create(load);  // POST /objects {"objectKey": "load__c", "json": {...}}
+  std::cout << *saved.full_id() << " " << *loads.get(*saved.id()).reference() << "\n";
+
+  EXPECT_EQ(m.body(0), (Json{{"objectKey", "load__c"},
+                             {"json", {{"reference__c", "LD-881"}, {"weightKg__c", 12400.5}}}}));
+  EXPECT_EQ(saved.weight_kg(), 12400.5);
+  EXPECT_EQ(m.url(1), rr_test::kBase + "/objects/l1");
 }
 
 // ---- docs/read-only-fields.md

@@ -86,6 +86,9 @@ struct ROSEROCKET_API FieldSpec {
   std::string enum_type;
   /// The C++ name of its typed accessor, e.g. "customer_type" for "customerType".
   std::string cpp_name;
+  /// Documented spelling variants of the name that typed getters also read when the field itself
+  /// is absent (`busHoursTuesStartAt` for `busHoursTueStartAt`); writes use `name`.
+  std::vector<std::string> aliases;
 
   /// @brief Whether the server writes or derives the field, so a client may not set it.
   [[nodiscard]] bool read_only() const noexcept { return access != Access::kWritable; }
@@ -141,6 +144,10 @@ struct ROSEROCKET_API ObjectSpec {
 /// or null when there is no such enum.
 [[nodiscard]] ROSEROCKET_API const std::vector<std::string>* enum_values(
     std::string_view enum_type) noexcept;
+
+/// @brief Whether the values of @p enum_type are read in any letter case (the catalog's
+/// `RR_ENUM_ANY_CASE()`, e.g. "CustomerType": "Shipper" reads as "shipper").
+[[nodiscard]] bool enum_reads_any_case(std::string_view enum_type) noexcept;
 
 /// @brief Every enum type of the catalog, by C++ name, in catalog order.
 [[nodiscard]] ROSEROCKET_API const std::vector<std::pair<std::string, std::vector<std::string>>>&

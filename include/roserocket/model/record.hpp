@@ -18,6 +18,7 @@
 #include "roserocket/export.hpp"
 #include "roserocket/model/catalog.hpp"
 #include "roserocket/model/values.hpp"
+#include "roserocket/model/view.hpp"
 
 namespace roserocket::model {
 
@@ -27,6 +28,41 @@ template <class T>
 struct TypeIdentity {
   /// @p T itself.
   using type = T;
+};
+
+/// @brief A custom field (`__c`) and the type its values have: declare one constant per field and
+/// read or write it typed, `order.get(kTrailer)`, `order.set(kTrailer, "TR-7")` (see
+/// docs/object-model.md).
+///
+/// A constant value type; safe to share between threads.
+template <class T>
+class CustomField {
+ public:
+  /// @brief The custom field @p name, which must end in `__c` (checked when the name is used:
+  /// a constant expression cannot throw, so a wrong name does not compile where it is constexpr).
+  constexpr explicit CustomField(std::string_view name) : name_(check(name)) {}
+  /// @brief The wire name, e.g. "trailerNumber__c".
+  [[nodiscard]] constexpr std::string_view name() const noexcept { return name_; }
+
+ private:
+  static constexpr std::string_view check(std::string_view name) {
+    return name.size() > 3 && name.substr(name.size() - 3) == "__c"
+               ? name
+               : throw InvalidArgumentError("a custom field name ends in __c");
+  }
+  std::string_view name_;
+};
+
+/// @brief One part of a write that the server did not apply although the write itself succeeded:
+/// an entry of the `errors` array a create may answer beside the record.
+struct PartError {
+  /// Where in the request the part was, e.g. "json.tasks[0].commodities[1]"; empty when the
+  /// server did not say.
+  std::string path;
+  /// The server's explanation.
+  std::string message;
+  /// The entry as the server sent it.
+  Json raw;
 };
 
 /// @brief One record of any object: its full JSON, and which fields the caller changed.
@@ -72,26 +108,29 @@ class ROSEROCKET_API Record {
   /// integer @p T: a fractional number or one outside @p T's range).
   template <class T>
   [[nodiscard]] std::optional<T> get_as(std::string_view field) const {
-    const Json* value = find(field);
-    if (value == nullptr || value->is_null())
-      return std::nullopt;
-    try {
-      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-        return integer_from_json<T>(*value);  // never wrapped or truncated
-      } else {
-        return value->get<T>();
-      }
-    } catch (const Error& e) {
-      throw_bad_value(field, e.summary());
-    } catch (const nlohmann::json::exception& e) {
-      throw_bad_value(field, e.what());
-    }
+    return detail::read_value<T>(json_, field, find(field));
+  }
+  /// @brief The custom field @p field as its declared type, or nothing when absent or null.
+  /// @throw MalformedResponseError when the value does not have that type.
+  template <class T>
+  [[nodiscard]] std::optional<T> get(const CustomField<T>& field) const {
+    return get_as<T>(field.name());
   }
 
   /// @brief Sets @p field (known, custom `__c` or unknown) and marks it changed.
   /// @throw ReadOnlyFieldError when the catalog says the field is server-written or derived;
   /// InvalidArgumentError for an empty name.
   Record& set(std::string_view field, Json value);
+  /// @brief Sets the custom field @p field to @p value (in its declared type) and marks it changed.
+  template <class T>
+  Record& set(const CustomField<T>& field, typename TypeIdentity<T>::type value) {
+    return set(field.name(), Json(std::move(value)));
+  }
+
+  /// @brief The parts of the write that answered this record which the server did not apply:
+  /// the `errors` array a create (or update) may answer beside the record, when a nested part
+  /// failed and the rest was saved. Empty when there is none.
+  [[nodiscard]] std::vector<PartError> part_errors() const;
 
   /// @brief The fields the caller set, in the order first set.
   [[nodiscard]] const std::vector<std::string>& changed_fields() const noexcept { return changed_; }
@@ -266,6 +305,20 @@ class TypedRecord : public Record {
     Record::set(field, std::move(value));
     return static_cast<Self&>(*this);
   }
+  /// @brief Sets a typed custom field (see `CustomField`), returning this typed record.
+  template <class T>
+  Self& set(const CustomField<T>& field, typename TypeIdentity<T>::type value) {
+    Record::set(field, std::move(value));
+    return static_cast<Self&>(*this);
+  }
+  /// @brief A read-only view of this record (`OrderView` for `Order`): connections and lists read
+  /// as views into this record's JSON, without copies. Valid until this record changes or dies.
+  template <class S = Self>
+  [[nodiscard]] typename S::View view() const& {
+    return typename S::View(this->json());
+  }
+  /// @brief Not on a temporary: the view would dangle.
+  void view() && = delete;
 
 #define RR_COMMON(cpp, wire, type, access, description) \
   RR_TYPED_SETTER_##access(cpp, wire, ValueType<FieldType::type>)

@@ -14,7 +14,13 @@
 ///   this record, and `static constexpr Connection<Self, Target> cpp_name_path` for `paths`;
 /// - a list connection: `std::vector<Target> cpp_name() const`, `set_cpp_name(std::vector<Ref>)`,
 ///   `set_cpp_name(std::vector<Target>)` and `cpp_name_path`.
-/// Each enum has `static constexpr EnumConstant<E> kValue` per documented value. The catalog's
+/// Each enum has `static constexpr EnumConstant<E> kValue` per documented value.
+///
+/// Beside each record `Type` there is `TypeView` (`Type::View`, from `record.view()`): the same
+/// getters, no setters, over a pointer into the record's JSON. Its connection getters return
+/// `std::optional<TargetView>` and `ListView<TargetView>` (a range of views), so reading a large
+/// order's tasks and commodities copies nothing: `for (auto task : order.view().tasks())
+/// for (auto c : task.commodities()) total += c.weight().value_or(0);`. The catalog's
 /// description of each field is its documentation (see docs/object-model.md).
 ///
 /// Any field, custom `__c` ones included, stays reachable with `Record::get`/`set`.
@@ -36,6 +42,7 @@ namespace roserocket::model {
     using Self = EnumType;                                   \
     static constexpr std::string_view kEnumName = #EnumType; \
     using OpenEnum<EnumType>::OpenEnum;
+#define RR_ENUM_ANY_CASE() static constexpr bool kReadAnyCase = true;
 #define RR_ENUM_VALUE(constant, value) static constexpr EnumConstant<Self> constant{value};
 #define RR_ENUM_END() \
   }                   \
@@ -46,12 +53,51 @@ namespace roserocket::model {
 #define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) class Type;
 #include "roserocket/model/catalog.def"
 
+// ---- Read-only views (`OrderView`, ...): the same getters over a pointer into a record's JSON;
+// connections and lists read as views, so nothing is copied. See roserocket/model/view.hpp.
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) class Type##View;
+#include "roserocket/model/catalog.def"
+
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
+  class Type##View : public RecordView<Type##View> {                          \
+   public:                                                                    \
+    using RecordType = Type;                                                  \
+    static constexpr std::string_view kObjectKey = #object_key;               \
+    using RecordView<Type##View>::RecordView;
+#define RR_OBJECT_END() \
+  }                     \
+  ;
+#define RR_FIELD(cpp, wire, type, provenance, description)              \
+  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
+    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
+  }
+#define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description) \
+  [[nodiscard]] std::optional<EnumType> cpp() const {               \
+    return this->template get_as<EnumType>(#wire);                  \
+  }
+#define RR_DERIVED(cpp, wire, type, from, provenance, description)      \
+  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
+    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
+  }
+#define RR_ONE(cpp, wire, Target, provenance, description) \
+  template <class V = Target##View>                        \
+  [[nodiscard]] std::optional<V> cpp() const {             \
+    return this->template view_one<V>(#wire);              \
+  }
+#define RR_MANY(cpp, wire, Target, provenance, description) \
+  template <class V = Target##View>                         \
+  [[nodiscard]] ListView<V> cpp() const {                   \
+    return this->template view_many<V>(#wire);              \
+  }
+#include "roserocket/model/catalog.def"
+
 // ---- The typed records. Connection accessors are member templates whose parameter defaults
 // to the target, so the target need only be complete where the accessor is used.
 #define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
   class Type : public TypedRecord<Type> {                                     \
    public:                                                                    \
     using Self = Type;                                                        \
+    using View = Type##View;                                                  \
     static constexpr std::string_view kObjectKey = #object_key;               \
     static constexpr std::string_view kDisplayName = display;                 \
     using TypedRecord<Type>::TypedRecord;

@@ -186,6 +186,18 @@ struct EnumConstant {
   std::string_view value;
 };
 
+/// @brief Whether enum @p E reads its values in any letter case (`E::kReadAnyCase`, generated
+/// from the catalog's `RR_ENUM_ANY_CASE()`).
+template <class E, class = void>
+struct ReadsAnyCase : std::false_type {};
+/// @brief The enums that declare `kReadAnyCase`.
+template <class E>
+struct ReadsAnyCase<E, std::void_t<decltype(E::kReadAnyCase)>>
+    : std::integral_constant<bool, E::kReadAnyCase> {};
+
+/// @brief Whether @p a and @p b are equal ignoring ASCII letter case.
+[[nodiscard]] bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept;
+
 /// @brief Base of the generated enums (`OrderStatus`, `TaskType`, ...): a string that may hold
 /// any value, so that values the platform adds later are read and written unchanged.
 ///
@@ -210,7 +222,7 @@ class OpenEnum {
     if (values == nullptr)
       return false;
     for (const auto& v : *values) {
-      if (v == value_)
+      if (v == value_ || (ReadsAnyCase<Derived>::value && equal_ignoring_case(v, value_)))
         return true;
     }
     return false;
@@ -230,11 +242,23 @@ class OpenEnum {
   friend bool operator!=(EnumConstant<Derived> a, const Derived& b) { return !(b == a); }
   /// @brief Writes the wire value as a JSON string.
   friend void to_json(Json& json, const Derived& e) { json = e.value_; }
-  /// @brief Reads a JSON string, known or not. @throw InvalidArgumentError for a non-string.
+  /// @brief Reads a JSON string, known or not; for an enum read in any case, a documented value
+  /// in another case reads as its documented spelling ("Shipper" -> "shipper").
+  /// @throw InvalidArgumentError for a non-string.
   friend void from_json(const Json& json, Derived& e) {
     if (!json.is_string())
       throw_not_a_string(Derived::kEnumName, json.type_name());
     e.value_ = json.get<std::string>();
+    if constexpr (ReadsAnyCase<Derived>::value) {
+      if (const auto* values = enum_values(Derived::kEnumName)) {
+        for (const auto& v : *values) {
+          if (equal_ignoring_case(v, e.value_)) {
+            e.value_ = v;
+            break;
+          }
+        }
+      }
+    }
   }
 
  private:

@@ -1,0 +1,170 @@
+// Reading a large order typed, against nlohmann's own parse and walk of the same body.
+//
+// Usage: typed_walk [N] [commodities]
+//   N            orders parsed and walked per side (default 100)
+//   commodities  commodities on the order's one task (default 5000, about 1.5 MB of JSON)
+//
+// The body is one order with one task whose commodities have 17 fields each. Every side parses
+// the body and sums every commodity's weight:
+//   plain   nlohmann::json::parse, then a walk of the parsed tree (the baseline);
+//   views   Order::from_json(parse(body)), then order.view().tasks() / task.commodities(), which
+//           are views into the order's JSON (no copies);
+//   copies  the same parse, then order.tasks() / task.commodities(), which copy each connected
+//           record into a new typed record (what a later write needs; shown for comparison).
+// Time is this process's CPU time (user+sys, getrusage) per order. Rounds alternate which side
+// goes first, so that none profits from a warmer cache. The sums are checked to agree.
+
+#include <sys/resource.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "roserocket/roserocket.hpp"
+
+namespace {
+
+using roserocket::model::Json;
+using roserocket::model::Order;
+
+constexpr int kRounds = 10;
+
+double cpu_us() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto us = [](const timeval& tv) { return tv.tv_sec * 1e6 + static_cast<double>(tv.tv_usec); };
+  return us(usage.ru_utime) + us(usage.ru_stime);
+}
+
+std::string uuid_like(long n) {
+  std::string digits = std::to_string(n % 1000000000000L);
+  return "00000000-0000-4000-8000-" + std::string(12 - digits.size(), '0') + digits;
+}
+
+// One order, one task, @p count commodities of 17 fields each, serialised as the server would.
+std::string order_body(long count) {
+  Json commodities = Json::array();
+  for (long i = 0; i < count; ++i) {
+    commodities.push_back({{"id", uuid_like(1000 + i)},
+                           {"objectKey", "commodity"},
+                           {"orgId", uuid_like(1)},
+                           {"fullId", "COM-" + std::to_string(i + 1)},
+                           {"createdAt", "2026-11-24T14:00:00.000Z"},
+                           {"version", 1},
+                           {"description", "Palletised goods, lot " + std::to_string(i)},
+                           {"quantity", 1 + i % 12},
+                           {"weight", 100.0 + static_cast<double>(i % 97) * 2.5},
+                           {"weightUnit", "lbs"},
+                           {"length", 48.0},
+                           {"width", 40.0},
+                           {"height", 36.0 + static_cast<double>(i % 5)},
+                           {"dimensionUnit", "in"},
+                           {"freightClass", "77.5"},
+                           {"commodityType", "pallet"},
+                           {"nmfc", "156600"}});
+  }
+  Json task = {{"id", uuid_like(2)},        {"objectKey", "task"},  {"orgId", uuid_like(1)},
+               {"fullId", "T-1"},           {"taskType", "pickup"}, {"ordinal", 1},
+               {"commodities", commodities}};
+  Json order = {{"id", uuid_like(3)},          {"objectKey", "order"},
+                {"orgId", uuid_like(1)},       {"fullId", "O-1"},
+                {"status", "booked"},          {"version", 3},
+                {"tasks", Json::array({task})}};
+  return order.dump();
+}
+
+double plain_walk(const std::string& body) {
+  const Json order = Json::parse(body);
+  double sum = 0;
+  for (const auto& task : order.at("tasks")) {
+    for (const auto& c : task.at("commodities")) {
+      const auto w = c.find("weight");
+      if (w != c.end() && w->is_number())
+        sum += w->get<double>();
+    }
+  }
+  return sum;
+}
+
+double view_walk(const std::string& body) {
+  const Order order = Order::from_json(Json::parse(body));
+  double sum = 0;
+  for (auto task : order.view().tasks()) {
+    for (auto c : task.commodities())
+      sum += c.weight().value_or(0);
+  }
+  return sum;
+}
+
+double copy_walk(const std::string& body) {
+  const Order order = Order::from_json(Json::parse(body));
+  double sum = 0;
+  for (const auto& task : order.tasks()) {
+    for (const auto& c : task.commodities())
+      sum += c.weight().value_or(0);
+  }
+  return sum;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const long n = argc > 1 ? std::atol(argv[1]) : 100;
+  const long count = argc > 2 ? std::atol(argv[2]) : 5000;
+  if (n < kRounds || count < 1) {
+    std::fprintf(stderr, "usage: typed_walk [N >= %d] [commodities >= 1]\n", kRounds);
+    return 2;
+  }
+  const std::string body = order_body(count);
+  std::printf("order: 1 task, %ld commodities x 17 fields, %.2f MB of JSON; %ld orders per side\n",
+              count, static_cast<double>(body.size()) / 1e6, n);
+
+  struct Side {
+    const char* name;
+    std::function<double(const std::string&)> walk;
+    double cpu = 0;
+    double sum = 0;
+  };
+  std::array<Side, 3> sides = {Side{"plain", plain_walk}, Side{"views", view_walk},
+                               Side{"copies", copy_walk}};
+  for (auto& s : sides)
+    s.sum = s.walk(body);  // warm-up, and the checksum
+  for (const auto& s : sides) {
+    if (s.sum != sides[0].sum) {
+      std::fprintf(stderr, "%s summed %.3f, plain %.3f\n", s.name, s.sum, sides[0].sum);
+      return 1;
+    }
+  }
+
+  const long per_round = n / kRounds;
+  for (int round = 0; round < kRounds; ++round) {
+    for (std::size_t k = 0; k < sides.size(); ++k) {
+      Side& s = sides[(k + static_cast<std::size_t>(round)) % sides.size()];
+      const double start = cpu_us();
+      double sink = 0;
+      for (long i = 0; i < per_round; ++i)
+        sink += s.walk(body);
+      s.cpu += cpu_us() - start;
+      if (sink != s.sum * static_cast<double>(per_round)) {
+        std::fprintf(stderr, "%s: inconsistent sums\n", s.name);
+        return 1;
+      }
+    }
+  }
+  const double orders = static_cast<double>(per_round * kRounds);
+  const double base = sides[0].cpu / orders;
+  std::printf("sum of weights: %.1f (all sides agree)\n", sides[0].sum);
+  for (const auto& s : sides) {
+    const double per = s.cpu / orders;
+    std::printf("%-7s %8.2f ms CPU per order   ratio %.2f\n", s.name, per / 1000.0, per / base);
+  }
+  std::printf("goal: views ratio <= 1.20\n");
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "typed_walk: %s\n", e.what());
+  return 1;
+}
