@@ -60,8 +60,16 @@ Params token_params(const httplib::Request& req) {
     }
     return out;
   }
-  if (type.rfind("application/x-www-form-urlencoded", 0) == 0)
-    return parse_form(req.body);
+  if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+    // Bodies are read after the pre-routing UTF-8 check, so a form's decoded fields are
+    // checked here (JSON bodies: nlohmann refuses what is not UTF-8).
+    Params form = parse_form(req.body);
+    for (const auto& [key, value] : form) {
+      if (!roserocket::detail::is_valid_utf8(key) || !roserocket::detail::is_valid_utf8(value))
+        fail(400, "invalid_request", "the request body is not valid UTF-8");
+    }
+    return form;
+  }
   fail(400, "invalid_request",
        "the body must be application/x-www-form-urlencoded or application/json");
 }

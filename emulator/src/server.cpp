@@ -29,10 +29,11 @@ std::map<std::string, std::string> joined_params(const httplib::Request& req) {
   return out;
 }
 
-// The decoded path, every query parameter and the body (JSON or a form) must be UTF-8.
+// The decoded path and every query parameter must be UTF-8. (The body is not read yet here:
+// JSON parsing refuses what is not UTF-8, and the token endpoint checks its form fields.)
 bool valid_utf8_request(const httplib::Request& req) {
   using roserocket::detail::is_valid_utf8;
-  if (!is_valid_utf8(req.path) || !is_valid_utf8(req.body))
+  if (!is_valid_utf8(req.path))
     return false;
   for (const auto& [key, value] : req.params) {
     if (!is_valid_utf8(key) || !is_valid_utf8(value))
