@@ -93,8 +93,10 @@ void WebhookDispatcher::after_change(Core& core) noexcept {
     {
       std::lock_guard<std::mutex> lock(core.mutex);
       const auto& events = core.state.events;
-      if (events.size() < events_seen_)
+      if (state_reset_.exchange(false) || events.size() < events_seen_) {
         events_seen_ = 0;  // the state was emptied
+        order_status_.clear();
+      }
       for (; events_seen_ < events.size(); ++events_seen_) {
         const Json& ev = events[events_seen_].body;
         if (ev.value("objectKey", std::string()) != "order")
@@ -256,6 +258,7 @@ void WebhookDispatcher::reset() {
   log_.clear();
   pending_.clear();
   faults_.clear();
+  state_reset_ = true;
 }
 
 void install_webhook_routes(httplib::Server& server, WebhookDispatcher& webhooks) {

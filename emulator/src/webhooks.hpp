@@ -7,6 +7,7 @@
 // Events delivered: "Order Status Changed" (the platform's documented event) and the emulator's
 // own "Order Created".
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -61,6 +62,8 @@ class WebhookDispatcher {
   std::vector<WebhookDelivery> log_;
   std::deque<Pending> pending_;
   std::deque<DeliveryFault> faults_;
+  // Set by reset(); after_change then starts over at the first event.
+  std::atomic<bool> state_reset_{false};
   // Guarded by the core's mutex (only after_change and start touch them).
   std::size_t events_seen_ = 0;
   std::map<std::string, nlohmann::json> order_status_;

@@ -81,12 +81,14 @@ class WebhooksEndToEnd : public ::testing::Test {
     listener_ = std::thread([this] { server_.listen_after_bind(); });
   }
 
+  // The listener goes first (no handler may run on a destroyed receiver), then the clients,
+  // whose pooled connections would hold the emulator's stop.
   void TearDown() override {
+    server_.stop();
+    listener_.join();
     client_.reset();
     receiver_.reset();
     emulator_->stop();
-    server_.stop();
-    listener_.join();
   }
 
   std::string url(const std::string& secret = kSecret) const {

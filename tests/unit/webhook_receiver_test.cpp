@@ -101,7 +101,7 @@ TEST_F(Receiver, SecretInQueryTokenIsAccepted) {
 
 TEST_F(Receiver, WrongOrMissingSecretIs401AndDispatchesNothing) {
   const std::string body = envelope().dump();
-  for (const std::string target :
+  for (const std::string& target :
        {std::string("/hooks/rr/wrong-secret-0123456789"), std::string("/hooks/rr/") + kSecret + "x",
         std::string("/hooks/rr/") + std::string(kSecret).substr(0, 10), std::string("/hooks/rr"),
         std::string("/hooks/rr?token="), std::string("/hooks/rr?token=nope")}) {
