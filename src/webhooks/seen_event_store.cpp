@@ -206,7 +206,9 @@ void FileSeenEventStore::mark_seen(const std::string& event_id) {
   }
   expiry_[event_id] = until;
   ++lines_;
-  if (lines_ > 64 && lines_ > 2 * expiry_.size())
+  // Expired ids stay in the map until a rewrite drops them, so besides "mostly overwritten
+  // lines" the file is also rewritten each time its line count reaches a power of two.
+  if (lines_ > 64 && (lines_ > 2 * expiry_.size() || (lines_ & (lines_ - 1)) == 0))
     compact(now);
 }
 
