@@ -14,6 +14,7 @@
 #include "roserocket/objects/user_groups.hpp"
 #include "roserocket/resources/resource.hpp"
 #include "roserocket/version.hpp"
+#include "roserocket/webhooks/webhooks.hpp"
 
 namespace roserocket {
 namespace {
@@ -208,6 +209,9 @@ Events Client::events() const {
 }
 UserGroups Client::user_groups() const {
   return UserGroups(*this);
+}
+Webhooks Client::webhooks() const {
+  return Webhooks(*this);
 }
 
 namespace {

@@ -35,7 +35,8 @@ class Emulator::Impl {
   explicit Impl(Options options)
       : core_{std::move(options), {}, {}},
         oauth_(core_.options),
-        services_{core_, oauth_, faults_, stats_} {}
+        webhooks_(core_.options.webhooks),
+        services_{core_, oauth_, faults_, stats_, webhooks_} {}
 
   void start() {
     std::lock_guard<std::mutex> lock(lifecycle_);
@@ -67,6 +68,7 @@ class Emulator::Impl {
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
     detail::install_routes(*server_, services_);
+    webhooks_.start(core_);
     const auto& o = core_.options;
     if (o.port == 0) {
       port_ = server_->bind_to_any_port(o.host);
@@ -96,6 +98,7 @@ class Emulator::Impl {
     server_->stop();
     thread_.join();
     server_.reset();
+    webhooks_.stop();
   }
 
   bool running() const {
@@ -146,12 +149,14 @@ class Emulator::Impl {
 
   detail::FaultTable& faults() { return faults_; }
   detail::StatsCounter& stats() { return stats_; }
+  detail::WebhookDispatcher& webhooks() { return webhooks_; }
 
  private:
   detail::Core core_;
   detail::OAuthServer oauth_;
   detail::FaultTable faults_;
   detail::StatsCounter stats_;
+  detail::WebhookDispatcher webhooks_;
   detail::Services services_;
   mutable std::mutex lifecycle_;
   std::unique_ptr<httplib::Server> server_;
@@ -208,6 +213,14 @@ void Emulator::clear_faults() {
 
 Stats Emulator::stats() const {
   return impl_->stats().snapshot();
+}
+
+void Emulator::add_delivery_fault(const DeliveryFault& fault) {
+  impl_->webhooks().add_fault(fault);
+}
+
+std::vector<WebhookDelivery> Emulator::webhook_deliveries() const {
+  return impl_->webhooks().deliveries();
 }
 
 void Emulator::reset() {

@@ -97,6 +97,7 @@ void install_admin_routes(httplib::Server& server, Services& s) {
                 reset_everything(s);
                 res.status = 204;
               }));
+  install_webhook_routes(server, s.webhooks);
 }
 
 void install_platform_routes(httplib::Server& server, Services& s) {
@@ -186,6 +187,8 @@ httplib::Server::Handler api_route(Services& services, ApiHandler handler) {
       // Never echo internals (or request data) back; the status says enough.
       send_nest_error(res, 500, "Internal server error");
     }
+    // Webhooks for whatever this call changed; queued only, delivered by another thread.
+    services.webhooks.after_change(services.core);
   };
 }
 
@@ -197,6 +200,7 @@ void reset_everything(Services& services) {
   }
   services.faults.clear();
   services.stats.reset();
+  services.webhooks.reset();
 }
 
 void harden(httplib::Server& server) {

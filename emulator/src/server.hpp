@@ -10,6 +10,7 @@
 #include "core.hpp"
 #include "faults.hpp"
 #include "oauth.hpp"
+#include "webhooks.hpp"
 
 namespace rr_emulator::detail {
 
@@ -22,6 +23,7 @@ struct Services {
   OAuthServer& oauth;
   FaultTable& faults;
   StatsCounter& stats;
+  WebhookDispatcher& webhooks;
 };
 
 /// @brief A platform API handler: runs only with a valid bearer token, as @p caller.

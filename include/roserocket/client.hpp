@@ -28,6 +28,7 @@ class ObjectsApi;
 class Boards;
 class Events;
 class UserGroups;
+class Webhooks;
 
 // Typed records and their facades (roserocket/resources/resource.hpp), declared from the catalog.
 namespace model {
@@ -155,6 +156,8 @@ class ROSEROCKET_API Client {
   [[nodiscard]] Events events() const;
   /// @brief `/userGroups` and their members (roserocket/objects/user_groups.hpp).
   [[nodiscard]] UserGroups user_groups() const;
+  /// @brief Webhook destinations and subscriptions (roserocket/webhooks/webhooks.hpp).
+  [[nodiscard]] Webhooks webhooks() const;
 
   /// @brief Sends @p request with auth, retries and error mapping.
   /// @return the 2xx response with its body parsed as JSON.

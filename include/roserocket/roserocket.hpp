@@ -27,3 +27,8 @@
 #include "roserocket/resources/resource.hpp"
 #include "roserocket/retry.hpp"
 #include "roserocket/version.hpp"
+#include "roserocket/webhooks/changes_feed.hpp"
+#include "roserocket/webhooks/seen_event_store.hpp"
+#include "roserocket/webhooks/webhook_event.hpp"
+#include "roserocket/webhooks/webhook_receiver.hpp"
+#include "roserocket/webhooks/webhooks.hpp"

@@ -2,6 +2,9 @@
 // against the mock transport. DocsSnippets.EveryGuideSnippetIsHere checks that each ```cpp block
 // of the guides appears below verbatim (whitespace aside).
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -424,6 +427,88 @@ TEST(DocsSnippets, BoardsEventsUserGroups) {
   EXPECT_EQ(m.mock->request_count(), 6u);
 }
 
+// ---- docs/webhooks.md
+
+TEST(DocsSnippets, Webhooks) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string secret = "docs-secret-0123456789";
+  const std::string order_id = "o1";
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("rr-docs-webhooks-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string seen_log_path = (dir / "seen.log").string();
+  const std::string checkpoint_path = (dir / "feeds.json").string();
+  const Json stored = {{"id", "whd-1"},
+                       {"objectKey", "webhookDestination"},
+                       {"name", "erp sync"},
+                       {"subscriptions",
+                        {{{"id", "whs-1"},
+                          {"objectKey", "webhookSubscription"},
+                          {"eventName", "Order Status Changed"}}}}};
+  m.mock->enqueue_json(200, stored);  // subscribe
+  m.mock->enqueue_json(200, Json::array({{{"id", "b9"}, {"objectKey", "webhookDestination"}}}));
+  m.mock->enqueue_json(200, {{"total", 1}, {"results", {stored}}});          // list
+  m.mock->enqueue_json(200, stored);                                         // remove: get
+  m.mock->enqueue_json(200, stored);                                         // delete
+  m.mock->enqueue_empty(204);                                                // bulk delete
+  m.mock->enqueue_json(200, record("order", "o1", {{"status", "booked"}}));  // re-read
+  m.mock->enqueue_json(200, {{"total", 1}, {"results", {{{"id", "e1"}, {"type", "mutate"}}}}});
+
+  auto hooks = client.webhooks();
+  auto destination = hooks.subscribe(
+      "erp sync", "https://erp.example.com/hooks/rose-rocket/" + secret, {"Order Status Changed"});
+  for (const auto& d : hooks.list()) {  // a search on the destinations' board
+    std::cout << d.name().value_or("") << ": " << d.subscriptions().size() << " event(s)\n";
+  }
+  hooks.remove(*destination.id());  // the destination, then its subscriptions
+
+  const std::string method = "POST";
+  const std::string target = "/hooks/rose-rocket/" + secret;
+  const rr::Headers headers{{"Content-Type", "application/json"}};
+  const std::string body = Json{
+      {"id", "evt-1"},
+      {"type", "Order Status Changed"},
+      {"refId", "o1"},
+      {"objectKey", "order"},
+      {"json",
+       {{"status", "new"}}}}.dump();
+
+  roserocket::WebhookReceiverOptions options;
+  options.secret = secret;  // from your configuration, not your code
+  options.path = "/hooks/rose-rocket";
+  options.reread_client = client;  // re-read the record before the handler runs
+  options.seen_store = std::make_shared<roserocket::FileSeenEventStore>(seen_log_path);
+  roserocket::WebhookReceiver receiver(options);
+
+  receiver.on("Order Status Changed", "order", [](const roserocket::WebhookEvent& e) {
+    auto order = e.record<roserocket::model::Order>();  // as it is now; e.json is as delivered
+    std::cout << order.full_id().value_or("?") << " is "
+              << (order.status() ? order.status()->value() : "?")
+              << "\n";  // throw to be redelivered
+  });
+
+  // In your server's request handler: the method, the target as received ("/path?query"), the
+  // headers and the body. Answer with answer.status, answer.body and answer.content_type.
+  roserocket::WebhookResponse answer = receiver.handle(method, target, headers, body);
+
+  auto checkpoints = std::make_shared<roserocket::FileCheckpointStore>(checkpoint_path);
+  roserocket::ChangesFeedOptions feed_options;
+  feed_options.name = "order-" + order_id;  // the checkpoint's key
+  feed_options.poll_interval = std::chrono::seconds(5);
+  roserocket::ChangesFeed feed(client, roserocket::EventQuery::for_record(order_id, "order"),
+                               checkpoints, feed_options);
+  std::size_t handled = feed.run_once([](const roserocket::Event& e) {
+    std::cout << e.id << " " << e.type.value() << "\n";  // throw to stop before this event
+  });
+
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(handled, 1u);
+  EXPECT_EQ(feed.checkpoint(), "e1");
+  EXPECT_EQ(m.mock->request_count(), 8u);
+  std::filesystem::remove_all(dir);
+}
+
 // ---- The guides quote this file.
 
 TEST(DocsSnippets, EveryGuideSnippetIsHere) {
@@ -431,8 +516,9 @@ TEST(DocsSnippets, EveryGuideSnippetIsHere) {
   const std::string self = squash(read_file(root + "/tests/unit/docs_snippets_test.cpp"));
   ASSERT_FALSE(self.empty());
   std::size_t blocks = 0;
-  for (const char* guide : {"object-model.md", "read-only-fields.md", "connected-objects.md",
-                            "search.md", "external-ids.md", "boards-events-user-groups.md"}) {
+  for (const char* guide :
+       {"object-model.md", "read-only-fields.md", "connected-objects.md", "search.md",
+        "external-ids.md", "boards-events-user-groups.md", "webhooks.md"}) {
     const std::string text = read_file(root + "/docs/" + guide);
     ASSERT_FALSE(text.empty()) << guide;
     for (auto at = text.find("```cpp\n"); at != std::string::npos;

@@ -28,6 +28,19 @@ inline constexpr const char* kDemoOrgId = "2c39fa07-b82c-493f-8ec8-996cd0618612"
 /// @brief User id every token acts as by default (the `createdBy`/`updatedBy` of records).
 inline constexpr const char* kDemoUserId = "bfcf84aa-55d4-4d58-a8d6-871f0d462a04";
 
+/// @brief How the emulator delivers webhooks (emulator/src/webhooks.cpp). The platform retries
+/// 3 times 30 s apart; the emulator retries sooner so tests and examples stay quick.
+struct WebhookDeliveryOptions {
+  /// Attempts per delivery, the first included (the platform: 4).
+  int max_attempts = 4;
+  /// Wait before the first retry; each later one waits `backoff_multiplier` times longer.
+  std::chrono::milliseconds initial_backoff{100};
+  /// Growth of the wait between retries.
+  double backoff_multiplier = 2.0;
+  /// Limit on one attempt (connect and answer).
+  std::chrono::milliseconds attempt_timeout{2000};
+};
+
 /// @brief How the emulator is started.
 struct Options {
   /// Address to listen on; keep it on loopback.
@@ -49,6 +62,48 @@ struct Options {
   std::string org_id = kDemoOrgId;
   /// The user every issued token acts as.
   std::string user_id = kDemoUserId;
+  /// Webhook delivery retries and timeouts.
+  WebhookDeliveryOptions webhooks;
+};
+
+/// @brief What a delivery fault does to the next webhook deliveries.
+enum class DeliveryFaultKind {
+  /// The delivery is POSTed twice (same event id), as an at-least-once platform may do.
+  kDuplicate,
+  /// The delivery waits `delay_ms` first, so later events may overtake it.
+  kDelay,
+};
+
+/// @brief One injected delivery fault: it applies to the next `count` deliveries queued.
+struct DeliveryFault {
+  DeliveryFaultKind kind = DeliveryFaultKind::kDuplicate;
+  /// Delay for kDelay, in milliseconds.
+  int delay_ms = 0;
+  /// How many deliveries it applies to; then it is gone.
+  int count = 1;
+};
+
+/// @brief One webhook delivery (one event to one destination; a duplicate is its own entry).
+struct WebhookDelivery {
+  /// The envelope's `id` (shared by a duplicate and its original).
+  std::string event_id;
+  /// The envelope's `type`, e.g. "Order Status Changed".
+  std::string event_type;
+  /// The record the event is about.
+  std::string ref_id;
+  /// The destination record and its URL.
+  std::string destination_id;
+  std::string url;
+  /// Attempts made so far.
+  int attempts = 0;
+  /// Status of the last attempt; 0 when it got no HTTP answer.
+  int last_status = 0;
+  /// "pending", "delivered" (a 2xx) or "failed" (attempts used up, or a URL not on loopback).
+  std::string state = "pending";
+  /// True for the extra copy a kDuplicate fault made.
+  bool duplicate = false;
+  /// The envelope POSTed, as JSON text.
+  std::string body;
 };
 
 /// @brief What a fault does to a matching request.
@@ -113,7 +168,8 @@ class Emulator {
   /// @brief Loads `data_file` (if set), binds and starts serving; returns once listening.
   /// @throw std::runtime_error if the port cannot be bound or the data file is unreadable.
   void start();
-  /// @brief Stops serving and waits for the server thread. Idempotent.
+  /// @brief Stops serving and waits for the server thread and the webhook delivery thread
+  /// (deliveries not yet made are dropped). Idempotent.
   void stop();
   /// @brief Whether the server is listening.
   [[nodiscard]] bool running() const;
@@ -145,8 +201,13 @@ class Emulator {
   std::vector<std::string> seed_records(const std::string& object_key,
                                         const std::vector<nlohmann::json>& records);
 
-  /// @brief Forgets every record, event, user group, fault and counter (issued tokens stay
-  /// valid). With a data file, the emptied state is saved.
+  /// @brief Adds a webhook delivery fault (also `POST /__emulator/webhooks/faults`).
+  void add_delivery_fault(const DeliveryFault& fault);
+  /// @brief Every webhook delivery since start (or the last reset), oldest first (also
+  /// `GET /__emulator/webhooks`).
+  [[nodiscard]] std::vector<WebhookDelivery> webhook_deliveries() const;
+  /// @brief Forgets every record, event, user group, fault, counter and webhook delivery (issued
+  /// tokens stay valid). With a data file, the emptied state is saved.
   void reset();
 
  private:

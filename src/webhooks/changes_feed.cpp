@@ -1,0 +1,206 @@
+#include "roserocket/webhooks/changes_feed.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "objects/request_util.hpp"
+
+namespace roserocket {
+namespace {
+
+constexpr const char* kOp = "changes_feed";
+
+[[noreturn]] void io_failure(const std::string& what, const std::string& path) {
+  ErrorContext context;
+  context.operation = "changes_feed.checkpoint";
+  throw Error(what + " " + path + ": " + std::strerror(errno), std::move(context));
+}
+
+[[noreturn]] void corrupt(const std::string& path) {
+  ErrorContext context;
+  context.operation = "changes_feed.checkpoint";
+  throw Error("the checkpoint file " + path + " is not a JSON object of strings",
+              std::move(context));
+}
+
+std::string directory_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+// --- InMemoryCheckpointStore ---
+
+std::optional<std::string> InMemoryCheckpointStore::load(const std::string& feed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = checkpoints_.find(feed);
+  if (it == checkpoints_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+void InMemoryCheckpointStore::save(const std::string& feed, const std::string& event_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  checkpoints_[feed] = event_id;
+}
+
+// --- FileCheckpointStore ---
+
+FileCheckpointStore::FileCheckpointStore(std::string path) : path_(std::move(path)) {
+  if (path_.empty())
+    detail::invalid("changes_feed.checkpoint", "the path must not be empty");
+}
+
+std::map<std::string, std::string> FileCheckpointStore::read_all() const {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path_);
+  if (!in) {
+    if (::access(path_.c_str(), F_OK) != 0 && errno == ENOENT)
+      return out;  // no checkpoint saved yet
+    io_failure("cannot read", path_);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const Json doc = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object())
+    corrupt(path_);
+  for (const auto& item : doc.items()) {
+    if (!item.value().is_string())
+      corrupt(path_);
+    out[item.key()] = item.value().get<std::string>();
+  }
+  return out;
+}
+
+std::optional<std::string> FileCheckpointStore::load(const std::string& feed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto all = read_all();
+  auto it = all.find(feed);
+  if (it == all.end())
+    return std::nullopt;
+  return it->second;
+}
+
+void FileCheckpointStore::save(const std::string& feed, const std::string& event_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto all = read_all();
+  all[feed] = event_id;
+  const std::string data = Json(all).dump() + "\n";
+  const std::string tmp = path_ + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    io_failure("cannot create", tmp);
+  std::size_t done = 0;
+  bool ok = true;
+  while (ok && done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    ok = n > 0;
+    if (ok)
+      done += static_cast<std::size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0)
+    io_failure("cannot write", path_);
+  // The rename itself must survive a power cut too.
+  const int dir = ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+// --- StopSignal ---
+
+void StopSignal::request_stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool StopSignal::stop_requested() const noexcept {
+  return stop_.load();
+}
+
+bool StopSignal::wait_for(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return cv_.wait_for(lock, timeout, [this] { return stop_.load(); });
+}
+
+// --- ChangesFeed ---
+
+ChangesFeed::ChangesFeed(Client client, EventQuery query,
+                         std::shared_ptr<CheckpointStore> checkpoints, ChangesFeedOptions options)
+    : client_(std::move(client)),
+      query_(std::move(query)),
+      checkpoints_(std::move(checkpoints)),
+      options_(std::move(options)) {
+  detail::require_non_empty(query_.record_id, "record id", kOp);
+  detail::require_non_empty(query_.object_key, "object key", kOp);
+  detail::require_non_empty(options_.name, "feed name", kOp);
+  if (!checkpoints_)
+    detail::invalid(kOp, "a checkpoint store is required");
+  if (options_.page_size < 1 || options_.page_size > 200)
+    detail::invalid(kOp, "the page size must be 1 to 200");
+  if (options_.poll_interval.count() < 0)
+    detail::invalid(kOp, "the poll interval must not be negative");
+  // The feed's own reading order: oldest first, pages counted from the checkpoint.
+  query_.order_by = "createdAt";
+  query_.order_by_direction = "asc";
+  query_.limit = options_.page_size;
+  query_.bookmark.reset();
+  query_.offset.reset();
+}
+
+std::optional<std::string> ChangesFeed::checkpoint() const {
+  return checkpoints_->load(options_.name);
+}
+
+std::size_t ChangesFeed::run_once(const Handler& handler, const StopSignal* stop) {
+  if (!handler)
+    detail::invalid(kOp, "the handler must not be empty");
+  std::optional<std::string> last = checkpoints_->load(options_.name);
+  std::size_t handled = 0;
+  Events events(client_);
+  while (stop == nullptr || !stop->stop_requested()) {
+    EventQuery page_query = query_;
+    if (last) {
+      // The checkpoint is the last event handled: start right after it.
+      page_query.bookmark = *last;
+      page_query.offset = 1;
+    }
+    EventPage page = events.list(page_query);
+    for (const auto& event : page.results) {
+      if (stop != nullptr && stop->stop_requested())
+        return handled;
+      handler(event);
+      checkpoints_->save(options_.name, event.id);
+      last = event.id;
+      ++handled;
+    }
+    if (static_cast<int>(page.results.size()) < options_.page_size)
+      break;
+  }
+  return handled;
+}
+
+void ChangesFeed::run(const Handler& handler, StopSignal& stop) {
+  while (!stop.stop_requested()) {
+    if (run_once(handler, &stop) == 0)
+      stop.wait_for(options_.poll_interval);
+  }
+}
+
+}  // namespace roserocket
