@@ -166,7 +166,9 @@ TEST_F(SearchAllTest, DescendingByCreatedAtTypedThroughTheFacade) {
 
 TEST_F(SearchAllTest, FiltersCombinedWithARangeOrderOverTiedNamesBothWays) {
   seed();
-  for (const auto direction : {rr::SortDirection::kAsc, rr::SortDirection::kDesc}) {
+  for (const bool descending : {false, true}) {
+    const rr::SortDirection direction =
+        descending ? rr::SortDirection::kDesc : rr::SortDirection::kAsc;
     rr::SearchRequest r = request("name", direction);
     r.filters.push_back({"city", rr::SearchOperator::kEquals, "Boston", "", ""});
     // A select field takes `in`; `equals` on it answers 500, like live servers.
@@ -174,7 +176,7 @@ TEST_F(SearchAllTest, FiltersCombinedWithARangeOrderOverTiedNamesBothWays) {
     rr::SearchAllOptions all;
     all.page_size = 50;
     const auto walked = client_->objects().search_all(r, {}, all).to_vector();
-    expect_ordered_once(walked, "name", direction == rr::SortDirection::kDesc);
+    expect_ordered_once(walked, "name", descending);
     EXPECT_EQ(ids_of(walked), expected_ids([](const Json& c) {
                 return c["city"] == "Boston" && c["status"] == "active";
               }));
@@ -184,7 +186,9 @@ TEST_F(SearchAllTest, FiltersCombinedWithARangeOrderOverTiedNamesBothWays) {
 
 TEST_F(SearchAllTest, RecordsInsertedDuringTheWalkNeverMakeOneSkipOrRepeat) {
   seed();
-  for (const auto direction : {rr::SortDirection::kAsc, rr::SortDirection::kDesc}) {
+  for (const bool descending : {false, true}) {
+    const rr::SortDirection direction =
+        descending ? rr::SortDirection::kDesc : rr::SortDirection::kAsc;
     const std::set<std::string> before = ids_of([&] {
       std::vector<Json> all;
       for (const auto& r : client_->objects().search_all(request("", direction)))
@@ -206,7 +210,7 @@ TEST_F(SearchAllTest, RecordsInsertedDuringTheWalkNeverMakeOneSkipOrRepeat) {
       }
     }
     ASSERT_EQ(inserted, 10);
-    expect_ordered_once(walked, "createdAt", direction == rr::SortDirection::kDesc);
+    expect_ordered_once(walked, "createdAt", descending);
     const std::set<std::string> got = ids_of(walked);
     for (const auto& id : before)
       EXPECT_EQ(got.count(id), 1u) << "skipped " << id;
