@@ -4,7 +4,10 @@
 /// @brief `CancellationSource` and `CancellationToken`: stop a call from another thread.
 
 #include <chrono>
+
 #include <memory>
+
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -16,7 +19,7 @@ struct CancellationState;
 ///
 /// A default-constructed token can never be cancelled. Copies share one state.
 /// Thread safety: every member may be called from any thread at once.
-class CancellationToken {
+class ROSEROCKET_API CancellationToken {
  public:
   /// @brief A token that is never cancelled.
   CancellationToken() = default;
@@ -44,7 +47,7 @@ class CancellationToken {
 /// about 100 ms (libcurl's progress callback), a backoff wait ends at once, and no further
 /// attempt starts. Cancelling is final. Copies share one state.
 /// Thread safety: every member may be called from any thread at once.
-class CancellationSource {
+class ROSEROCKET_API CancellationSource {
  public:
   /// @brief A fresh, uncancelled source.
   CancellationSource();

@@ -138,7 +138,7 @@ class ROSEROCKET_API TimeoutError : public TransportError {
 
 /// @brief The overall deadline of a call (`RequestOptions::deadline`) ran out, during an attempt
 /// or before the next one could start; `attempts()` says how many were made.
-class DeadlineExceededError : public TimeoutError {
+class ROSEROCKET_API DeadlineExceededError : public TimeoutError {
  public:
   /// @param attempts attempts sent before the deadline ran out (0 when none could start).
   DeadlineExceededError(const std::string& summary, ErrorContext context,
@@ -152,7 +152,7 @@ class DeadlineExceededError : public TimeoutError {
 
 /// @brief The call was cancelled through its `CancellationToken`: an attempt in flight was
 /// aborted or a backoff wait was cut short. `attempts()` says how many attempts were sent.
-class CancelledError : public Error {
+class ROSEROCKET_API CancelledError : public Error {
  public:
   /// @param attempts attempts sent before the cancellation (0 when none had started).
   /// @param request_may_have_been_sent whether the last attempt may have reached the server.
@@ -260,7 +260,7 @@ class ROSEROCKET_API ServerError : public ApiError {
 /// @brief Throws the `ApiError` subclass that matches @p context.status (or `ApiError`).
 /// @param retry_after the parsed `Retry-After`, kept on `RateLimitedError`.
 /// @param context the failed request, with its status.
-[[noreturn]] ROSEROCKET_API void throw_api_error(ErrorContext context,
-                                  std::optional<std::chrono::milliseconds> retry_after = {});
+[[noreturn]] ROSEROCKET_API void throw_api_error(
+    ErrorContext context, std::optional<std::chrono::milliseconds> retry_after = {});
 
 }  // namespace roserocket

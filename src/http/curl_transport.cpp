@@ -84,7 +84,6 @@ bool within_limit(Transfer& transfer, std::size_t n) {
   return true;
 }
 
-
 // libcurl's progress callback: a non-zero answer aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* transfer = static_cast<Transfer*>(user);

@@ -24,8 +24,7 @@ struct MockClient {
       : client(options(mock, retry)) {}
 
   static roserocket::ClientOptions options(
-      const std::shared_ptr<roserocket::mock::MockTransport>& mock,
-      roserocket::RetryPolicy retry) {
+      const std::shared_ptr<roserocket::mock::MockTransport>& mock, roserocket::RetryPolicy retry) {
     roserocket::ClientOptions o;
     o.transport = mock;
     o.token_provider = std::make_shared<roserocket::StaticTokenProvider>("test-token");

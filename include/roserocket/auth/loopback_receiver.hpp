@@ -9,8 +9,8 @@
 #include <string>
 
 #include "roserocket/auth/authorization_code.hpp"
-#include "roserocket/export.hpp"
 #include "roserocket/errors.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "roserocket/export.hpp"
 #include "roserocket/cancellation.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/http/headers.hpp"
 
 namespace roserocket {

@@ -59,8 +59,9 @@ template <class T>
 
 /// @brief The value of @p field in @p record, or, when absent, of one of the field's documented
 /// spelling variants (catalog aliases, looked up on a miss only); null when there is none.
-[[nodiscard]] const Json* find_field_value(const Json& record, std::string_view object_key,
-                                           std::string_view field);
+[[nodiscard]] ROSEROCKET_API const Json* find_field_value(const Json& record,
+                                                          std::string_view object_key,
+                                                          std::string_view field);
 
 }  // namespace detail
 

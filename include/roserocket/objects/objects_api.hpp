@@ -65,7 +65,7 @@ struct ROSEROCKET_API UpsertResult {
 /// @brief A search filter's operator: the thirteen documented ones as constants
 /// (`SearchOperator::kIn`), and any other string passed through unchanged (for operators the
 /// platform adds later). A value type.
-class SearchOperator : public model::OpenEnum<SearchOperator> {
+class ROSEROCKET_API SearchOperator : public model::OpenEnum<SearchOperator> {
  public:
   /// Name used in error messages.
   static constexpr const char* kEnumName = "SearchOperator";
@@ -89,7 +89,7 @@ class SearchOperator : public model::OpenEnum<SearchOperator> {
 
 /// @brief A sort direction: `SortDirection::kAsc` or `kDesc`; another string passes through
 /// unchanged. Empty means "not sent" (the server's default, ascending). A value type.
-class SortDirection : public model::OpenEnum<SortDirection> {
+class ROSEROCKET_API SortDirection : public model::OpenEnum<SortDirection> {
  public:
   /// Name used in error messages.
   static constexpr const char* kEnumName = "SortDirection";
@@ -154,7 +154,7 @@ struct ROSEROCKET_API SearchResult {
 /// uses it can take the default's place through `SearchAllOptions::paging`.
 ///
 /// One object serves one walk. Thread safety: none needed; a walk runs on one thread.
-class SearchPaging {
+class ROSEROCKET_API SearchPaging {
  public:
   virtual ~SearchPaging() = default;
   /// @brief The request for the next page, or nothing when the walk is complete.
@@ -175,8 +175,8 @@ using SearchPagingFactory =
 /// combinations live servers answer with 500 (see docs/search.md).
 /// @throw InvalidArgumentError for a page size below 1, an order path with a dot, a direction
 /// other than asc/desc, or `filters_operator` "or" over more than one filter.
-[[nodiscard]] std::unique_ptr<SearchPaging> make_keyset_paging(const SearchRequest& request,
-                                                               int page_size);
+[[nodiscard]] ROSEROCKET_API std::unique_ptr<SearchPaging> make_keyset_paging(
+    const SearchRequest& request, int page_size);
 
 /// @brief How `search_all` pages.
 struct SearchAllOptions {

@@ -5,8 +5,8 @@
 /// upsert, remove, the external-id forms, bulk remove and search), and its aliases `Customers`,
 /// `Orders`, ... generated from the catalog.
 
-#include <initializer_list>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>

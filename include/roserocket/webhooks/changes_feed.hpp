@@ -16,6 +16,7 @@
 #include <string>
 
 #include "roserocket/client.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/objects/events.hpp"
 
 namespace roserocket {
@@ -24,7 +25,7 @@ namespace roserocket {
 /// the handler acknowledged.
 ///
 /// Implementations must be safe to call from several threads at once.
-class CheckpointStore {
+class ROSEROCKET_API CheckpointStore {
  public:
   virtual ~CheckpointStore() = default;
   /// @brief The last acknowledged event id of feed @p feed, if any.
@@ -40,7 +41,7 @@ class CheckpointStore {
 
 /// @brief Checkpoints in memory (lost with the process): for tests and one-shot jobs.
 /// Thread safety: every member may be called from any number of threads at once.
-class InMemoryCheckpointStore : public CheckpointStore {
+class ROSEROCKET_API InMemoryCheckpointStore : public CheckpointStore {
  public:
   std::optional<std::string> load(const std::string& feed) override;
   void save(const std::string& feed, const std::string& event_id) override;
@@ -56,7 +57,7 @@ class InMemoryCheckpointStore : public CheckpointStore {
 ///
 /// One process at a time may use a given file. Thread safety: every member may be called from
 /// any number of threads at once.
-class FileCheckpointStore : public CheckpointStore {
+class ROSEROCKET_API FileCheckpointStore : public CheckpointStore {
  public:
   /// @brief A store at @p path (created on the first save).
   /// @throw InvalidArgumentError for an empty path.
@@ -75,7 +76,7 @@ class FileCheckpointStore : public CheckpointStore {
 
 /// @brief A request to stop, shared between a running feed and whoever stops it.
 /// Thread safety: every member may be called from any number of threads at once.
-class StopSignal {
+class ROSEROCKET_API StopSignal {
  public:
   /// @brief Asks every loop waiting on this signal to stop; wakes them at once.
   void request_stop();
@@ -108,7 +109,7 @@ struct ChangesFeedOptions {
 ///
 /// A feed object is used by one thread at a time (`run` or `run_once`); `StopSignal` stops it
 /// from any thread.
-class ChangesFeed {
+class ROSEROCKET_API ChangesFeed {
  public:
   /// @brief A handler of one event; when it throws, the checkpoint stays before that event and
   /// the exception reaches the caller of `run_once`/`run`.

@@ -5,6 +5,7 @@
 /// redelivery is answered without running the handlers again.
 
 #include <chrono>
+
 #include <cstddef>
 #include <cstdio>
 #include <functional>
@@ -13,13 +14,15 @@
 #include <string>
 #include <unordered_map>
 
+#include "roserocket/export.hpp"
+
 namespace roserocket {
 
 /// @brief The dedupe store behind a `WebhookReceiver`: event ids already handled.
 ///
 /// Implementations must be safe to call from several threads at once (the receiver calls them
 /// from whichever thread serves a delivery).
-class SeenEventStore {
+class ROSEROCKET_API SeenEventStore {
  public:
   virtual ~SeenEventStore() = default;
   /// @brief Whether @p event_id was marked and has not expired.
@@ -40,7 +43,7 @@ using SeenClock = std::function<std::chrono::system_clock::time_point()>;
 /// not days), at most @p max_entries of them (the oldest go first). Lost when the process ends.
 ///
 /// Thread safety: every member may be called from any number of threads at once.
-class InMemorySeenEventStore : public SeenEventStore {
+class ROSEROCKET_API InMemorySeenEventStore : public SeenEventStore {
  public:
   /// @brief A store keeping ids for @p ttl.
   /// @param ttl how long an id is remembered.
@@ -72,7 +75,7 @@ class InMemorySeenEventStore : public SeenEventStore {
 ///
 /// One process at a time may open a given file. Thread safety: every member may be called from
 /// any number of threads at once.
-class FileSeenEventStore : public SeenEventStore {
+class ROSEROCKET_API FileSeenEventStore : public SeenEventStore {
  public:
   /// @brief Opens (or creates) the store at @p path.
   /// @param path the file.

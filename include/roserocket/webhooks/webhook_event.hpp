@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "roserocket/errors.hpp"
+#include "roserocket/export.hpp"
 
 namespace roserocket {
 
@@ -26,7 +27,7 @@ struct WebhookParseLimits {
 /// @brief One webhook delivery: `{id, type, refId, ownerId, orgId, objectKey, createdAt, json}`.
 ///
 /// A value type; not synchronised (copy it to share it between threads).
-struct WebhookEvent {
+struct ROSEROCKET_API WebhookEvent {
   /// The event's id: the same on every redelivery, the key duplicates are dropped by.
   std::string id;
   /// What happened, e.g. "Order Status Changed".

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "roserocket/client.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/http/headers.hpp"
 #include "roserocket/webhooks/seen_event_store.hpp"
 #include "roserocket/webhooks/webhook_event.hpp"
@@ -71,7 +72,7 @@ struct WebhookReceiverOptions {
 /// Thread safety: every member may be called from any number of threads at once; two
 /// deliveries of the same event at the same time run the handlers once (the second is answered
 /// 409 so that the platform tries again later).
-class WebhookReceiver {
+class ROSEROCKET_API WebhookReceiver {
  public:
   /// @brief A handler of one event; it may throw to ask for a redelivery.
   using Handler = std::function<void(const WebhookEvent&)>;
@@ -115,6 +116,7 @@ class WebhookReceiver {
 
 /// @brief Compares @p given with @p expected in time that depends only on `expected.size()`.
 /// @return true when both are equal.
-[[nodiscard]] bool constant_time_equals(std::string_view expected, std::string_view given) noexcept;
+[[nodiscard]] ROSEROCKET_API bool constant_time_equals(std::string_view expected,
+                                                       std::string_view given) noexcept;
 
 }  // namespace roserocket

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "roserocket/client.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/model/records.hpp"
 #include "roserocket/objects/objects_api.hpp"
 
@@ -14,7 +15,7 @@ namespace roserocket {
 
 /// @brief Webhook destinations and their subscriptions, over the `webhookDestination` and
 /// `webhookSubscription` records. Cheap to copy; thread-safe as `Client` is.
-class Webhooks {
+class ROSEROCKET_API Webhooks {
  public:
   /// @brief Webhooks over @p client.
   explicit Webhooks(Client client);
