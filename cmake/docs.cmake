@@ -2,7 +2,7 @@
 #   cmake --build build --target roserocket_docs      (or `docs` when this is the top project)
 # HTML goes to build/docs/html. The typed records' accessors exist only as X-macro expansions,
 # which Doxygen cannot document, so `catalog_docs --doxygen` first writes a stand-in header that
-# declares them with their catalog descriptions (docs/adr/0008-test-support-and-reference.md).
+# declares them with their catalog descriptions (docs/adr/0004-test-support-and-reference.md).
 find_package(Doxygen QUIET)
 if(NOT DOXYGEN_FOUND OR NOT TARGET roserocket_catalog_docs)
   return()

@@ -8,7 +8,7 @@
 // catalog's X-macros generate (typed records and enums, the common fields of Record and
 // TypedRecord, the facades of Client), each with its catalog description as documentation.
 // Doxygen cannot see macro expansions nor take comments from them; this file stands in for them
-// (see docs/adr/0008-test-support-and-reference.md).
+// (see docs/adr/0004-test-support-and-reference.md).
 
 #include <cstdint>
 #include <fstream>
