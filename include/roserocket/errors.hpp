@@ -140,6 +140,10 @@ class ROSEROCKET_API TimeoutError : public TransportError {
 /// or before the next one could start; `attempts()` says how many were made.
 class ROSEROCKET_API DeadlineExceededError : public TimeoutError {
  public:
+  /// @brief The deadline ran out.
+  /// @param summary what was happening when it ran out.
+  /// @param context the operation and request.
+  /// @param request_may_have_been_sent whether the last attempt may have reached the server.
   /// @param attempts attempts sent before the deadline ran out (0 when none could start).
   DeadlineExceededError(const std::string& summary, ErrorContext context,
                         bool request_may_have_been_sent, int attempts);
@@ -154,6 +158,9 @@ class ROSEROCKET_API DeadlineExceededError : public TimeoutError {
 /// aborted or a backoff wait was cut short. `attempts()` says how many attempts were sent.
 class ROSEROCKET_API CancelledError : public Error {
  public:
+  /// @brief The call was cancelled.
+  /// @param summary when it was cancelled (before, during or between attempts).
+  /// @param context the operation and request.
   /// @param attempts attempts sent before the cancellation (0 when none had started).
   /// @param request_may_have_been_sent whether the last attempt may have reached the server.
   CancelledError(const std::string& summary, ErrorContext context, int attempts,

@@ -61,7 +61,9 @@ enum class AttemptPhase {
 /// @brief What `ClientOptions::observer` receives: once at the start and once at the end of
 /// every attempt (retries and the 401 refresh included).
 struct AttemptEvent {
+  /// Start or end of the attempt.
   AttemptPhase phase = AttemptPhase::kStart;
+  /// The call and attempt it is about.
   RequestFields request;
 };
 

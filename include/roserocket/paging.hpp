@@ -41,16 +41,23 @@ class PagedRange {
   /// @brief The input iterator: owns (a share of) the current page.
   class iterator {
    public:
+    /// An input iterator: one pass, each item read once.
     using iterator_category = std::input_iterator_tag;
+    /// The item type.
     using value_type = T;
+    /// Distance type (required of iterators; not meaningful for one pass).
     using difference_type = std::ptrdiff_t;
+    /// Pointer to a const item.
     using pointer = const T*;
+    /// Reference to a const item, valid until the iterator moves.
     using reference = const T&;
 
     /// @brief The end iterator.
     iterator() = default;
 
+    /// @brief The current item.
     reference operator*() const { return state_->page[state_->index]; }
+    /// @brief The current item's members.
     pointer operator->() const { return &state_->page[state_->index]; }
 
     /// @brief Moves to the next item, fetching the next page when this one is used up.
@@ -65,9 +72,11 @@ class PagedRange {
     /// @brief Advances; input iterators return nothing useful from the post-increment.
     void operator++(int) { ++*this; }
 
+    /// @brief Equal when both are the end, or both are the same walk.
     friend bool operator==(const iterator& a, const iterator& b) noexcept {
       return a.state_ == b.state_;
     }
+    /// @brief The negation of `==`.
     friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
 
    private:

@@ -72,6 +72,7 @@ struct ROSEROCKET_API RetryPolicy {
 /// A value type; the functions it holds are called from every thread that uses the client, so
 /// they must be thread-safe.
 struct ROSEROCKET_API Clock {
+  /// Monotonic now, for backoffs and deadlines.
   std::function<std::chrono::steady_clock::time_point()> steady_now;
   /// Wall-clock now, for HTTP-date `Retry-After` and token expiry.
   std::function<std::chrono::system_clock::time_point()> system_now;

@@ -158,7 +158,7 @@ ChangesFeed::ChangesFeed(Client client, EventQuery query,
     detail::invalid(kOp, "the poll interval must not be negative");
   // The feed's own reading order: oldest first, pages counted from the checkpoint.
   query_.order_by = "createdAt";
-  query_.order_by_direction = "asc";
+  query_.order_by_direction = SortDirection::kAsc;
   query_.limit = options_.page_size;
   query_.bookmark.reset();
   query_.offset.reset();

@@ -147,7 +147,7 @@ struct ROSEROCKET_API ObjectSpec {
 
 /// @brief Whether the values of @p enum_type are read in any letter case (the catalog's
 /// `RR_ENUM_ANY_CASE()`, e.g. "CustomerType": "Shipper" reads as "shipper").
-[[nodiscard]] bool enum_reads_any_case(std::string_view enum_type) noexcept;
+[[nodiscard]] ROSEROCKET_API bool enum_reads_any_case(std::string_view enum_type) noexcept;
 
 /// @brief Every enum type of the catalog, by C++ name, in catalog order.
 [[nodiscard]] ROSEROCKET_API const std::vector<std::pair<std::string, std::vector<std::string>>>&

@@ -196,7 +196,7 @@ struct ReadsAnyCase<E, std::void_t<decltype(E::kReadAnyCase)>>
     : std::integral_constant<bool, E::kReadAnyCase> {};
 
 /// @brief Whether @p a and @p b are equal ignoring ASCII letter case.
-[[nodiscard]] bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept;
+[[nodiscard]] ROSEROCKET_API bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept;
 
 /// @brief Base of the generated enums (`OrderStatus`, `TaskType`, ...): a string that may hold
 /// any value, so that values the platform adds later are read and written unchanged.

@@ -75,10 +75,15 @@ class ListView {
   /// @brief Iterates the array, yielding a view per element (by value: a view is a pointer).
   class Iterator {
    public:
+    /// Random access over the array.
     using iterator_category = std::random_access_iterator_tag;
+    /// The view type.
     using value_type = V;
+    /// Distance between two positions.
     using difference_type = std::ptrdiff_t;
+    /// No pointer: views are returned by value.
     using pointer = void;
+    /// A view, by value (it is only a pointer into the JSON).
     using reference = V;
 
     Iterator() = default;

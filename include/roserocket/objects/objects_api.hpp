@@ -70,18 +70,31 @@ class ROSEROCKET_API SearchOperator : public model::OpenEnum<SearchOperator> {
   /// Name used in error messages.
   static constexpr const char* kEnumName = "SearchOperator";
   using OpenEnum<SearchOperator>::OpenEnum;
+  /// The documented operator "in".
   static constexpr model::EnumConstant<SearchOperator> kIn{"in"};
+  /// The documented operator "notIn".
   static constexpr model::EnumConstant<SearchOperator> kNotIn{"notIn"};
+  /// The documented operator "equals".
   static constexpr model::EnumConstant<SearchOperator> kEquals{"equals"};
+  /// The documented operator "notEquals".
   static constexpr model::EnumConstant<SearchOperator> kNotEquals{"notEquals"};
+  /// The documented operator "contains".
   static constexpr model::EnumConstant<SearchOperator> kContains{"contains"};
+  /// The documented operator "startsWith".
   static constexpr model::EnumConstant<SearchOperator> kStartsWith{"startsWith"};
+  /// The documented operator "endsWith".
   static constexpr model::EnumConstant<SearchOperator> kEndsWith{"endsWith"};
+  /// The documented operator "hasEvery".
   static constexpr model::EnumConstant<SearchOperator> kHasEvery{"hasEvery"};
+  /// The documented operator "hasSome".
   static constexpr model::EnumConstant<SearchOperator> kHasSome{"hasSome"};
+  /// The documented operator "empty".
   static constexpr model::EnumConstant<SearchOperator> kEmpty{"empty"};
+  /// The documented operator "notEmpty".
   static constexpr model::EnumConstant<SearchOperator> kNotEmpty{"notEmpty"};
+  /// The documented operator "freeText".
   static constexpr model::EnumConstant<SearchOperator> kFreeText{"freeText"};
+  /// The documented operator "between".
   static constexpr model::EnumConstant<SearchOperator> kBetween{"between"};
   /// @brief Whether the value is one of the thirteen documented operators.
   [[nodiscard]] bool is_known() const noexcept;
@@ -94,7 +107,9 @@ class ROSEROCKET_API SortDirection : public model::OpenEnum<SortDirection> {
   /// Name used in error messages.
   static constexpr const char* kEnumName = "SortDirection";
   using OpenEnum<SortDirection>::OpenEnum;
+  /// "asc": ascending.
   static constexpr model::EnumConstant<SortDirection> kAsc{"asc"};
+  /// "desc": descending.
   static constexpr model::EnumConstant<SortDirection> kDesc{"desc"};
   /// @brief Whether the value is "asc" or "desc".
   [[nodiscard]] bool is_known() const noexcept;
@@ -106,6 +121,7 @@ struct ROSEROCKET_API SearchFilter {
   std::string path;
   /// The operator; see `SearchOperator` for the documented ones.
   SearchOperator op = SearchOperator::kEquals;
+  /// The value compared with; its shape depends on `op` (a list for `in`, ...).
   Json value;
   /// Defaults to `path` when empty.
   std::string filter_key;
@@ -143,6 +159,7 @@ struct ROSEROCKET_API SearchResult {
   /// True when more records match than were returned: `total` exceeds the page, or (without a
   /// total) the page is full. Use `search_all` to read them all.
   bool has_more = false;
+  /// This page's records.
   std::vector<Json> results;
 };
 
