@@ -27,7 +27,7 @@ namespace roserocket::model {
 using Json = nlohmann::json;
 
 /// @brief Throws `InvalidArgumentError` saying that @p json is not a @p type_name.
-[[noreturn]] void throw_not_an_integer(const Json& json, const char* type_name);
+[[noreturn]] ROSEROCKET_API void throw_not_an_integer(const Json& json, const char* type_name);
 
 /// @brief @p json as the integer type @p T, when it holds exactly such a number: a fractional
 /// number, one outside @p T's range (`1e300`, `-1e300`, `2^64`) or a non-number is refused

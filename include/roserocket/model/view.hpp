@@ -33,7 +33,7 @@ namespace detail {
 
 /// @brief Throws `MalformedResponseError` for a field of @p record whose value does not have the
 /// expected shape.
-[[noreturn]] void throw_bad_field_value(const Json& record, std::string_view field,
+[[noreturn]] ROSEROCKET_API void throw_bad_field_value(const Json& record, std::string_view field,
                                         const std::string& why);
 
 /// @brief @p value (a field of @p record) as @p T: nothing when absent or null. What
