@@ -98,11 +98,11 @@ TEST(Boards, BadInputIsRefusedAndAMalformedAnswerReported) {
   MockClient m;
   rr::BoardQuery bad;
   bad.limit = 0;
-  EXPECT_THROW(m.client.boards().list(bad), rr::InvalidArgumentError);
-  EXPECT_THROW(m.client.boards().list_all({}, 0), rr::InvalidArgumentError);
+  EXPECT_THROW((void)m.client.boards().list(bad), rr::InvalidArgumentError);
+  EXPECT_THROW((void)m.client.boards().list_all({}, 0), rr::InvalidArgumentError);
   EXPECT_EQ(m.mock->request_count(), 0u);
   m.mock->enqueue_json(200, {{"results", Json::array()}});
-  EXPECT_THROW(m.client.boards().list(), rr::MalformedResponseError);
+  EXPECT_THROW((void)m.client.boards().list(), rr::MalformedResponseError);
 }
 
 TEST(Events, ListSendsEveryFilter) {
@@ -147,16 +147,16 @@ TEST(Events, UnknownEventTypesAreKept) {
 
 TEST(Events, ListRefusesBadQueriesBeforeSending) {
   MockClient m;
-  EXPECT_THROW(m.client.events().list(rr::EventQuery::for_record("", "order")),
+  EXPECT_THROW((void)m.client.events().list(rr::EventQuery::for_record("", "order")),
                rr::InvalidArgumentError);
-  EXPECT_THROW(m.client.events().list(rr::EventQuery::for_record("o1", "")),
+  EXPECT_THROW((void)m.client.events().list(rr::EventQuery::for_record("o1", "")),
                rr::InvalidArgumentError);
   auto q = rr::EventQuery::for_record("o1", "order");
   q.limit = 201;
-  EXPECT_THROW(m.client.events().list(q), rr::InvalidArgumentError);
+  EXPECT_THROW((void)m.client.events().list(q), rr::InvalidArgumentError);
   q.limit = 10;
   q.offset = -1;
-  EXPECT_THROW(m.client.events().list(q), rr::InvalidArgumentError);
+  EXPECT_THROW((void)m.client.events().list(q), rr::InvalidArgumentError);
   EXPECT_EQ(m.mock->request_count(), 0u);
 }
 
@@ -250,7 +250,7 @@ TEST(UserGroups, MembersListReadsMembers) {
   m.mock->enqueue_json(200, {{"userIds", {"u3"}}});
   EXPECT_EQ(m.client.user_groups().members("g1").at(0).id, "u3");
   m.mock->enqueue_json(200, Json::array());
-  EXPECT_THROW(m.client.user_groups().members("g1"), rr::MalformedResponseError);
+  EXPECT_THROW((void)m.client.user_groups().members("g1"), rr::MalformedResponseError);
 }
 
 TEST(UserGroups, AddAndRemoveMembersPostTheChangeAndAreRetried) {
@@ -317,7 +317,7 @@ TEST(UserGroups, SearchAllStopsWhenTheServerIgnoresOffset) {
 
 TEST(UserGroups, SearchAllRefusesPageSizeBelowOne) {
   MockClient m;
-  EXPECT_THROW(m.client.user_groups().search_all({}, 0), rr::InvalidArgumentError);
+  EXPECT_THROW((void)m.client.user_groups().search_all({}, 0), rr::InvalidArgumentError);
   EXPECT_EQ(m.mock->request_count(), 0u);
 }
 
@@ -328,5 +328,5 @@ TEST(UserGroups, SearchAllStopsAtTheTotal) {
   EXPECT_EQ(m.mock->request_count(), 1u);
   rr::UserGroupSearch bad;
   bad.limit = 0;
-  EXPECT_THROW(m.client.user_groups().search(bad), rr::InvalidArgumentError);
+  EXPECT_THROW((void)m.client.user_groups().search(bad), rr::InvalidArgumentError);
 }

@@ -440,8 +440,8 @@ TEST_F(FileSeenStore, ReceiverWithAFileStoreDropsADuplicateAfterARestart) {
 
 TEST(WebhookEventType, RecordOfAnotherObjectIsRefused) {
   auto e = WebhookEvent::from_json(envelope());
-  EXPECT_NO_THROW(e.record<roserocket::model::Record>());
-  EXPECT_THROW(e.record<roserocket::model::Customer>(), roserocket::InvalidArgumentError);
+  EXPECT_NO_THROW((void)e.record<roserocket::model::Record>());
+  EXPECT_THROW((void)e.record<roserocket::model::Customer>(), roserocket::InvalidArgumentError);
   EXPECT_THROW(WebhookEvent::from_json(Json::array()), roserocket::InvalidArgumentError);
 }
 
