@@ -4,6 +4,8 @@
 #include <map>
 #include <mutex>
 
+#include "http/url.hpp"
+
 namespace roserocket::detail {
 namespace {
 
@@ -16,16 +18,6 @@ struct Registry {
 Registry& registry() {
   static Registry* r = new Registry();  // never destroyed: errors may be built during exit
   return *r;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 enum class Match { kNone, kFull, kPartial };
@@ -50,8 +42,8 @@ Match match_at(std::string_view text, std::size_t pos, std::string_view secret, 
         p = n;
         break;
       }
-      const int hi = hex_value(text[p + 1]);
-      const int lo = hex_value(text[p + 2]);
+      const int hi = hex_digit_value(text[p + 1]);
+      const int lo = hex_digit_value(text[p + 2]);
       if (hi < 0 || lo < 0 || static_cast<char>(hi * 16 + lo) != want)
         return Match::kNone;
       p += 3;
@@ -76,7 +68,7 @@ Match match_at(std::string_view text, std::size_t pos, std::string_view secret, 
         }
         int value = 0;
         for (std::size_t k = 2; k < 6; ++k) {
-          const int h = hex_value(text[p + k]);
+          const int h = hex_digit_value(text[p + k]);
           if (h < 0)
             return Match::kNone;
           value = value * 16 + h;

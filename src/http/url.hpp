@@ -29,6 +29,9 @@ bool is_loopback_host(std::string_view host);
 /// @throw InvalidArgumentError naming @p what.
 UrlParts require_secure_url(const std::string& url, std::string_view what, bool allow_plain_http);
 
+/// @brief The value of hex digit @p c (either case), or -1 when it is not one.
+int hex_digit_value(char c) noexcept;
+
 /// @brief Decodes %XX escapes; '+' becomes a space when @p plus_is_space (form/query encoding).
 std::string percent_decode(std::string_view text, bool plus_is_space);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "http/url.hpp"
 #include "roserocket/objects/objects_api.hpp"
 
 namespace roserocket {
@@ -28,24 +29,14 @@ bool url_safe(char c) {
          c == '~';
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 // Query values are percent-decoded ('+' is a space); a bad escape stays as it is.
 std::string decode(std::string_view in) {
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size()) {
-      const int hi = hex_value(in[i + 1]);
-      const int lo = hex_value(in[i + 2]);
+      const int hi = detail::hex_digit_value(in[i + 1]);
+      const int lo = detail::hex_digit_value(in[i + 2]);
       if (hi >= 0 && lo >= 0) {
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;
