@@ -9,6 +9,7 @@
 #include "guarded_server.hpp"
 #include "oauth.hpp"
 #include "server.hpp"
+#include "webhooks.hpp"
 
 namespace {
 
@@ -17,7 +18,9 @@ struct World {
   rr_emulator::detail::OAuthServer oauth{core.options};
   rr_emulator::detail::FaultTable faults;
   rr_emulator::detail::StatsCounter stats;
-  rr_emulator::detail::Services services{core, oauth, faults, stats};
+  // Never started: changes queue deliveries that no thread sends (no socket leaves the fuzzer).
+  rr_emulator::detail::WebhookDispatcher webhooks{core.options.webhooks};
+  rr_emulator::detail::Services services{core, oauth, faults, stats, webhooks};
   rr_emulator::detail::GuardedServer server{rr_emulator::detail::ConnectionLimits{}};
   std::string token;
 
