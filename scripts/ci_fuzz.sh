@@ -4,13 +4,17 @@
 # for a bounded time from a copy of its checked-in seed corpus. A crash, leak, sanitizer report
 # or timeout fails the script. Prints the executions of each harness.
 #   FUZZ_SECONDS=20 ./scripts/ci_fuzz.sh [harness...]
+#   FUZZ_BUILD_DIR=DIR  fuzz from an existing build directory that was configured with the
+#                       flags above and ROSEROCKET_BUILD_FUZZERS=ON (scripts/ci_sanitizers.sh
+#                       asan makes build-asan so); default: its own build-fuzz.
 # As root it installs what it needs (clang-14, libclang-rt-14-dev) through common.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 PACKAGES+=(clang-14 libclang-rt-14-dev)
 install_missing_packages
 
 seconds="${FUZZ_SECONDS:-20}"
-dir="$ROOT/build-fuzz"
+dir="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
+case "$dir" in /*) ;; *) dir="$ROOT/$dir" ;; esac
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then
@@ -20,10 +24,15 @@ fi
 
 total=$SECONDS
 start=$SECONDS
-CC=clang-14 CXX=clang++-14 CFLAGS="$flags" CXXFLAGS="$flags" \
-  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DROSEROCKET_BUILD_FUZZERS=ON -DROSEROCKET_BUILD_TESTS=OFF -DROSEROCKET_BUILD_EXAMPLES=OFF \
-  -DROSEROCKET_BUILD_BENCH=OFF >/dev/null
+if [ ! -f "$dir/CMakeCache.txt" ]; then
+  CC=clang-14 CXX=clang++-14 CFLAGS="$flags" CXXFLAGS="$flags" \
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DROSEROCKET_BUILD_FUZZERS=ON -DROSEROCKET_BUILD_TESTS=OFF -DROSEROCKET_BUILD_EXAMPLES=OFF \
+    -DROSEROCKET_BUILD_BENCH=OFF >/dev/null
+elif ! grep -q '^ROSEROCKET_BUILD_FUZZERS:BOOL=ON' "$dir/CMakeCache.txt"; then
+  echo "$dir was not configured with ROSEROCKET_BUILD_FUZZERS=ON" >&2
+  exit 2
+fi
 cmake --build "$dir" --parallel "$(nproc)" --target "${harnesses[@]}"
 echo "== build: $((SECONDS - start)) s"
 
