@@ -15,6 +15,7 @@
 #include "client_core.hpp"
 #include "http/curl_easy.hpp"
 #include "objects/object_requests.hpp"
+#include "roserocket/auth/caching_token_provider.hpp"
 
 namespace roserocket {
 namespace {
@@ -162,17 +163,44 @@ struct BulkEngine::Impl {
     timers.emplace(due, job);
   }
 
+  // Whether the token provider answers at once (a static token, or a cached one that is not
+  // about to expire): the loop may then start an attempt itself without waiting on the network.
+  bool token_is_cached() const {
+    const TokenProvider* provider = core.options.token_provider.get();
+    if (dynamic_cast<const StaticTokenProvider*>(provider) != nullptr)
+      return true;
+    const auto* caching = dynamic_cast<const CachingTokenProvider*>(provider);
+    if (caching == nullptr)
+      return false;
+    const auto set = caching->tokens();
+    if (!set || set->access_token.empty())
+      return false;
+    if (!set->expires_at)
+      return true;
+    const OAuthOptions& oauth = caching->options();
+    return *set->expires_at - oauth.refresh_skew >
+           oauth.clock.system_now() + std::chrono::seconds(5);
+  }
+
+  // Starts @p job's attempt for the multi loop: the token and the header list.
+  // @throw what begin_attempt or the header check throws.
+  void prepare(Job* job) {
+    HttpRequest& http = job->attempts->begin_attempt();
+    ++requests;
+    job->http = &http;
+    job->headers = detail::build_header_list(http, job->sends_body);
+    job->stage = Job::Stage::kPrepared;
+  }
+
   // Worker thread: runs one task of @p job.
   void work_on(Job* job) {
     try {
-      HttpRequest& http = job->attempts->begin_attempt();
-      ++requests;
       if (curl) {
         // The multi loop sends it; here only what may block (the token) and the header list.
-        job->http = &http;
-        job->headers = detail::build_header_list(http, job->sends_body);
-        job->stage = Job::Stage::kPrepared;
+        prepare(job);
       } else {
+        HttpRequest& http = job->attempts->begin_attempt();
+        ++requests;
         HttpResponse response;
         bool answered = false;
         detail::CallAttempts::Next next;
@@ -365,10 +393,24 @@ struct BulkEngine::Impl {
       // Start what the concurrency allows, unless a Retry-After pauses everything.
       bool dispatched = false;
       if (now >= pause_until) {
+        const bool inline_start = curl && !ready.empty() && token_is_cached();
         while (!ready.empty() && in_flight < static_cast<int>(limit)) {
           Job* job = ready.front();
           ready.pop_front();
           ++in_flight;
+          if (inline_start) {
+            // The token is at hand: no hand-over to the preparing thread.
+            try {
+              prepare(job);
+            } catch (...) {
+              --in_flight;
+              adapt(job, now);
+              finish(job, nullptr, std::current_exception());
+              continue;
+            }
+            start_transfer(job);
+            continue;
+          }
           {
             std::lock_guard<std::mutex> lock(mutex);
             work.push_back(job);
