@@ -5,6 +5,9 @@
 // emulator limited to 50 requests a second (time, failed items, records created twice), and
 // HTTP/2 through Debian's nginx terminating TLS with a certificate made for the run.
 //
+// Every run upserts the same N external ids (the sequential run creates them, the others update
+// them): the emulator's store stays the same size, so no run pays for the records of another.
+//
 // Usage: bulk_bench <path to rr-emulator> [N]   (N upserts per run, default 1000)
 
 #include <fcntl.h>
@@ -114,8 +117,22 @@ Emulator start_emulator(const std::string& exe, const std::vector<std::string>& 
   throw std::runtime_error("rr-emulator did not start");
 }
 
+// Forwards to a CurlTransport: the engine then runs its worker-pool path over libcurl, for a
+// comparison with its multi loop.
+class Forwarding final : public rr::HttpTransport {
+ public:
+  rr::HttpResponse send(const rr::HttpRequest& request) override { return inner_.send(request); }
+
+ private:
+  rr::CurlTransport inner_{[] {
+    rr::CurlTransportOptions o;
+    o.max_idle_handles = 64;
+    return o;
+  }()};
+};
+
 rr::Client make_client(const std::string& base_url, const std::string& token_base,
-                       const rr::CurlTransportOptions& transport = {}) {
+                       const rr::CurlTransportOptions& transport = {}, bool forwarding = false) {
   rr::OAuthOptions oauth;
   oauth.token_url = token_base + "/oauth/token";
   oauth.client_id = "demo-client-id";
@@ -125,6 +142,8 @@ rr::Client make_client(const std::string& base_url, const std::string& token_bas
   options.token_provider = std::make_shared<rr::ClientCredentialsTokenProvider>(oauth);
   options.transport_options = transport;
   options.transport_options.max_idle_handles = 64;
+  if (forwarding)
+    options.transport = std::make_shared<Forwarding>();
   return rr::Client(options);
 }
 
@@ -291,7 +310,7 @@ bool run_nginx(const Emulator& emulator, int n) {
   tls.ca_file = dir + "/cert.pem";
   const std::string base = "https://127.0.0.1:" + std::to_string(port);
   const rr::Client client = make_client(base, emulator.base_url, tls);
-  const auto items = records("H2-", n);
+  const auto items = records("BULK-", n);
   const int small = std::max(1, n / 5);
   const auto first = std::vector<Json>(items.begin(), items.begin() + small);
   const Figures seq = sequential(client, first);
@@ -326,14 +345,18 @@ int main(int argc, char** argv) {
     (void)client.options().token_provider->access_token();  // the token is not timed
     std::printf("%d upserts by external id, emulator latency 20 ms (%s)\n", n,
                 slow.base_url.c_str());
-    const Figures seq = sequential(client, records("SEQ-", n));
+    const Figures seq = sequential(client, records("BULK-", n));
     print("sequential", seq, n, seq.seconds);
-    print("16 threads, one Client", threads(client, records("THR-", n), 16), n, seq.seconds);
+    print("16 threads, one Client", threads(client, records("BULK-", n), 16), n, seq.seconds);
     for (int in_flight : {4, 8, 16, 32, 64}) {
       const std::string label = "engine " + std::to_string(in_flight) + " in flight";
-      print(label.c_str(),
-            engine(client, records("E" + std::to_string(in_flight) + "-", n), in_flight), n,
-            seq.seconds);
+      print(label.c_str(), engine(client, records("BULK-", n), in_flight), n, seq.seconds);
+    }
+
+    const rr::Client pooled = make_client(slow.base_url, slow.base_url, {}, /*forwarding=*/true);
+    for (int in_flight : {16, 64}) {
+      const std::string label = "engine " + std::to_string(in_flight) + ", worker pool";
+      print(label.c_str(), engine(pooled, records("BULK-", n), in_flight), n, seq.seconds);
     }
 
     const Emulator limited = start_emulator(exe, {"--rate-limit", "50"});
