@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "rr_emulator/emulator.hpp"
+#include "rr_emulator/pacing.hpp"
 
 namespace {
 
@@ -23,6 +24,9 @@ void usage(std::ostream& out) {
       << ")\n"
          "  --token-ttl SECONDS    access token lifetime (default 3600)\n"
          "  --data FILE            keep records in FILE across restarts\n"
+         "  --latency-ms MS        add MS milliseconds to every /api request (default 0)\n"
+         "  --rate-limit N         at most N /api requests a second, 429 + Retry-After beyond\n"
+         "                         (default 0: no limit)\n"
          "  --help                 show this help\n"
          "Prints 'listening on http://HOST:PORT' once ready; stops on SIGINT or SIGTERM.\n";
 }
@@ -41,6 +45,8 @@ bool parse_int(const std::string& text, long min, long max, long& out) {
 
 int main(int argc, char** argv) {
   rr_emulator::Options options;
+  int latency_ms = 0;
+  double rate_limit = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -73,6 +79,18 @@ int main(int argc, char** argv) {
         return 2;
       }
       options.token_ttl = std::chrono::seconds(number);
+    } else if (arg == "--latency-ms") {
+      if (!parse_int(value, 0, 600000, number)) {
+        std::cerr << "rr-emulator: --latency-ms must be a number from 0 to 600000\n";
+        return 2;
+      }
+      latency_ms = static_cast<int>(number);
+    } else if (arg == "--rate-limit") {
+      if (!parse_int(value, 0, 1000000, number)) {
+        std::cerr << "rr-emulator: --rate-limit must be a number of requests per second\n";
+        return 2;
+      }
+      rate_limit = static_cast<double>(number);
     } else if (arg == "--data") {
       options.data_file = value;
     } else {
@@ -96,6 +114,8 @@ int main(int argc, char** argv) {
   rr_emulator::Emulator emulator(options);
   try {
     emulator.start();
+    if (latency_ms > 0 || rate_limit > 0)
+      rr_emulator::set_pacing(emulator, latency_ms, rate_limit);
   } catch (const std::exception& e) {
     std::cerr << "rr-emulator: " << e.what() << "\n";
     return 1;

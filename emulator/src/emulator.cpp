@@ -36,7 +36,8 @@ class Emulator::Impl {
       : core_{std::move(options), {}, {}},
         oauth_(core_.options),
         webhooks_(core_.options.webhooks),
-        services_{core_, oauth_, faults_, stats_, webhooks_} {}
+        pacing_(0, 0),
+        services_{core_, oauth_, faults_, stats_, webhooks_, pacing_} {}
 
   void start() {
     std::lock_guard<std::mutex> lock(lifecycle_);
@@ -157,6 +158,7 @@ class Emulator::Impl {
   detail::FaultTable faults_;
   detail::StatsCounter stats_;
   detail::WebhookDispatcher webhooks_;
+  detail::Pacing pacing_;
   detail::Services services_;
   mutable std::mutex lifecycle_;
   std::unique_ptr<httplib::Server> server_;

@@ -42,6 +42,14 @@ bool valid_utf8_request(const httplib::Request& req) {
   return true;
 }
 
+// A request answered here has not had its body read: on a kept-alive connection the body would
+// then be parsed as the next request. Such an answer closes the connection instead.
+void close_if_body_unread(const httplib::Request& req, httplib::Response& res) {
+  const std::string length = req.get_header_value("Content-Length");
+  if ((!length.empty() && length != "0") || req.has_header("Transfer-Encoding"))
+    res.set_header("Connection", "close");
+}
+
 // Counts the request and answers it from a matching fault, if any; a delay fault only waits.
 httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& req,
                                            httplib::Response& res) {
@@ -55,8 +63,18 @@ httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& 
   }
   if (req.path.rfind(kAdminPrefix, 0) == 0)
     return httplib::Server::HandlerResponse::Unhandled;
-  if (req.path.rfind(kApiPrefix, 0) == 0)
+  if (req.path.rfind(kApiPrefix, 0) == 0) {
     s.stats.count_api(req.method, req.path);
+    // Latency first (a throttled answer crosses the WAN too), then the rate limit.
+    if (const int latency = s.pacing.latency_ms(); latency > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(latency));
+    if (const int retry_after = s.pacing.admit(); retry_after > 0) {
+      res.set_header("Retry-After", std::to_string(retry_after));
+      send_nest_error(res, 429, "ThrottlerException: Too Many Requests");
+      close_if_body_unread(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+  }
   auto fault = s.faults.take(req.method, req.path);
   if (!fault)
     return httplib::Server::HandlerResponse::Unhandled;
@@ -66,6 +84,7 @@ httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& 
     return httplib::Server::HandlerResponse::Unhandled;
   }
   serve_fault(*fault, res);
+  close_if_body_unread(req, res);
   return httplib::Server::HandlerResponse::Handled;
 }
 
@@ -92,6 +111,22 @@ void install_admin_routes(httplib::Server& server, Services& s) {
                 }));
   server.Get(prefix + "/stats", admin([&s](const auto&, auto& res) {
                send_json(res, 200, stats_to_json(s.stats.snapshot()));
+             }));
+  server.Put(prefix + "/pacing", admin([&s](const auto& req, auto& res) {
+               const Json body = parse_json_object(req);
+               const auto latency = body.value("latencyMs", Json(0));
+               const auto rate = body.value("rateLimitPerSecond", Json(0));
+               if (!latency.is_number_integer() || latency.get<long long>() < 0 ||
+                   latency.get<long long>() > 600000 || !rate.is_number() ||
+                   rate.get<double>() < 0) {
+                 throw ApiError(400,
+                                "latencyMs must be an integer from 0 to 600000 and "
+                                "rateLimitPerSecond a number of at least 0");
+               }
+               s.pacing.set(latency.get<int>(), rate.get<double>());
+               send_json(res, 200,
+                         Json{{"latencyMs", s.pacing.latency_ms()},
+                              {"rateLimitPerSecond", s.pacing.rate_limit()}});
              }));
   server.Post(prefix + "/reset", admin([&s](const auto&, auto& res) {
                 reset_everything(s);

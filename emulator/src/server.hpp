@@ -10,6 +10,7 @@
 #include "core.hpp"
 #include "faults.hpp"
 #include "oauth.hpp"
+#include "pacing.hpp"
 #include "webhooks.hpp"
 
 namespace rr_emulator::detail {
@@ -24,6 +25,7 @@ struct Services {
   FaultTable& faults;
   StatsCounter& stats;
   WebhookDispatcher& webhooks;
+  Pacing& pacing;
 };
 
 /// @brief A platform API handler: runs only with a valid bearer token, as @p caller.

@@ -1,5 +1,6 @@
 #include "roserocket/objects/objects_api.hpp"
 
+#include "objects/object_requests.hpp"
 #include "objects/request_util.hpp"
 
 namespace roserocket {
@@ -47,6 +48,10 @@ void add_board(ApiRequest& r, const RequestOptions& options) {
     r.query.emplace_back("boardId", *options.board_id);
 }
 
+}  // namespace
+
+namespace detail {
+
 UpsertResult to_upsert(ApiResponse&& response) {
   return UpsertResult{std::move(response.body), response.status == 201};
 }
@@ -71,18 +76,88 @@ Json expect_object(ApiResponse&& response, const ApiRequest& request, const Clie
   return std::move(response.body);
 }
 
-}  // namespace
-
-ObjectsApi::ObjectsApi(Client client) : client_(std::move(client)) {}
-
-Json ObjectsApi::create(std::string_view object_key, const Json& fields,
-                        const RequestOptions& options) const {
+ApiRequest create_request(std::string_view object_key, const Json& fields,
+                          const RequestOptions& options) {
   constexpr const char* kOp = "objects.create";
   require_non_empty(object_key, "object key", kOp);
   require_object(fields, kOp);
   ApiRequest r =
       make_request(kOp, HttpMethod::kPost, "/objects", options, Idempotency::kNonIdempotent);
   r.body = envelope(object_key, fields, options, /*with_board=*/true);
+  return r;
+}
+
+ApiRequest get_request(std::string_view id, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.get";
+  require_non_empty(id, "id", kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/" + percent_encode(id), options);
+  if (options.object_key_hint)
+    r.query.emplace_back("objectKey", *options.object_key_hint);
+  if (!options.paths.empty())
+    r.query.emplace_back("paths", join(options.paths));
+  add_board(r, options);
+  if (options.is_detail_view) {
+    r.query.emplace_back("isDetailView", *options.is_detail_view ? "true" : "false");
+  }
+  return r;
+}
+
+ApiRequest update_request(std::string_view object_key, std::string_view id, const Json& fields,
+                          const RequestOptions& options) {
+  constexpr const char* kOp = "objects.update";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(id, "id", kOp);
+  require_object(fields, kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kPut, "/objects/" + percent_encode(id), options);
+  r.body = envelope(object_key, fields, options, /*with_board=*/true);
+  return r;
+}
+
+ApiRequest remove_request(std::string_view id, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.remove";
+  require_non_empty(id, "id", kOp);
+  ApiRequest r = make_request(kOp, HttpMethod::kDelete, "/objects/" + percent_encode(id), options);
+  add_board(r, options);
+  return r;
+}
+
+ApiRequest get_by_external_id_request(std::string_view object_key, std::string_view external_id,
+                                      const RequestOptions& options) {
+  constexpr const char* kOp = "objects.get_by_external_id";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(external_id, "external id", kOp);
+  ApiRequest r =
+      make_request(kOp, HttpMethod::kGet, external_path(object_key, external_id), options);
+  if (!options.paths.empty())
+    r.query.emplace_back("paths", join(options.paths));
+  add_board(r, options);
+  return r;
+}
+
+ApiRequest upsert_by_external_id_request(std::string_view object_key, std::string_view external_id,
+                                         const Json& fields, const RequestOptions& options) {
+  constexpr const char* kOp = "objects.upsert_by_external_id";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(external_id, "external id", kOp);
+  require_object(fields, kOp);
+  ApiRequest r =
+      make_request(kOp, HttpMethod::kPatch, external_path(object_key, external_id), options);
+  r.body = envelope(object_key, fields, options, /*with_board=*/false);
+  return r;
+}
+
+}  // namespace detail
+
+using detail::check_record;
+using detail::expect_object;
+using detail::to_optional;
+using detail::to_upsert;
+
+ObjectsApi::ObjectsApi(Client client) : client_(std::move(client)) {}
+
+Json ObjectsApi::create(std::string_view object_key, const Json& fields,
+                        const RequestOptions& options) const {
+  const ApiRequest r = detail::create_request(object_key, fields, options);
   return expect_object(client_.call(r), r, client_);
 }
 
@@ -119,62 +194,31 @@ UpsertResult ObjectsApi::upsert_by_id(std::string_view object_key, std::string_v
 }
 
 Json ObjectsApi::get(std::string_view id, const RequestOptions& options) const {
-  constexpr const char* kOp = "objects.get";
-  require_non_empty(id, "id", kOp);
-  ApiRequest r = make_request(kOp, HttpMethod::kGet, "/objects/" + percent_encode(id), options);
-  if (options.object_key_hint)
-    r.query.emplace_back("objectKey", *options.object_key_hint);
-  if (!options.paths.empty())
-    r.query.emplace_back("paths", join(options.paths));
-  add_board(r, options);
-  if (options.is_detail_view) {
-    r.query.emplace_back("isDetailView", *options.is_detail_view ? "true" : "false");
-  }
+  const ApiRequest r = detail::get_request(id, options);
   return expect_object(client_.call(r), r, client_);
 }
 
 Json ObjectsApi::update(std::string_view object_key, std::string_view id, const Json& fields,
                         const RequestOptions& options) const {
-  constexpr const char* kOp = "objects.update";
-  require_non_empty(object_key, "object key", kOp);
-  require_non_empty(id, "id", kOp);
-  require_object(fields, kOp);
-  ApiRequest r = make_request(kOp, HttpMethod::kPut, "/objects/" + percent_encode(id), options);
-  r.body = envelope(object_key, fields, options, /*with_board=*/true);
+  const ApiRequest r = detail::update_request(object_key, id, fields, options);
   return expect_object(client_.call(r), r, client_);
 }
 
 std::optional<Json> ObjectsApi::remove(std::string_view id, const RequestOptions& options) const {
-  constexpr const char* kOp = "objects.remove";
-  require_non_empty(id, "id", kOp);
-  ApiRequest r = make_request(kOp, HttpMethod::kDelete, "/objects/" + percent_encode(id), options);
-  add_board(r, options);
-  return to_optional(client_.call(r));
+  return to_optional(client_.call(detail::remove_request(id, options)));
 }
 
 Json ObjectsApi::get_by_external_id(std::string_view object_key, std::string_view external_id,
                                     const RequestOptions& options) const {
-  constexpr const char* kOp = "objects.get_by_external_id";
-  require_non_empty(object_key, "object key", kOp);
-  require_non_empty(external_id, "external id", kOp);
-  ApiRequest r =
-      make_request(kOp, HttpMethod::kGet, external_path(object_key, external_id), options);
-  if (!options.paths.empty())
-    r.query.emplace_back("paths", join(options.paths));
-  add_board(r, options);
+  const ApiRequest r = detail::get_by_external_id_request(object_key, external_id, options);
   return expect_object(client_.call(r), r, client_);
 }
 
 UpsertResult ObjectsApi::upsert_by_external_id(std::string_view object_key,
                                                std::string_view external_id, const Json& fields,
                                                const RequestOptions& options) const {
-  constexpr const char* kOp = "objects.upsert_by_external_id";
-  require_non_empty(object_key, "object key", kOp);
-  require_non_empty(external_id, "external id", kOp);
-  require_object(fields, kOp);
-  ApiRequest r =
-      make_request(kOp, HttpMethod::kPatch, external_path(object_key, external_id), options);
-  r.body = envelope(object_key, fields, options, /*with_board=*/false);
+  const ApiRequest r =
+      detail::upsert_by_external_id_request(object_key, external_id, fields, options);
   auto response = client_.call(r);
   check_record(response, r, client_);
   return to_upsert(std::move(response));

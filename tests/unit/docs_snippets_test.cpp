@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "model_test_support.hpp"
+#include "roserocket/bulk.hpp"
 
 namespace rr = roserocket;
 using rr::model::Json;
@@ -509,6 +511,40 @@ TEST(DocsSnippets, Webhooks) {
   std::filesystem::remove_all(dir);
 }
 
+// ---- docs/bulk.md
+
+TEST(DocsSnippets, Bulk) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->set_fallback([](const rr::HttpRequest& request) {
+    if (request.url.find("ERP-2") != std::string::npos)
+      return rr::HttpResponse{422, {}, R"({"statusCode":422,"message":["name is taken"]})"};
+    return rr::HttpResponse{200, {}, R"({"id":"c1","externalId":"ERP-1"})"};
+  });
+
+  roserocket::BulkOptions options;
+  options.max_in_flight = 16;
+  roserocket::BulkEngine engine(client, options);
+
+  std::vector<roserocket::Json> rows = {{{"externalId", "ERP-1"}, {"name", "XYZ Freight"}},
+                                        {{"externalId", "ERP-2"}, {"name", "ABC Logistics"}}};
+  roserocket::BatchOptions batch;
+  batch.progress = [](const roserocket::BulkProgress& p) {
+    std::printf("\r%zu/%zu, %zu failed, %.0f/s", p.done, p.total, p.failed, p.rate);
+  };
+  const auto results = engine.upsert_many("customer", rows, batch);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].ok())
+      std::cerr << rows[i]["externalId"] << ": " << results[i].error_message << "\n";
+  }
+
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].status, rr::ItemStatus::kFailed);
+  EXPECT_NE(results[1].error_message.find("name is taken"), std::string::npos);
+  EXPECT_EQ(m.mock->request_count(), 2u);
+}
+
 // ---- The guides quote this file.
 
 TEST(DocsSnippets, EveryGuideSnippetIsHere) {
@@ -518,7 +554,7 @@ TEST(DocsSnippets, EveryGuideSnippetIsHere) {
   std::size_t blocks = 0;
   for (const char* guide :
        {"object-model.md", "read-only-fields.md", "connected-objects.md", "search.md",
-        "external-ids.md", "boards-events-user-groups.md", "webhooks.md"}) {
+        "external-ids.md", "boards-events-user-groups.md", "webhooks.md", "bulk.md"}) {
     const std::string text = read_file(root + "/docs/" + guide);
     ASSERT_FALSE(text.empty()) << guide;
     for (auto at = text.find("```cpp\n"); at != std::string::npos;
