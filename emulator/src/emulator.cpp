@@ -33,7 +33,7 @@ constexpr std::size_t kKeepAliveMaxRequests = 100000;
 class Emulator::Impl {
  public:
   explicit Impl(Options options)
-      : core_{std::move(options), {}, {}},
+      : core_{std::move(options), {}, {}, {}},
         oauth_(core_.options),
         webhooks_(core_.options.webhooks),
         services_{core_, oauth_, faults_, stats_, webhooks_} {}
@@ -44,9 +44,10 @@ class Emulator::Impl {
       throw std::runtime_error("the emulator is already running");
     if (!core_.options.data_file.empty()) {
       std::lock_guard<std::mutex> state_lock(core_.mutex);
-      core_.state = detail::load_state(core_.options.data_file);
-      // Writing once now turns an unwritable path into a start failure, not a 500 later.
-      core_.persist();
+      // Opening creates the file if needed: an unwritable path is a start failure, not a 500 later.
+      core_.file.reset();
+      core_.file = std::make_unique<detail::DataFile>(core_.options.data_file);
+      core_.state = core_.file->load();
     }
     detail::ConnectionLimits limits;
     limits.keep_alive_max = kKeepAliveMaxRequests;
