@@ -294,7 +294,7 @@ DataFile::DataFile(std::string path) : path_(std::move(path)) {
   try {
     // WAL: a commit appends to PATH-wal; FULL: each commit is fsync'ed before it is answered.
     exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA synchronous=NORMAL");
     exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     Statement tag(db_, "SELECT value FROM meta WHERE key = 'format'");
     if (tag.step()) {
