@@ -269,7 +269,7 @@ DataFile::DataFile(std::string path) : path_(std::move(path)) {
     ::unlink(staging.c_str());
     db_ = open_database(staging);
     try {
-      exec("PRAGMA journal_mode=DELETE");
+      create_schema();
       imported.whole_unsaved = true;
       save(imported);
     } catch (...) {
@@ -292,37 +292,50 @@ DataFile::DataFile(std::string path) : path_(std::move(path)) {
   }
   db_ = open_database(path_);
   try {
-    // WAL: a commit appends to PATH-wal; FULL: each commit is fsync'ed before it is answered.
+    check_format();
+    // WAL: a commit appends to PATH-wal. NORMAL: a commit is on disk before it is answered as far
+    // as a crash of the emulator goes; a crash of the OS may lose the last commits (ADR 0014).
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
-    exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    Statement tag(db_, "SELECT value FROM meta WHERE key = 'format'");
-    if (tag.step()) {
-      if (tag.text(0) != kFormatTag)
-        throw std::runtime_error("data file " + path_ + " has an unknown format " + tag.text(0));
-    } else {
-      Statement tables(
-          db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name <> 'meta'");
-      if (tables.step() && tables.number(0) != 0) {
-        throw std::runtime_error("data file " + path_ +
-                                 " is an SQLite database, but not an rr-emulator one");
-      }
-    }
-    exec(
-        "CREATE TABLE IF NOT EXISTS records ("
-        " id TEXT PRIMARY KEY, object_key TEXT NOT NULL, external_id TEXT,"
-        " seq INTEGER NOT NULL, fields TEXT NOT NULL, links TEXT NOT NULL)");
-    exec("CREATE INDEX IF NOT EXISTS records_by_object ON records (object_key, seq)");
-    exec("CREATE INDEX IF NOT EXISTS records_by_external ON records (object_key, external_id)");
-    exec(
-        "CREATE TABLE IF NOT EXISTS events (pos INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
-        " body TEXT NOT NULL)");
-    exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('format', 'rr-emulator-sqlite-1')");
+    create_schema();
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
   }
+}
+
+void DataFile::check_format() {
+  Statement tables(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+  if (!tables.step() || tables.number(0) == 0)
+    return;  // a fresh database
+  Statement has_meta(db_,
+                     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  if (has_meta.step() && has_meta.number(0) == 1) {
+    Statement tag(db_, "SELECT value FROM meta WHERE key = 'format'");
+    if (tag.step()) {
+      if (tag.text(0) == kFormatTag)
+        return;
+      throw std::runtime_error("data file " + path_ + " has an unknown format " + tag.text(0));
+    }
+  }
+  throw std::runtime_error("data file " + path_ +
+                           " is an SQLite database, but not an rr-emulator one");
+}
+
+void DataFile::create_schema() {
+  exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  exec(
+      "CREATE TABLE IF NOT EXISTS records ("
+      " id TEXT PRIMARY KEY, object_key TEXT NOT NULL, external_id TEXT,"
+      " seq INTEGER NOT NULL, fields TEXT NOT NULL, links TEXT NOT NULL)");
+  // Get by id uses the primary key; get by external id and search by object key these two.
+  exec("CREATE INDEX IF NOT EXISTS records_by_object ON records (object_key, seq)");
+  exec("CREATE INDEX IF NOT EXISTS records_by_external ON records (object_key, external_id)");
+  exec(
+      "CREATE TABLE IF NOT EXISTS events (pos INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+      " body TEXT NOT NULL)");
+  exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('format', 'rr-emulator-sqlite-1')");
 }
 
 DataFile::~DataFile() {

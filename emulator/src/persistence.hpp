@@ -41,6 +41,9 @@ class DataFile {
 
  private:
   void exec(const char* sql);
+  /// @brief Refuses an SQLite database that is not an rr-emulator data file, before any write.
+  void check_format();
+  void create_schema();
   void write_whole(const State& state);
 
   std::string path_;
