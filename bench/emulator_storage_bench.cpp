@@ -70,11 +70,11 @@ class Connection {
   }
 
   void authenticate() {
-    const long status = post("/oauth/token",
-                             "grant_type=client_credentials&client_id=" +
-                                 std::string(rr_emulator::kDemoClientId) +
-                                 "&client_secret=" + rr_emulator::kDemoClientSecret,
-                             "application/x-www-form-urlencoded");
+    const long status =
+        post("/oauth/token",
+             "grant_type=client_credentials&client_id=" + std::string(rr_emulator::kDemoClientId) +
+                 "&client_secret=" + rr_emulator::kDemoClientSecret,
+             "application/x-www-form-urlencoded");
     if (status != 200)
       throw std::runtime_error("token request failed: " + std::to_string(status));
     token_ = nlohmann::json::parse(body_).at("access_token").get<std::string>();
