@@ -56,6 +56,11 @@ std::optional<Fault> FaultTable::take(const std::string& method, const std::stri
 }
 
 void serve_fault(const Fault& fault, httplib::Response& res) {
+  if (fault.kind == FaultKind::kDelay)
+    return;
+  // A fault answers from the pre-routing handler, before cpp-httplib reads the request body; on a
+  // kept-alive connection that unread body would be parsed as the next request (a 400).
+  res.set_header("Connection", "close");
   switch (fault.kind) {
     case FaultKind::kDelay:
       return;
