@@ -163,12 +163,6 @@ int main(int argc, char** argv) {
               break;
           }
           ++ok;
-        } catch (const rr::BadRequestError& e) {
-          if (std::getenv("SOAK_DEBUG") != nullptr)
-            std::fprintf(stderr, "i=%ld %s | %s\n", i, e.what(), e.context().messages.empty() ? "" : e.context().messages.front().c_str());
-          const std::string kind = type_name(e);
-          if (++failures[kind] == 1)
-            first_message[kind] = e.what();
         } catch (const std::exception& e) {
           const std::string kind = type_name(e);
           if (++failures[kind] == 1)
