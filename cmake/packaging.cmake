@@ -61,7 +61,7 @@ set(CPACK_DEBIAN_EMULATOR_DEV_PACKAGE_NAME libroserocket-emulator-dev)
 set(CPACK_COMPONENT_EMULATOR_DEV_DESCRIPTION
     "The Rose Rocket emulator as a library, to start in-process from tests")
 set(CPACK_DEBIAN_EMULATOR_DEV_PACKAGE_DEPENDS
-    "libroserocket-dev (= ${PROJECT_VERSION}), libcpp-httplib-dev, pkg-config")
+    "libroserocket-dev (= ${PROJECT_VERSION}), libcpp-httplib-dev, libsqlite3-dev, zlib1g-dev, pkg-config")
 set(CPACK_DEBIAN_EMULATOR_DEV_PACKAGE_SHLIBDEPS OFF)
 
 include(CPack)

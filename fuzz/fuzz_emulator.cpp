@@ -8,6 +8,7 @@
 #include "faults.hpp"
 #include "guarded_server.hpp"
 #include "oauth.hpp"
+#include "pacing.hpp"
 #include "server.hpp"
 #include "webhooks.hpp"
 
@@ -20,7 +21,8 @@ struct World {
   rr_emulator::detail::StatsCounter stats;
   // Never started: changes queue deliveries that no thread sends (no socket leaves the fuzzer).
   rr_emulator::detail::WebhookDispatcher webhooks{core.options.webhooks};
-  rr_emulator::detail::Services services{core, oauth, faults, stats, webhooks};
+  rr_emulator::detail::Pacing pacing{0, 0.0};  // no latency, no rate limit
+  rr_emulator::detail::Services services{core, oauth, faults, stats, webhooks, pacing};
   rr_emulator::detail::GuardedServer server{rr_emulator::detail::ConnectionLimits{}};
   std::string token;
 

@@ -2,9 +2,11 @@
 
 // What every request handler shares: the options, the state and the lock that guards it.
 
+#include <memory>
 #include <mutex>
 #include <string>
 
+#include "persistence.hpp"
 #include "rr_emulator/emulator.hpp"
 #include "state.hpp"
 
@@ -16,9 +18,12 @@ struct Core {
   Options options;
   std::mutex mutex;
   State state;
+  /// The open data file, if `options.data_file` is set (opened by Emulator::start).
+  std::unique_ptr<DataFile> file;
 
-  /// @brief Saves the state if a data file is configured. Call with `mutex` held, after a change.
-  void persist() const;
+  /// @brief Writes the change to the data file, if there is one. Call with `mutex` held, after a
+  /// change.
+  void persist();
 };
 
 /// @brief Who is calling and when: stamped on records and events.

@@ -33,7 +33,7 @@ constexpr std::size_t kKeepAliveMaxRequests = 100000;
 class Emulator::Impl {
  public:
   explicit Impl(Options options)
-      : core_{std::move(options), {}, {}},
+      : core_{std::move(options), {}, {}, {}},
         oauth_(core_.options),
         webhooks_(core_.options.webhooks),
         pacing_(0, 0),
@@ -45,9 +45,10 @@ class Emulator::Impl {
       throw std::runtime_error("the emulator is already running");
     if (!core_.options.data_file.empty()) {
       std::lock_guard<std::mutex> state_lock(core_.mutex);
-      core_.state = detail::load_state(core_.options.data_file);
-      // Writing once now turns an unwritable path into a start failure, not a 500 later.
-      core_.persist();
+      // Opening creates the file if needed: an unwritable path is a start failure, not a 500 later.
+      core_.file.reset();
+      core_.file = std::make_unique<detail::DataFile>(core_.options.data_file);
+      core_.state = core_.file->load();
     }
     detail::ConnectionLimits limits;
     limits.keep_alive_max = kKeepAliveMaxRequests;
@@ -64,9 +65,12 @@ class Emulator::Impl {
     server_->set_tcp_nodelay(true);
     // httplib's default adds SO_REUSEPORT, which would let a second emulator share a busy port
     // silently; SO_REUSEADDR alone still allows a quick restart on the same port.
-    server_->set_socket_options([](socket_t sock) {
+    // The socket is remembered so that its listen backlog can be raised after the bind.
+    listen_socket_ = -1;
+    server_->set_socket_options([this](socket_t sock) {
       int yes = 1;
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_socket_ = sock;
     });
     detail::install_routes(*server_, services_);
     webhooks_.start(core_);
@@ -81,6 +85,12 @@ class Emulator::Impl {
       }
       port_ = o.port;
     }
+    // cpp-httplib listens with a backlog of 5 (compiled into Debian's libcpp-httplib): a client
+    // that opens dozens of connections at once (the bulk engine) would see the kernel drop
+    // connection attempts and retry them a second later. Listening again on a listening socket
+    // only changes its backlog (Linux), to the system's maximum here.
+    if (listen_socket_ >= 0)
+      ::listen(listen_socket_, SOMAXCONN);
     // The socket already listens, so connections queue up; wait for the accept loop anyway so
     // stop() right after start() is well defined.
     listen_returned_ = false;
@@ -165,6 +175,7 @@ class Emulator::Impl {
   std::thread thread_;
   std::atomic<int> port_{0};
   std::atomic<bool> listen_returned_{false};
+  socket_t listen_socket_ = -1;  // the bound socket, set by the socket-options callback
 };
 
 Emulator::Emulator(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}

@@ -56,6 +56,7 @@ std::optional<Fault> FaultTable::take(const std::string& method, const std::stri
 }
 
 void serve_fault(const Fault& fault, httplib::Response& res) {
+  // The caller (pre_route) closes the connection when the request's body was left unread.
   switch (fault.kind) {
     case FaultKind::kDelay:
       return;

@@ -194,6 +194,7 @@ void bulk_delete(Core& core, const Request& req, Response& res, const Caller&) {
     if (!object_key.empty() && it->second.object_key != object_key)
       continue;
     core.state.records.erase(it);
+    core.state.changed_records.insert(id.get<std::string>());
     changed = true;
   }
   if (changed)

@@ -278,6 +278,7 @@ std::optional<std::string> RecordStore::nested_failure(const std::string& target
 Json RecordStore::remove(const std::string& id) {
   Record& rec = get_or_404(id);
   Json out = render(rec, {});
+  state_.changed_records.insert(id);
   state_.records.erase(id);
   return out;
 }
@@ -318,6 +319,7 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
   const std::string key = rec.id;
   Record& stored = state_.records[key];
   stored = std::move(rec);
+  state_.changed_records.insert(key);
   Json ignored = Json::object();
   apply_fields(stored, json, ignored, written, where);
   append_event(state_, caller_, "create", stored, render(stored, {}));
@@ -326,6 +328,7 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
 
 void RecordStore::update_record(Record& record, const Json& json, PathTree& written,
                                 const std::string& where) {
+  state_.changed_records.insert(record.id);
   Json changes = Json::object();
   apply_fields(record, json, changes, written, where);
   if (changes.empty())

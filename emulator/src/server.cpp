@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "boards.hpp"
+#include "compression.hpp"
 #include "events.hpp"
 #include "http_util.hpp"
 #include "json_limits.hpp"
@@ -258,6 +259,7 @@ void install_routes(httplib::Server& server, Services& s) {
   install_admin_routes(server, s);
   install_platform_routes(server, s);
   install_not_found(server);
+  server.set_post_routing_handler(compress_if_asked);
 }
 
 }  // namespace rr_emulator::detail

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,13 @@ struct State {
   std::vector<Event> events;
   std::vector<UserGroup> groups;
   std::uint64_t next_seq = 1;
+
+  // What a save must write (see DataFile::save); not part of the data itself.
+  /// Ids of records created, changed or deleted since the last save.
+  std::set<std::string> changed_records;
+  /// True for a state not written as a whole yet (a fresh or reset one): the next save rewrites
+  /// the file.
+  bool whole_unsaved = true;
 };
 
 }  // namespace rr_emulator::detail

@@ -255,6 +255,8 @@ void configure_easy(CURL* c, const CurlSettings& settings, char* error_buffer) {
   curl_easy_setopt(c, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, options.tcp_keepalive ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, settings.user_agent.c_str());
+  // "" offers every coding this libcurl decodes; on_body then counts decoded bytes.
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, options.accept_compressed ? "" : nullptr);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);

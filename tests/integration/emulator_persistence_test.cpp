@@ -7,11 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "emulator_fixture.hpp"
 
@@ -44,6 +49,22 @@ std::string read_file(const std::string& path) {
 
 bool file_exists(const std::string& path) {
   return ::access(path.c_str(), F_OK) == 0;
+}
+
+/// @brief Runs @p sql (one number back, e.g. a count) on the data file at @p path, read-only.
+long long query_number(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  long long out = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      out = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return out;
 }
 
 /// @brief Talks to an emulator at @p port with its own token.
@@ -104,21 +125,134 @@ TEST(EmulatorPersistence, RecordsEventsAndGroupsSurviveARestart) {
   EXPECT_EQ(t.call("GET", "/userGroups").json.size(), 1u);
 }
 
-TEST(EmulatorPersistence, EveryChangeIsWrittenAtOnceWithoutTempLeftovers) {
+TEST(EmulatorPersistence, EveryChangeIsCommittedAtOnce) {
   TempDir dir;
-  const std::string data = dir.file("state.json");
+  const std::string data = dir.file("state.db");
   rr_emulator::Options options;
   options.data_file = data;
   rr_emulator::Emulator emulator(options);
   emulator.start();
   Talker t(emulator.port());
-  t.call("POST", "/objects", {{"objectKey", "tag"}, {"json", {{"name", "urgent"}}}});
-  // Without stopping: the file already holds the record.
-  Json doc = Json::parse(read_file(data), nullptr, false);
-  ASSERT_TRUE(doc.is_object());
-  ASSERT_EQ(doc["records"].size(), 1u);
-  EXPECT_EQ(doc["records"][0]["fields"]["name"], "urgent");
-  EXPECT_FALSE(file_exists(data + ".tmp"));
+  Reply made = t.call("POST", "/objects", {{"objectKey", "tag"}, {"json", {{"name", "urgent"}}}});
+  ASSERT_EQ(made.status, 200) << made.body;
+  // Without stopping: another reader of the database already sees the record and its event.
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM records"), 1);
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM records WHERE id = '" +
+                                   made.json["id"].get<std::string>() +
+                                   "' AND object_key = 'tag' AND fields LIKE '%urgent%'"),
+            1);
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM events"), 1);
+  EXPECT_EQ(query_number(data,
+                         "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                         "name IN ('records_by_object', 'records_by_external')"),
+            2);
+}
+
+TEST(EmulatorPersistence, DeletesAndExternalIdsAreWrittenThrough) {
+  TempDir dir;
+  const std::string data = dir.file("state.db");
+  rr_emulator::Options options;
+  options.data_file = data;
+  rr_emulator::Emulator emulator(options);
+  emulator.start();
+  const auto ids = emulator.seed_records(
+      "customer", {{{"name", "A"}, {"externalId", "ext-a"}}, {{"name", "B"}}});
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(query_number(data,
+                         "SELECT count(*) FROM records WHERE object_key = 'customer' AND "
+                         "external_id = 'ext-a'"),
+            1);
+  Talker t(emulator.port());
+  ASSERT_TRUE(t.has_token());
+  Reply gone = t.call("POST", "/objects/bulk_delete",
+                      {{"objectKey", "customer"}, {"ids", Json::array({ids[1]})}});
+  EXPECT_EQ(gone.status, 204) << gone.body;
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM records"), 1);
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM records WHERE id = '" + ids[1] + "'"), 0);
+}
+
+TEST(EmulatorPersistence, JsonDataFileIsImportedAndKeptBeside) {
+  TempDir dir;
+  const std::string data = dir.file("state.json");
+  // A format-1 file as the emulator wrote it before the SQLite storage.
+  const Json v1 = {
+      {"format", 1},
+      {"records",
+       {{{"id", "11111111-1111-4111-8111-111111111111"},
+         {"objectKey", "customer"},
+         {"fields",
+          {{"id", "11111111-1111-4111-8111-111111111111"},
+           {"objectKey", "customer"},
+           {"name", "Imported"},
+           {"fullId", "CUST-7"},
+           {"externalId", "old-7"},
+           {"version", 1}}},
+         {"links", Json::object()},
+         {"seq", 3}}}},
+      {"counters", {{"customer", 7}}},
+      {"events", Json::array()},
+      {"userGroups",
+       {{{"id", "g1"}, {"name", "Ops"}, {"description", ""}, {"members", Json::array()}}}},
+      {"nextSeq", 4}};
+  { std::ofstream(data) << v1.dump(); }
+  rr_emulator::Options options;
+  options.data_file = data;
+  {
+    rr_emulator::Emulator emulator(options);
+    emulator.start();
+    Talker t(emulator.port());
+    Reply got = t.call("GET", "/objects/customer/old-7/external");
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_EQ(got.json["name"], "Imported");
+    EXPECT_EQ(t.call("POST", "/objects", {{"objectKey", "customer"}, {"json", Json::object()}})
+                  .json["fullId"],
+              "CUST-8");
+    EXPECT_EQ(t.call("GET", "/userGroups").json.size(), 1u);
+  }
+  // The JSON is kept unchanged beside the database, which now holds both customers.
+  EXPECT_EQ(Json::parse(read_file(data + ".v1.json")), v1);
+  EXPECT_EQ(read_file(data).rfind("SQLite format 3", 0), 0u);
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM records"), 2);
+  EXPECT_FALSE(file_exists(data + ".import"));
+  // And a second start opens the database as it is.
+  rr_emulator::Emulator again(options);
+  again.start();
+  EXPECT_EQ(Talker(again.port()).call("GET", "/objects/customer/old-7/external").status, 200);
+}
+
+TEST(EmulatorPersistence, ForeignFilesAreRefusedAndLeftUntouched) {
+  TempDir dir;
+  rr_emulator::Options options;
+  // Neither SQLite nor JSON.
+  options.data_file = dir.file("notes.txt");
+  { std::ofstream(options.data_file) << "just some notes"; }
+  EXPECT_THROW(rr_emulator::Emulator(options).start(), std::runtime_error);
+  EXPECT_EQ(read_file(options.data_file), "just some notes");
+  // An SQLite database of something else.
+  options.data_file = dir.file("other.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(options.data_file.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE invoices (n INTEGER)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  try {
+    rr_emulator::Emulator(options).start();
+    ADD_FAILURE() << "a foreign SQLite database was opened";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not an rr-emulator one"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(query_number(options.data_file, "SELECT count(*) FROM sqlite_master"), 1);
+  // A JSON file whose backup name is taken is not imported (nothing would keep the JSON).
+  options.data_file = dir.file("state.json");
+  {
+    std::ofstream(options.data_file)
+        << R"({"format":1,"records":[],"counters":{},"events":[],"userGroups":[],"nextSeq":1})";
+  }
+  { std::ofstream(options.data_file + ".v1.json") << "{}"; }
+  EXPECT_THROW(rr_emulator::Emulator(options).start(), std::runtime_error);
+  EXPECT_EQ(read_file(options.data_file).front(), '{');
 }
 
 TEST(EmulatorPersistence, CorruptDataFileFailsStartAndIsLeftUntouched) {
@@ -149,8 +283,10 @@ TEST(EmulatorPersistence, ResetIsSavedToo) {
   emulator.start();
   Talker t(emulator.port());
   t.call("POST", "/objects", {{"objectKey", "tag"}, {"json", Json::object()}});
+  ASSERT_EQ(query_number(data, "SELECT count(*) FROM records"), 1);
   emulator.reset();
-  EXPECT_EQ(Json::parse(read_file(data))["records"].size(), 0u);
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM records"), 0);
+  EXPECT_EQ(query_number(data, "SELECT count(*) FROM events"), 0);
 }
 
 // ---- the executable ----------------------------------------------------------------------------
@@ -246,6 +382,57 @@ TEST(EmulatorExecutable, DataFlagKeepsRecordsAcrossRestarts) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json["name"], "P");
   stop_with(child, SIGTERM);
+}
+
+TEST(EmulatorExecutable, EveryAcknowledgedCreateSurvivesSigkill) {
+  TempDir dir;
+  const std::string data = dir.file("state.db");
+  Child child = spawn({"--port", "0", "--data", data});
+  const int port = port_of(child);
+  ASSERT_GT(port, 0) << child.first_line;
+  // Four writers stream creates; the emulator is killed while they are at it.
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::atomic<int> started{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      Talker t(port);
+      for (int i = 0; !stop; ++i) {
+        Reply r =
+            t.call("POST", "/objects",
+                   {{"objectKey", "customer"},
+                    {"json", {{"externalId", "w" + std::to_string(w) + "-" + std::to_string(i)}}}});
+        if (r.status < 200 || r.status > 299)
+          break;  // the connection died with the emulator
+        ++started;
+        std::lock_guard<std::mutex> lock(mutex);
+        acknowledged.push_back(r.json["id"].get<std::string>());
+      }
+    });
+  }
+  while (started < 200)
+    std::this_thread::yield();
+  ::kill(child.pid, SIGKILL);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  ::close(child.out);
+  stop = true;
+  for (auto& t : writers)
+    t.join();
+  ASSERT_TRUE(WIFSIGNALED(status));
+  ASSERT_GE(acknowledged.size(), 200u);
+
+  Child again = spawn({"--port", "0", "--data", data});
+  Talker t(port_of(again));
+  std::size_t missing = 0;
+  for (const auto& id : acknowledged) {
+    if (t.call("GET", "/objects/" + id).status != 200)
+      ++missing;
+  }
+  EXPECT_EQ(missing, 0u) << "of " << acknowledged.size() << " acknowledged creates";
+  stop_with(again, SIGTERM);
 }
 
 TEST(EmulatorExecutable, CustomCredentialsAndTokenTtl) {

@@ -55,8 +55,8 @@ struct Options {
   std::chrono::seconds token_ttl{3600};
   /// Lifetime of authorization codes (single use in any case).
   std::chrono::seconds code_ttl{60};
-  /// When not empty, records, events and user groups are loaded from and saved to this file
-  /// (atomically, after every change).
+  /// When not empty, records, events and user groups are loaded from and saved to this SQLite
+  /// database (one transaction per change; a format-1 JSON data file is imported at start).
   std::string data_file;
   /// The organisation every record belongs to.
   std::string org_id = kDemoOrgId;

@@ -39,8 +39,13 @@ struct ROSEROCKET_API CurlTransportOptions {
   std::string user_agent;
   /// Most bytes of one response (body plus header lines) kept in memory; a response that
   /// announces or sends more fails with `MalformedResponseError` as soon as the limit is passed.
-  /// The limit applies to the body as the SDK receives it (after any decoding).
+  /// The limit applies to the body as the SDK receives it (after any decoding), so a small
+  /// compressed answer that decodes past it fails the same way.
   std::size_t max_response_bytes = std::size_t{64} * 1024 * 1024;
+  /// Ask for compressed answers: `Accept-Encoding` lists every coding this libcurl decodes (gzip,
+  /// deflate, and br or zstd where built in), and answers are decoded before the SDK sees them.
+  /// Off sends no `Accept-Encoding` (the server then answers uncompressed).
+  bool accept_compressed = true;
 };
 
 /// @brief Sends requests with libcurl; keeps connections alive for reuse.

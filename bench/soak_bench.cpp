@@ -1,0 +1,210 @@
+// Soak: one Client, many requests against the emulator while random faults are injected.
+//
+// Usage: soak_bench [requests] [fault_percent] [seed]
+//   requests       total SDK calls (default 100000)
+//   fault_percent  chance, per call, that one fault is queued for the next API request (default 5)
+//   seed           random seed (default 14)
+//
+// The emulator runs in this process. The call mix: 70% get by id, 10% search (one page of 50),
+// 10% create (POST, never retried once sent) and 10% upsert by external id (PATCH, retried).
+// Faults: connection drop, 503, 429, 500, truncated body, non-JSON body, 20 ms delay.
+// Printed: failures by exception type, duplicate creates (records sharing an external id,
+// counted by walking all customers afterwards), and this process's resident memory (VmRSS) and
+// open file descriptors at start and end. The emulator's own records live in the same process, so
+// part of the memory growth is the data the run created (its record count is printed too).
+
+#include <cxxabi.h>
+#include <dirent.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include "roserocket/roserocket.hpp"
+#include "rr_emulator/emulator.hpp"
+
+namespace rr = roserocket;
+
+namespace {
+
+long rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+int open_fds() {
+  int n = 0;
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    while (const dirent* e = ::readdir(dir)) {
+      if (e->d_name[0] != '.')
+        ++n;
+    }
+    ::closedir(dir);
+  }
+  return n - 1;  // the directory stream's own descriptor
+}
+
+std::string type_name(const std::exception& e) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name != nullptr ? name : typeid(e).name();
+  std::free(name);
+  return out;
+}
+
+rr_emulator::Fault random_fault(std::mt19937& rng) {
+  rr_emulator::Fault f;
+  f.path_prefix = "/api/v2/platformModel/objects";
+  switch (std::uniform_int_distribution<int>(0, 6)(rng)) {
+    case 0:
+      f.kind = rr_emulator::FaultKind::kDrop;
+      break;
+    case 1:
+      f.status = 503;
+      break;
+    case 2:
+      f.status = 429;
+      break;
+    case 3:
+      f.status = 500;
+      break;
+    case 4:
+      f.kind = rr_emulator::FaultKind::kTruncatedBody;
+      break;
+    case 5:
+      f.kind = rr_emulator::FaultKind::kNonJsonBody;
+      break;
+    default:
+      f.kind = rr_emulator::FaultKind::kDelay;
+      f.delay_ms = 20;
+      break;
+  }
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const long requests = argc > 1 ? std::atol(argv[1]) : 100000;
+  const int fault_percent = argc > 2 ? std::atoi(argv[2]) : 5;
+  const unsigned seed = argc > 3 ? static_cast<unsigned>(std::atol(argv[3])) : 14u;
+  if (requests <= 0 || fault_percent < 0 || fault_percent > 100) {
+    std::fprintf(stderr, "usage: %s [requests] [fault_percent] [seed]\n", argv[0]);
+    return 2;
+  }
+  try {
+    rr_emulator::Emulator emulator;
+    emulator.start();
+    std::vector<std::string> ids =
+        emulator.seed_records("customer", std::vector<nlohmann::json>(200, {{"name", "Seeded"}}));
+    std::string board;
+    {
+      rr::OAuthOptions oauth;
+      oauth.token_url = emulator.token_url();
+      oauth.client_id = rr_emulator::kDemoClientId;
+      oauth.client_secret = rr_emulator::kDemoClientSecret;
+      rr::ClientOptions options;
+      options.base_url = emulator.base_url();
+      options.token_provider = std::make_shared<rr::ClientCredentialsTokenProvider>(oauth);
+      // Short waits, so that the run measures the client, not the backoff.
+      options.retry.initial_backoff = std::chrono::milliseconds(1);
+      options.retry.max_backoff = std::chrono::milliseconds(10);
+      options.retry.max_retry_after = std::chrono::milliseconds(100);
+      rr::Client client(options);
+      board = client.boards().first_for("customer").value().id;
+      (void)client.objects().get(ids.front());
+
+      const long rss_start = rss_kib();
+      const int fds_start = open_fds();
+      std::mt19937 rng(seed);
+      std::map<std::string, long> failures;
+      std::map<std::string, std::string> first_message;
+      long faults = 0;
+      long ok = 0;
+      const auto started = std::chrono::steady_clock::now();
+      for (long i = 0; i < requests; ++i) {
+        if (std::uniform_int_distribution<int>(0, 99)(rng) < fault_percent) {
+          emulator.add_fault(random_fault(rng));
+          ++faults;
+        }
+        try {
+          switch (i % 10) {
+            case 0: {
+              const std::string ext = "soak-c-" + std::to_string(i);
+              (void)client.objects().create("customer", {{"name", ext}, {"externalId", ext}});
+              break;
+            }
+            case 1: {
+              const std::string ext = "soak-u-" + std::to_string(i);
+              (void)client.objects().upsert_by_external_id("customer", ext, {{"name", ext}});
+              break;
+            }
+            case 2: {
+              rr::SearchRequest search;
+              search.board_id = board;
+              search.limit = 50;
+              (void)client.objects().search(search);
+              break;
+            }
+            default:
+              (void)client.objects().get(ids[static_cast<std::size_t>(i) % ids.size()]);
+              break;
+          }
+          ++ok;
+        } catch (const std::exception& e) {
+          const std::string kind = type_name(e);
+          if (++failures[kind] == 1)
+            first_message[kind] = e.what();
+        }
+      }
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      emulator.clear_faults();
+      const long rss_end = rss_kib();
+      const int fds_end = open_fds();
+
+      // Duplicates: customers sharing an external id.
+      std::map<std::string, int> by_external;
+      long records = 0;
+      rr::SearchRequest all;
+      all.board_id = board;
+      for (const nlohmann::json& r : client.objects().search_all(all)) {
+        ++records;
+        if (r.contains("externalId") && r["externalId"].is_string())
+          ++by_external[r["externalId"].get<std::string>()];
+      }
+      long duplicates = 0;
+      for (const auto& entry : by_external)
+        duplicates += entry.second - 1;
+
+      std::printf("soak: %ld requests in %.1f s, %ld faults queued (%d%%), seed %u\n", requests,
+                  seconds, faults, fault_percent, seed);
+      std::printf("  succeeded: %ld\n", ok);
+      for (const auto& entry : failures)
+        std::printf("  failed with %s: %ld (first: %.160s)\n", entry.first.c_str(), entry.second,
+                    first_message[entry.first].c_str());
+      std::printf("  duplicate creates (records sharing an external id): %ld of %zu external ids\n",
+                  duplicates, by_external.size());
+      std::printf("  customers in the emulator afterwards: %ld\n", records);
+      std::printf("  VmRSS: %ld KiB at start, %ld KiB at end\n", rss_start, rss_end);
+      std::printf("  open file descriptors: %d at start, %d at end\n", fds_start, fds_end);
+    }
+    emulator.stop();
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "soak_bench: %s\n", e.what());
+    return 1;
+  }
+}
