@@ -18,8 +18,9 @@ install_missing_packages
 
 stage="${1:-all}"
 jobs="$(nproc)"
-# The tests that start threads (or serve many connections at once): TSan runs only these.
-THREADED_TESTS='Threads|Concurren|Parallel|Redaction|LoopbackReceiver|HostileServer|EmulatorHostile|EmulatorLifecycle|Emulator.*Stop'
+# The tests that start threads (or serve many connections at once, like the bulk engine):
+# TSan runs only these.
+THREADED_TESTS='Bulk|Threads|Concurren|Parallel|Redaction|LoopbackReceiver|HostileServer|EmulatorHostile|EmulatorLifecycle|Emulator.*Stop'
 
 step() {
   local name="$1"
