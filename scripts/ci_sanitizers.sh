@@ -60,7 +60,7 @@ run_tsan() {
   local flags="-fsanitize=thread -fno-omit-frame-pointer"
   step "tsan: configure" configure "$dir" "$flags"
   step "tsan: build" cmake --build "$dir" --parallel "$jobs" --target unit_tests integration_tests
-  step "tsan: ctest -R threaded" env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  step "tsan: ctest -R threaded" env TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/scripts/tsan-suppressions.txt" \
     ctest --test-dir "$dir" --output-on-failure --parallel "$jobs" --timeout 600 \
     -R "$THREADED_TESTS"
 }
