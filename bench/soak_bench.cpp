@@ -36,6 +36,13 @@ namespace rr = roserocket;
 
 namespace {
 
+// Bytes the program holds in allocations (every arena, and large mmap'd blocks): unlike VmRSS,
+// memory freed but kept by the allocator for reuse does not count.
+long heap_in_use_kib() {
+  const struct mallinfo2 info = ::mallinfo2();
+  return static_cast<long>((info.uordblks + info.hblkhd) / 1024);
+}
+
 long rss_kib() {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -129,6 +136,7 @@ int main(int argc, char** argv) {
       (void)client.objects().get(ids.front());
 
       const long rss_start = rss_kib();
+      const long heap_start = heap_in_use_kib();
       const int fds_start = open_fds();
       std::mt19937 rng(seed);
       std::map<std::string, long> failures;
@@ -195,6 +203,7 @@ int main(int argc, char** argv) {
       emulator.reset();
       ::malloc_trim(0);
       const long rss_without_data = rss_kib();
+      const long heap_without_data = heap_in_use_kib();
 
       std::printf("soak: %ld requests in %.1f s, %ld faults queued (%d%%), seed %u\n", requests,
                   seconds, faults, fault_percent, seed);
@@ -209,6 +218,9 @@ int main(int argc, char** argv) {
           "  VmRSS: %ld KiB at start, %ld KiB at end, %ld KiB once the emulator dropped "
           "its records\n",
           rss_start, rss_end, rss_without_data);
+      std::printf(
+          "  heap in use: %ld KiB at start, %ld KiB once the emulator dropped its records\n",
+          heap_start, heap_without_data);
       std::printf("  open file descriptors: %d at start, %d at end\n", fds_start, fds_end);
     }
     emulator.stop();
