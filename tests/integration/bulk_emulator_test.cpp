@@ -18,6 +18,7 @@
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
 #include "rr_emulator/pacing.hpp"
+#include "sdk_against_emulator.hpp"
 
 namespace {
 
@@ -36,15 +37,8 @@ class BulkEmulatorTest : public ::testing::Test {
     emulator_->start();
     if (latency_ms > 0 || rate_limit > 0)
       rr_emulator::set_pacing(*emulator_, latency_ms, rate_limit);
-    rr::OAuthOptions oauth;
-    oauth.token_url = emulator_->token_url();
-    oauth.client_id = rr_emulator::kDemoClientId;
-    oauth.client_secret = rr_emulator::kDemoClientSecret;
-    oauth.refresh_skew = std::chrono::seconds(0);
-    // Frozen: the provider keeps its token until the API refuses it (401), then refreshes once.
-    const auto frozen = std::chrono::system_clock::now();
-    oauth.clock.system_now = [frozen] { return frozen; };
-    provider_ = std::make_shared<rr::ClientCredentialsTokenProvider>(oauth);
+    provider_ = std::make_shared<rr::ClientCredentialsTokenProvider>(
+        roserocket_test::frozen_demo_oauth(*emulator_));
     rr::ClientOptions options;
     options.base_url = emulator_->base_url();
     options.token_provider = provider_;

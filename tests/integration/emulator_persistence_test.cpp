@@ -23,6 +23,13 @@
 namespace rr_emulator_test {
 namespace {
 
+// Emulator settings that keep the state in @p path.
+rr_emulator::Options with_data_file(const std::string& path) {
+  rr_emulator::Options options;
+  options.data_file = path;
+  return options;
+}
+
 /// @brief A fresh directory, removed with everything in it at the end of the test.
 class TempDir {
  public:
@@ -96,8 +103,7 @@ class Talker {
 TEST(EmulatorPersistence, RecordsEventsAndGroupsSurviveARestart) {
   TempDir dir;
   const std::string data = dir.file("state.json");
-  rr_emulator::Options options;
-  options.data_file = data;
+  const rr_emulator::Options options = with_data_file(data);
   std::string id;
   {
     rr_emulator::Emulator first(options);
@@ -128,8 +134,7 @@ TEST(EmulatorPersistence, RecordsEventsAndGroupsSurviveARestart) {
 TEST(EmulatorPersistence, EveryChangeIsCommittedAtOnce) {
   TempDir dir;
   const std::string data = dir.file("state.db");
-  rr_emulator::Options options;
-  options.data_file = data;
+  const rr_emulator::Options options = with_data_file(data);
   rr_emulator::Emulator emulator(options);
   emulator.start();
   Talker t(emulator.port());
@@ -151,8 +156,7 @@ TEST(EmulatorPersistence, EveryChangeIsCommittedAtOnce) {
 TEST(EmulatorPersistence, DeletesAndExternalIdsAreWrittenThrough) {
   TempDir dir;
   const std::string data = dir.file("state.db");
-  rr_emulator::Options options;
-  options.data_file = data;
+  const rr_emulator::Options options = with_data_file(data);
   rr_emulator::Emulator emulator(options);
   emulator.start();
   const auto ids = emulator.seed_records(
@@ -195,8 +199,7 @@ TEST(EmulatorPersistence, JsonDataFileIsImportedAndKeptBeside) {
        {{{"id", "g1"}, {"name", "Ops"}, {"description", ""}, {"members", Json::array()}}}},
       {"nextSeq", 4}};
   { std::ofstream(data) << v1.dump(); }
-  rr_emulator::Options options;
-  options.data_file = data;
+  const rr_emulator::Options options = with_data_file(data);
   {
     rr_emulator::Emulator emulator(options);
     emulator.start();
@@ -259,8 +262,7 @@ TEST(EmulatorPersistence, CorruptDataFileFailsStartAndIsLeftUntouched) {
   TempDir dir;
   const std::string data = dir.file("state.json");
   { std::ofstream(data) << "{not json"; }
-  rr_emulator::Options options;
-  options.data_file = data;
+  const rr_emulator::Options options = with_data_file(data);
   rr_emulator::Emulator emulator(options);
   EXPECT_THROW(emulator.start(), std::runtime_error);
   EXPECT_EQ(read_file(data), "{not json");
@@ -277,8 +279,7 @@ TEST(EmulatorPersistence, UnwritableDataFileFailsStart) {
 TEST(EmulatorPersistence, ResetIsSavedToo) {
   TempDir dir;
   const std::string data = dir.file("state.json");
-  rr_emulator::Options options;
-  options.data_file = data;
+  const rr_emulator::Options options = with_data_file(data);
   rr_emulator::Emulator emulator(options);
   emulator.start();
   Talker t(emulator.port());

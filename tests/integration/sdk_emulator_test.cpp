@@ -16,6 +16,7 @@
 #include "roserocket/objects/boards.hpp"
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
+#include "sdk_against_emulator.hpp"
 
 namespace {
 
@@ -31,15 +32,8 @@ class SdkEmulatorTest : public ::testing::Test {
   void start(rr_emulator::Options emulator_options) {
     emulator_ = std::make_unique<rr_emulator::Emulator>(std::move(emulator_options));
     emulator_->start();
-    rr::OAuthOptions oauth;
-    oauth.token_url = emulator_->token_url();
-    oauth.client_id = rr_emulator::kDemoClientId;
-    oauth.client_secret = rr_emulator::kDemoClientSecret;
-    oauth.refresh_skew = std::chrono::seconds(0);
-    // The provider's idea of "now" is frozen, so it keeps its token until the API refuses it.
-    const auto frozen = std::chrono::system_clock::now();
-    oauth.clock.system_now = [frozen] { return frozen; };
-    provider_ = std::make_shared<rr::ClientCredentialsTokenProvider>(oauth);
+    provider_ = std::make_shared<rr::ClientCredentialsTokenProvider>(
+        roserocket_test::frozen_demo_oauth(*emulator_));
     rr::ClientOptions options;
     options.base_url = emulator_->base_url();
     options.token_provider = provider_;
