@@ -193,6 +193,7 @@ void bulk_delete(Core& core, const Request& req, Response& res, const Caller&) {
       continue;
     if (!object_key.empty() && it->second.object_key != object_key)
       continue;
+    unindex_external_id(core.state, it->second);
     core.state.records.erase(it);
     core.state.changed_records.insert(id.get<std::string>());
     changed = true;

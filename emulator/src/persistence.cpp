@@ -103,6 +103,7 @@ State state_from_json(const Json& doc) {
     }
     state.groups = groups_from_json(doc.at("userGroups"));
     state.next_seq = doc.at("nextSeq").get<std::uint64_t>();
+    index_external_ids(state);
     return state;
   } catch (const Json::exception& e) {
     throw std::runtime_error(std::string("malformed data file: ") + e.what());
@@ -387,6 +388,7 @@ State DataFile::load() {
   }
   events_saved_ = state.events.size();
   state.whole_unsaved = false;
+  index_external_ids(state);
   return state;
 }
 

@@ -119,14 +119,42 @@ Record* RecordStore::find(const std::string& id) {
 }
 
 Record* RecordStore::find_external(const std::string& object_key, const std::string& external_id) {
-  for (auto& [id, rec] : state_.records) {
-    if (rec.object_key != object_key)
-      continue;
-    const Json& ext = rec.fields["externalId"];
-    if (ext.is_string() && ext.get<std::string>() == external_id)
-      return &rec;
-  }
-  return nullptr;
+  const auto it = state_.external_ids.find({object_key, external_id});
+  // Several records may share an external id; the first by id answers, as a scan would.
+  return it == state_.external_ids.end() || it->second.empty() ? nullptr
+                                                               : find(*it->second.begin());
+}
+
+namespace {
+
+const std::string* string_external_id(const Record& record) {
+  const auto it = record.fields.find("externalId");
+  return it != record.fields.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+}
+
+}  // namespace
+
+void index_external_id(State& state, const Record& record) {
+  if (const std::string* ext = string_external_id(record))
+    state.external_ids[{record.object_key, *ext}].insert(record.id);
+}
+
+void unindex_external_id(State& state, const Record& record) {
+  const std::string* ext = string_external_id(record);
+  if (ext == nullptr)
+    return;
+  const auto it = state.external_ids.find({record.object_key, *ext});
+  if (it == state.external_ids.end())
+    return;
+  it->second.erase(record.id);
+  if (it->second.empty())
+    state.external_ids.erase(it);
+}
+
+void index_external_ids(State& state) {
+  state.external_ids.clear();
+  for (const auto& entry : state.records)
+    index_external_id(state, entry.second);
 }
 
 Record& RecordStore::get_or_404(const std::string& id) {
@@ -279,6 +307,7 @@ Json RecordStore::remove(const std::string& id) {
   Record& rec = get_or_404(id);
   Json out = render(rec, {});
   state_.changed_records.insert(id);
+  unindex_external_id(state_, rec);
   state_.records.erase(id);
   return out;
 }
@@ -317,6 +346,8 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
     f["etaDelayNotifyEnabled"] = true;
 
   const std::string key = rec.id;
+  if (const Record* replaced = find(key))
+    unindex_external_id(state_, *replaced);
   Record& stored = state_.records[key];
   stored = std::move(rec);
   state_.changed_records.insert(key);
@@ -348,7 +379,12 @@ void RecordStore::apply_fields(Record& record, const Json& json, Json& changes, 
       const Json before = record.fields.contains(key) ? record.fields[key] : Json(nullptr);
       if (!record.fields.contains(key) || before != value) {
         changes[key] = {{"from", before}, {"to", value}};
+        const bool external = key == "externalId";
+        if (external)
+          unindex_external_id(state_, record);
         record.fields[key] = value;
+        if (external)
+          index_external_id(state_, record);
       }
       continue;
     }

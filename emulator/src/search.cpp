@@ -274,24 +274,47 @@ Json search_records(const State& state, const RecordStore& store, const Json& bo
       hits.push_back(&rec);
   }
   const std::string order_path = body.value("orderByPath", std::string("createdAt"));
-  std::vector<std::pair<Json, const Record*>> keyed;
+  // Sort keys point into the records where a stored scalar field is the key (the default,
+  // createdAt, is one), so a search copies no field; other keys are computed into `computed`,
+  // reserved up front so that pointers into it stay valid.
+  static const Json kMissing;
+  std::vector<Json> computed;
+  computed.reserve(hits.size());
+  std::vector<std::pair<const Json*, const Record*>> keyed;
+  keyed.reserve(hits.size());
+  const bool top_level = order_path != "id" && order_path.find('.') == std::string::npos;
   for (const Record* rec : hits) {
+    if (top_level) {
+      const auto it = rec->fields.find(order_path);
+      if (it != rec->fields.end() && !it->is_array()) {
+        keyed.emplace_back(&*it, rec);
+        continue;
+      }
+    }
     auto values = values_at(store, *rec, order_path);
-    keyed.emplace_back(values.empty() ? Json(nullptr) : values.front(), rec);
+    if (values.empty()) {
+      keyed.emplace_back(&kMissing, rec);
+    } else {
+      computed.push_back(std::move(values.front()));
+      keyed.emplace_back(&computed.back(), rec);
+    }
   }
   // The order is total (ties go by creation), so sorting only the page that is answered gives
   // the same page as sorting everything, in O(n log limit) rather than O(n log n).
   const auto shown = keyed.begin() + static_cast<std::ptrdiff_t>(std::min(limit, keyed.size()));
+  const bool ascending = direction == "asc";
   std::partial_sort(keyed.begin(), shown, keyed.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) {
+    const Json& x = *a.first;
+    const Json& y = *b.first;
+    if (x != y) {
       // Missing values sort last either way.
-      if (a.first.is_null())
+      if (x.is_null())
         return false;
-      if (b.first.is_null())
+      if (y.is_null())
         return true;
-      return direction == "asc" ? a.first < b.first : b.first < a.first;
+      return ascending ? x < y : y < x;
     }
-    return direction == "asc" ? a.second->seq < b.second->seq : b.second->seq < a.second->seq;
+    return ascending ? a.second->seq < b.second->seq : b.second->seq < a.second->seq;
   });
   const PathTree tree = parse_paths(paths);
   Json results = Json::array();

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -57,6 +58,10 @@ struct State {
   std::vector<Event> events;
   std::vector<UserGroup> groups;
   std::uint64_t next_seq = 1;
+  /// (object key, externalId) -> ids of the records that carry it, so that get and upsert by
+  /// external id need no scan. Derived from `records`: RecordStore keeps it in step, and
+  /// index_external_ids rebuilds it after a load.
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> external_ids;
 
   // What a save must write (see DataFile::save); not part of the data itself.
   /// Ids of records created, changed or deleted since the last save.
@@ -65,5 +70,12 @@ struct State {
   /// the file.
   bool whole_unsaved = true;
 };
+
+/// @brief Adds @p record's string externalId (if any) to `state.external_ids`.
+void index_external_id(State& state, const Record& record);
+/// @brief Removes @p record's string externalId (if any) from `state.external_ids`.
+void unindex_external_id(State& state, const Record& record);
+/// @brief Rebuilds `state.external_ids` from the records.
+void index_external_ids(State& state);
 
 }  // namespace rr_emulator::detail

@@ -205,6 +205,38 @@ TEST_F(ObjectsTest, DeleteByExternalId) {
   EXPECT_EQ(api("DELETE", "/objects/customer/erp-8/external").status, 404);
 }
 
+// Lookups by external id go through an index: it must follow a changed externalId and deletes.
+TEST_F(ObjectsTest, ExternalIdLookupFollowsRenamesAndDeletes) {
+  Json rec = create("customer", {{"externalId", "before-1"}, {"name", "A"}});
+  Reply renamed =
+      api("PATCH", "/objects",
+          {{"id", rec["id"]}, {"objectKey", "customer"}, {"json", {{"externalId", "after-1"}}}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(api("GET", "/objects/customer/before-1/external").status, 404);
+  Reply got = api("GET", "/objects/customer/after-1/external");
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.json["id"], rec["id"]);
+
+  Reply cleared =
+      api("PATCH", "/objects",
+          {{"id", rec["id"]}, {"objectKey", "customer"}, {"json", {{"externalId", nullptr}}}});
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(api("GET", "/objects/customer/after-1/external").status, 404);
+
+  Json other = create("customer", {{"externalId", "bulk-1"}});
+  Reply deleted =
+      api("POST", "/objects/bulk_delete",
+          {{"boardId", board_of("customer")}, {"objectKey", "customer"}, {"ids", {other["id"]}}});
+  ASSERT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(api("GET", "/objects/customer/bulk-1/external").status, 404);
+  // An upsert after the delete makes a new record rather than reviving the old one.
+  Reply again = api("PATCH", "/objects/customer/bulk-1/external",
+                    {{"objectKey", "customer"}, {"json", {{"name", "New"}}}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_NE(again.json["id"], other["id"]);
+  EXPECT_EQ(api("GET", "/objects/customer/bulk-1/external").json["id"], again.json["id"]);
+}
+
 TEST_F(ObjectsTest, BulkDeleteIs204AndDeletesOnlyThatObjectKey) {
   Json a = create("customer", {});
   Json b = create("customer", {});
