@@ -33,15 +33,17 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "roserocket/auth/client_credentials.hpp"
 #include "roserocket/bulk.hpp"
 #include "roserocket/objects/boards.hpp"
 #include "roserocket/roserocket.hpp"
 
-extern char** environ;
-
 namespace {
 
+using bench::Child;
+using bench::Emulator;
+using bench::start_emulator;
 namespace rr = roserocket;
 using rr::Json;
 using SteadyClock = std::chrono::steady_clock;
@@ -51,70 +53,6 @@ double cpu_seconds() {
   getrusage(RUSAGE_SELF, &usage);
   auto s = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
   return s(usage.ru_utime) + s(usage.ru_stime);
-}
-
-// A child process (rr-emulator or nginx), stopped with SIGTERM when this goes away.
-class Child {
- public:
-  explicit Child(const std::vector<std::string>& argv, const std::string& stdout_file = "") {
-    std::vector<char*> args;
-    for (const auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (!stdout_file.empty()) {
-      posix_spawn_file_actions_addopen(&actions, 1, stdout_file.c_str(),
-                                       O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    }
-    const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0)
-      throw std::runtime_error("cannot start " + argv[0]);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  // Whether it is still running.
-  bool alive() {
-    int status = 0;
-    return waitpid(pid_, &status, WNOHANG) == 0;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-// rr-emulator started with @p flags, its base URL read from its first line.
-struct Emulator {
-  std::unique_ptr<Child> child;
-  std::string base_url;
-};
-
-Emulator start_emulator(const std::string& exe, const std::vector<std::string>& flags) {
-  char dir_template[] = "/tmp/rr-bulk-bench-XXXXXX";
-  const std::string dir = mkdtemp(dir_template);
-  const std::string out = dir + "/stdout";
-  std::vector<std::string> argv{exe, "--port", "0"};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  Emulator e;
-  e.child = std::make_unique<Child>(argv, out);
-  for (int i = 0; i < 200; ++i) {
-    std::ifstream in(out);
-    std::string line;
-    if (std::getline(in, line) && line.rfind("listening on ", 0) == 0) {
-      e.base_url = line.substr(13);
-      return e;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  throw std::runtime_error("rr-emulator did not start");
 }
 
 // Forwards to a CurlTransport: the engine then runs its worker-pool path over libcurl, for a

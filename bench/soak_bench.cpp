@@ -1,18 +1,18 @@
-// Soak: one Client, many requests against the emulator while random faults are injected.
+// Soak: one Client, many requests against rr-emulator while random faults are injected.
 //
-// Usage: soak_bench [requests] [fault_percent] [seed]
+// Usage: soak_bench <path to rr-emulator> [requests] [fault_percent] [seed]
 //   requests       total SDK calls (default 100000)
 //   fault_percent  chance, per call, that one fault is queued for the next API request (default 5)
 //   seed           random seed (default 14)
 //
-// The emulator runs in this process. The call mix: 70% get by id, 10% search (one page of 50),
-// 10% create (POST, never retried once sent) and 10% upsert by external id (PATCH, retried).
-// Faults: connection drop, 503, 429, 500, truncated body, non-JSON body, 20 ms delay.
-// Printed: failures by exception type, duplicate creates (records sharing an external id,
-// counted by walking all customers afterwards), and this process's resident memory (VmRSS) and
-// open file descriptors at start and end. The emulator's own records live in the same process, so
-// part of the memory growth is the data the run created (its record count is printed too); a
-// third figure is taken after the emulator dropped its records, so what remains is the client's.
+// The emulator runs in its own process, so this process holds the client alone and its memory
+// figures are the client's. The call mix: 70% get by id, 10% search (one page of 50), 10% create
+// (POST, never retried once sent) and 10% upsert by external id (PATCH, retried). Faults (queued
+// through the emulator's admin API): connection drop, 503, 429, 500, truncated body, non-JSON
+// body, 20 ms delay. Printed: failures by exception type, duplicate creates (records sharing an
+// external id, counted by walking all customers afterwards), and this process's resident memory
+// (VmRSS), heap in use (mallinfo2: what the program holds, not what the allocator keeps for reuse)
+// and open file descriptors, at start and at end.
 
 #include <cxxabi.h>
 #include <dirent.h>
@@ -29,8 +29,8 @@
 #include <typeinfo>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "roserocket/roserocket.hpp"
-#include "rr_emulator/emulator.hpp"
 
 namespace rr = roserocket;
 
@@ -73,59 +73,87 @@ std::string type_name(const std::exception& e) {
   return out;
 }
 
-rr_emulator::Fault random_fault(std::mt19937& rng) {
-  rr_emulator::Fault f;
-  f.path_prefix = "/api/v2/platformModel/objects";
+// One fault for the next API request, as the admin API's JSON.
+nlohmann::json random_fault(std::mt19937& rng) {
+  nlohmann::json f = {{"pathPrefix", "/api/v2/platformModel/objects"}};
   switch (std::uniform_int_distribution<int>(0, 6)(rng)) {
     case 0:
-      f.kind = rr_emulator::FaultKind::kDrop;
+      f["kind"] = "drop";
       break;
     case 1:
-      f.status = 503;
+      f["status"] = 503;
       break;
     case 2:
-      f.status = 429;
+      f["status"] = 429;
       break;
     case 3:
-      f.status = 500;
+      f["status"] = 500;
       break;
     case 4:
-      f.kind = rr_emulator::FaultKind::kTruncatedBody;
+      f["kind"] = "truncated";
       break;
     case 5:
-      f.kind = rr_emulator::FaultKind::kNonJsonBody;
+      f["kind"] = "nonJson";
       break;
     default:
-      f.kind = rr_emulator::FaultKind::kDelay;
-      f.delay_ms = 20;
+      f["kind"] = "delay";
+      f["delayMs"] = 20;
       break;
   }
   return f;
 }
 
+// The emulator's admin API (/__emulator/...), over its own connection.
+class Admin {
+ public:
+  explicit Admin(std::string base_url) : base_(std::move(base_url)) {}
+  void call(rr::HttpMethod method, const std::string& path, const nlohmann::json& body = nullptr) {
+    rr::HttpRequest request;
+    request.method = method;
+    request.url = base_ + "/__emulator" + path;
+    if (!body.is_null()) {
+      request.headers.set("Content-Type", "application/json");
+      request.body = body.dump();
+    }
+    const rr::HttpResponse response = transport_.send(request);
+    if (response.status >= 300)
+      throw std::runtime_error("emulator admin " + path + ": " + std::to_string(response.status));
+  }
+
+ private:
+  std::string base_;
+  rr::CurlTransport transport_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const long requests = argc > 1 ? std::atol(argv[1]) : 100000;
-  const int fault_percent = argc > 2 ? std::atoi(argv[2]) : 5;
-  const unsigned seed = argc > 3 ? static_cast<unsigned>(std::atol(argv[3])) : 14u;
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s <path to rr-emulator> [requests] [fault_percent] [seed]\n",
+                 argv[0]);
+    return 2;
+  }
+  const std::string exe = argv[1];
+  const long requests = argc > 2 ? std::atol(argv[2]) : 100000;
+  const int fault_percent = argc > 3 ? std::atoi(argv[3]) : 5;
+  const unsigned seed = argc > 4 ? static_cast<unsigned>(std::atol(argv[4])) : 14u;
   if (requests <= 0 || fault_percent < 0 || fault_percent > 100) {
-    std::fprintf(stderr, "usage: %s [requests] [fault_percent] [seed]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <path to rr-emulator> [requests] [fault_percent] [seed]\n",
+                 argv[0]);
     return 2;
   }
   try {
-    rr_emulator::Emulator emulator;
-    emulator.start();
-    std::vector<std::string> ids =
-        emulator.seed_records("customer", std::vector<nlohmann::json>(200, {{"name", "Seeded"}}));
+    const bench::Emulator emulator = bench::start_emulator(exe, {});
+    Admin admin(emulator.base_url);
     std::string board;
     {
       rr::OAuthOptions oauth;
-      oauth.token_url = emulator.token_url();
-      oauth.client_id = rr_emulator::kDemoClientId;
-      oauth.client_secret = rr_emulator::kDemoClientSecret;
+      oauth.token_url = emulator.base_url + "/oauth/token";
+      // rr-emulator's built-in demo client.
+      oauth.client_id = "demo-client-id";
+      oauth.client_secret = "demo-client-secret";
       rr::ClientOptions options;
-      options.base_url = emulator.base_url();
+      options.base_url = emulator.base_url;
       options.token_provider = std::make_shared<rr::ClientCredentialsTokenProvider>(oauth);
       // Short waits, so that the run measures the client, not the backoff.
       options.retry.initial_backoff = std::chrono::milliseconds(1);
@@ -133,8 +161,12 @@ int main(int argc, char** argv) {
       options.retry.max_retry_after = std::chrono::milliseconds(100);
       rr::Client client(options);
       board = client.boards().first_for("customer").value().id;
-      (void)client.objects().get(ids.front());
+      std::vector<std::string> ids;
+      for (int i = 0; i < 200; ++i)
+        ids.push_back(
+            client.objects().create("customer", {{"name", "Seeded"}})["id"].get<std::string>());
 
+      admin.call(rr::HttpMethod::kDelete, "/faults");  // its connection is open from here on
       const long rss_start = rss_kib();
       const long heap_start = heap_in_use_kib();
       const int fds_start = open_fds();
@@ -146,7 +178,7 @@ int main(int argc, char** argv) {
       const auto started = std::chrono::steady_clock::now();
       for (long i = 0; i < requests; ++i) {
         if (std::uniform_int_distribution<int>(0, 99)(rng) < fault_percent) {
-          emulator.add_fault(random_fault(rng));
+          admin.call(rr::HttpMethod::kPost, "/faults", random_fault(rng));
           ++faults;
         }
         try {
@@ -181,8 +213,9 @@ int main(int argc, char** argv) {
       }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      emulator.clear_faults();
+      admin.call(rr::HttpMethod::kDelete, "/faults");
       const long rss_end = rss_kib();
+      const long heap_end = heap_in_use_kib();
       const int fds_end = open_fds();
 
       // Duplicates: customers sharing an external id. The map is gone before memory is measured.
@@ -202,12 +235,6 @@ int main(int argc, char** argv) {
           duplicates += entry.second - 1;
         external_ids = by_external.size();
       }
-      // The emulator shares this process: without its records (and with freed memory handed back
-      // to the system), what is left over the start is the client's.
-      emulator.reset();
-      ::malloc_trim(0);
-      const long rss_without_data = rss_kib();
-      const long heap_without_data = heap_in_use_kib();
 
       std::printf("soak: %ld requests in %.1f s, %ld faults queued (%d%%), seed %u\n", requests,
                   seconds, faults, fault_percent, seed);
@@ -218,16 +245,10 @@ int main(int argc, char** argv) {
       std::printf("  duplicate creates (records sharing an external id): %ld of %zu external ids\n",
                   duplicates, external_ids);
       std::printf("  customers in the emulator afterwards: %ld\n", records);
-      std::printf(
-          "  VmRSS: %ld KiB at start, %ld KiB at end, %ld KiB once the emulator dropped "
-          "its records\n",
-          rss_start, rss_end, rss_without_data);
-      std::printf(
-          "  heap in use: %ld KiB at start, %ld KiB once the emulator dropped its records\n",
-          heap_start, heap_without_data);
+      std::printf("  VmRSS: %ld KiB at start, %ld KiB at end\n", rss_start, rss_end);
+      std::printf("  heap in use: %ld KiB at start, %ld KiB at end\n", heap_start, heap_end);
       std::printf("  open file descriptors: %d at start, %d at end\n", fds_start, fds_end);
     }
-    emulator.stop();
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "soak_bench: %s\n", e.what());
