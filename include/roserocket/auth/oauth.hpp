@@ -65,6 +65,11 @@ struct ROSEROCKET_API OAuthOptions {
   std::string token_url = "https://a.roserocket.com/oauth/token";
   /// Authorization endpoint (authorization-code grant only).
   std::string authorize_url = "https://a.roserocket.com/authorize";
+  /// OpenID issuer identifier, e.g. "https://a.roserocket.com". When set, the endpoints are
+  /// read from its discovery document unless given explicitly, and ID tokens must name it as `iss`.
+  std::string issuer;
+  /// The issuer's JSON Web Key Set (signing keys of ID tokens); discovered from `issuer` when empty.
+  std::string jwks_url;
   /// The OAuth application's client id (required).
   std::string client_id;
   /// Never logged, never part of an exception message.
