@@ -27,6 +27,11 @@ class OAuthServer {
              const std::function<void(const std::string&)>& count_grant);
   /// @brief GET /authorize: approves at once and redirects with a code.
   void authorize(const httplib::Request& req, httplib::Response& res);
+  /// @brief GET /.well-known/openid-configuration: the OpenID Provider metadata, with the
+  /// issuer the request addressed (`http://` + its Host header).
+  void discovery(const httplib::Request& req, httplib::Response& res);
+  /// @brief The issuer identifier as @p req sees it: "http://HOST:PORT" from the Host header.
+  static std::string issuer_of(const httplib::Request& req);
   /// @brief The user id of a valid bearer token in @p req, or nothing.
   std::optional<std::string> authenticate(const httplib::Request& req);
 

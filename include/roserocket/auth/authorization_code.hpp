@@ -35,6 +35,9 @@ struct ROSEROCKET_API AuthorizationResponse {
   std::string code;
   /// The `state` the redirect carried; checked against the one sent.
   std::string state;
+  /// The `iss` the redirect carried (RFC 9207), empty when none; checked against
+  /// `OAuthOptions::issuer` by `AuthorizationCodeFlow::exchange`.
+  std::string iss;
 };
 
 /// @brief Builds authorize URLs and exchanges the returned code for tokens.
