@@ -284,7 +284,7 @@ void OAuthServer::authorize(const httplib::Request& req, httplib::Response& res)
     std::string q = "error=" + error + "&error_description=" + url_encode(description);
     if (!state.empty())
       q += "&state=" + url_encode(state);
-    q += "&iss=" + url_encode(issuer_of(req));  // RFC 9207, on errors too
+    q += "&iss=" + url_encode(issuer_);  // RFC 9207, on errors too
     res.set_redirect(with_query(redirect_uri, q), 302);
   };
   if (param("response_type") != "code") {
@@ -313,17 +313,12 @@ void OAuthServer::authorize(const httplib::Request& req, httplib::Response& res)
   std::string q = "code=" + code;
   if (!state.empty())
     q += "&state=" + url_encode(state);
-  q += "&iss=" + url_encode(issuer_of(req));
+  q += "&iss=" + url_encode(issuer_);
   res.set_redirect(with_query(redirect_uri, q), 302);
 }
 
-std::string OAuthServer::issuer_of(const httplib::Request& req) {
-  const std::string host = req.get_header_value("Host");
-  return "http://" + (host.empty() ? std::string("localhost") : host);
-}
-
-void OAuthServer::discovery(const httplib::Request& req, httplib::Response& res) {
-  const std::string issuer = issuer_of(req);
+void OAuthServer::discovery(const httplib::Request& /*req*/, httplib::Response& res) {
+  const std::string& issuer = issuer_;
   const Json body{
       {"issuer", issuer},
       {"authorization_endpoint", issuer + "/authorize"},
