@@ -144,13 +144,13 @@ HttpResponse send_with_retries(const OAuthOptions& options, const HttpRequest& h
           what + " -> " + std::to_string(response->status));
       if (response->status >= 300 && response->status < 400) {
         // Following it would send the credentials to wherever the answer points.
-        throw AuthError(
-            redact_all("the endpoint answered " + std::to_string(response->status) +
-                           " (a redirect) to " + location_host(response->headers.get("Location")) +
-                           "; redirects are not followed for OAuth requests: "
-                           "configure the new address instead",
-                       hidden),
-            context);
+        throw AuthError(redact_all(context.method + " " + context.path + " was answered with " +
+                                       std::to_string(response->status) + " (a redirect) to " +
+                                       location_host(response->headers.get("Location")) +
+                                       "; redirects are not followed for OAuth requests: "
+                                       "configure the new address instead",
+                                   hidden),
+                        context);
       }
       if (!is_token_retryable_status(response->status))
         return std::move(*response);

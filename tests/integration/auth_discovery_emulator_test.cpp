@@ -135,7 +135,8 @@ TEST(AuthRedirectLoopback, ARedirectingTokenEndpointIsAnAuthErrorThatNamesIt) {
   });
   const int port = server.bind_to_any_port("127.0.0.1");
   std::thread thread([&] { server.listen_after_bind(); });
-  server.wait_until_ready();
+  while (!server.is_running())
+    std::this_thread::yield();
 
   rr::OAuthOptions o;
   o.token_url = "http://127.0.0.1:" + std::to_string(port) + "/oauth/token";
