@@ -85,6 +85,8 @@ class Emulator::Impl {
       }
       port_ = o.port;
     }
+    // RFC 9207 and discovery name the issuer: the base URL clients reach the emulator at.
+    oauth_.set_issuer("http://" + o.host + ":" + std::to_string(port_));
     // cpp-httplib listens with a backlog of 5 (compiled into Debian's libcpp-httplib): a client
     // that opens dozens of connections at once (the bulk engine) would see the kernel drop
     // connection attempts and retry them a second later. Listening again on a listening socket

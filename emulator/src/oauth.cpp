@@ -284,6 +284,7 @@ void OAuthServer::authorize(const httplib::Request& req, httplib::Response& res)
     std::string q = "error=" + error + "&error_description=" + url_encode(description);
     if (!state.empty())
       q += "&state=" + url_encode(state);
+    q += "&iss=" + url_encode(issuer_);  // RFC 9207, on errors too
     res.set_redirect(with_query(redirect_uri, q), 302);
   };
   if (param("response_type") != "code") {
@@ -312,7 +313,29 @@ void OAuthServer::authorize(const httplib::Request& req, httplib::Response& res)
   std::string q = "code=" + code;
   if (!state.empty())
     q += "&state=" + url_encode(state);
+  q += "&iss=" + url_encode(issuer_);
   res.set_redirect(with_query(redirect_uri, q), 302);
+}
+
+void OAuthServer::discovery(const httplib::Request& /*req*/, httplib::Response& res) {
+  const std::string& issuer = issuer_;
+  const Json body{
+      {"issuer", issuer},
+      {"authorization_endpoint", issuer + "/authorize"},
+      {"token_endpoint", issuer + "/oauth/token"},
+      {"jwks_uri", issuer + "/.well-known/jwks.json"},
+      {"response_types_supported", Json::array({"code"})},
+      {"grant_types_supported",
+       Json::array({"authorization_code", "client_credentials", "refresh_token"})},
+      {"code_challenge_methods_supported", Json::array({"S256", "plain"})},
+      {"token_endpoint_auth_methods_supported",
+       Json::array({"client_secret_post", "client_secret_basic"})},
+      {"subject_types_supported", Json::array({"public"})},
+      {"id_token_signing_alg_values_supported", Json::array({"RS256"})},
+      {"scopes_supported", Json::array({"openid", "profile", "email", "offline_access"})},
+      {"authorization_response_iss_parameter_supported", true},
+  };
+  res.set_content(body.dump(), "application/json");
 }
 
 std::optional<std::string> OAuthServer::authenticate(const httplib::Request& req) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <httplib.h>
 
@@ -27,6 +28,13 @@ class OAuthServer {
              const std::function<void(const std::string&)>& count_grant);
   /// @brief GET /authorize: approves at once and redirects with a code.
   void authorize(const httplib::Request& req, httplib::Response& res);
+  /// @brief GET /.well-known/openid-configuration: the OpenID Provider metadata.
+  void discovery(const httplib::Request& req, httplib::Response& res);
+  /// @brief Sets the issuer identifier, the emulator's base URL "http://HOST:PORT"; called by
+  /// `start()` once the port is bound, before any request is served.
+  void set_issuer(std::string issuer) { issuer_ = std::move(issuer); }
+  /// @brief The issuer identifier (the emulator's base URL).
+  [[nodiscard]] const std::string& issuer() const noexcept { return issuer_; }
   /// @brief The user id of a valid bearer token in @p req, or nothing.
   std::optional<std::string> authenticate(const httplib::Request& req);
 
@@ -54,6 +62,7 @@ class OAuthServer {
              bool may_refresh);
 
   const Options& options_;
+  std::string issuer_;  // written before serving starts, then only read
   std::mutex mutex_;
   std::map<std::string, AccessToken> access_;
   std::map<std::string, RefreshToken> refresh_;

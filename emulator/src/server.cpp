@@ -256,6 +256,9 @@ void install_routes(httplib::Server& server, Services& s) {
   server.Get("/authorize", [&s](const httplib::Request& req, httplib::Response& res) {
     s.oauth.authorize(req, res);
   });
+  server.Get(
+      "/.well-known/openid-configuration",
+      [&s](const httplib::Request& req, httplib::Response& res) { s.oauth.discovery(req, res); });
   install_admin_routes(server, s);
   install_platform_routes(server, s);
   install_not_found(server);

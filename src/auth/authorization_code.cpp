@@ -17,6 +17,25 @@ OAuthOptions prepared(OAuthOptions options) {
   return options;
 }
 
+// RFC 9207 §2.4: a redirect from another issuer (a mix-up attack) must not be exchanged.
+void check_redirect_issuer(const OAuthOptions& options, const std::string& iss,
+                           ErrorContext& context) {
+  if (iss.empty() && !options.require_authorization_response_iss)
+    return;
+  if (iss.empty()) {
+    context.error_code = "iss_missing";
+    throw AuthError("the redirect carries no iss, which " + options.issuer +
+                        " promises (RFC 9207); the code was not exchanged",
+                    std::move(context));
+  }
+  if (!options.issuer.empty() && iss != options.issuer) {
+    context.error_code = "iss_mismatch";
+    throw AuthError("the redirect's iss \"" + iss.substr(0, 200) + "\" is not the issuer \"" +
+                        options.issuer + "\" (RFC 9207); the code was not exchanged",
+                    std::move(context));
+  }
+}
+
 }  // namespace
 
 std::string pkce_code_challenge(std::string_view code_verifier) {
@@ -48,9 +67,15 @@ AuthorizationRequest AuthorizationCodeFlow::begin(const std::string& redirect_ur
   }
   if (!options_.audience.empty())
     query.emplace_back("audience", options_.audience);
+  for (const auto& r : options_.resources)
+    query.emplace_back("resource", r);
+  if (!options_.prompt.empty())
+    query.emplace_back("prompt", options_.prompt);
   query.emplace_back("state", out.state);
   query.emplace_back("code_challenge", detail::pkce_s256_challenge(out.code_verifier));
   query.emplace_back("code_challenge_method", "S256");
+  for (const auto& f : options_.authorize_params)
+    query.push_back(f);
   for (const auto& f : options_.extra_params)
     query.push_back(f);
   out.url = options_.authorize_url +
@@ -74,6 +99,7 @@ TokenSet AuthorizationCodeFlow::exchange(const AuthorizationRequest& request,
     context.error_code = "invalid_response";
     throw AuthError("the redirect carries no authorization code", std::move(context));
   }
+  check_redirect_issuer(options_, response.iss, context);
   detail::FormFields fields;
   fields.emplace_back("code", response.code);
   fields.emplace_back("redirect_uri", request.redirect_uri);
@@ -99,6 +125,8 @@ AuthorizationResponse AuthorizationCodeFlow::parse_redirect(std::string_view red
       out.code = std::move(value);
     if (key == "state")
       out.state = std::move(value);
+    if (key == "iss")
+      out.iss = std::move(value);
     if (key == "error")
       error = std::move(value);
     if (key == "error_description")

@@ -248,6 +248,7 @@ std::optional<AuthorizationResponse> LoopbackRedirectReceiver::handle(
   }
   std::string code;
   std::string state;
+  std::string iss;
   std::string error;
   std::string description;
   if (question != std::string::npos) {
@@ -256,6 +257,8 @@ std::optional<AuthorizationResponse> LoopbackRedirectReceiver::handle(
         code = std::move(value);
       if (key == "state")
         state = std::move(value);
+      if (key == "iss")
+        iss = std::move(value);
       if (key == "error")
         error = std::move(value);
       if (key == "error_description")
@@ -283,7 +286,7 @@ std::optional<AuthorizationResponse> LoopbackRedirectReceiver::handle(
     throw AuthError("the redirect carries no authorization code", context);
   }
   respond(fd, 200, "OK", "Signed in", "You may close this window and return to the app.");
-  return AuthorizationResponse{std::move(code), std::move(state)};
+  return AuthorizationResponse{std::move(code), std::move(state), std::move(iss)};
 }
 
 }  // namespace roserocket

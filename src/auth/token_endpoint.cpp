@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
+#include <optional>
+#include <random>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +14,7 @@
 #include "http/url.hpp"
 #include "json_limits.hpp"
 #include "redaction.hpp"
+#include "roserocket/auth/discovery.hpp"
 #include "roserocket/auth/token_store.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"
@@ -58,7 +63,120 @@ void read_oauth_error(const std::string& body, const std::vector<std::string>& s
   context.messages.push_back(label + snippet);
 }
 
+// "scheme://host[:port]" of a redirect's Location: never its user info, path or query, which
+// could carry secrets. A relative Location stays on the token endpoint's host.
+std::string location_host(const std::optional<std::string>& location) {
+  if (!location || location->empty())
+    return "no Location";
+  const std::string& value = *location;
+  const auto sep = value.find("://");
+  const bool network_path = value.rfind("//", 0) == 0;
+  if (sep == std::string::npos && !network_path)
+    return "a location on the same host";
+  const std::size_t start = network_path ? 2 : sep + 3;
+  std::string authority = value.substr(start, value.find_first_of("/?#", start) - start);
+  if (const auto at = authority.rfind('@'); at != std::string::npos)
+    authority.erase(0, at + 1);
+  const std::string scheme = network_path ? std::string() : value.substr(0, sep) + "://";
+  return scheme + authority;
+}
+
+double unit_random() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+// The secrets of a token request besides @p secrets: the client secret, alone and as an echoed
+// Basic header would carry it.
+std::vector<std::string> hidden_values(const OAuthOptions& options,
+                                       const std::vector<std::string>& secrets) {
+  std::vector<std::string> hidden = secrets;
+  hidden.push_back(options.client_secret);
+  if (!options.client_secret.empty()) {
+    hidden.push_back(base64_encode(options.client_id + ":" + options.client_secret));
+    hidden.push_back(base64_encode(percent_encode(options.client_id) + ":" +
+                                   percent_encode(options.client_secret)));
+  }
+  return hidden;
+}
+
 }  // namespace
+
+bool is_token_retryable_status(int status) noexcept {
+  // 500 is left out: the server may have used up a (rotating) refresh token before failing.
+  return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+HttpResponse send_with_retries(const OAuthOptions& options, const HttpRequest& http,
+                               ErrorContext& context, const std::vector<std::string>& hidden) {
+  const Clock& clock = options.clock;
+  auto steady_now = [&clock] {
+    return clock.steady_now ? clock.steady_now() : std::chrono::steady_clock::now();
+  };
+  auto log = [&](LogLevel level, const std::string& message) {
+    if (options.logger)
+      options.logger(LogRecord{level, redact_all(message, hidden), {}});
+  };
+  const RetryPolicy& policy = options.retry;
+  const auto started = steady_now();
+  const std::string what = context.operation + ": " + context.method + " " + http.url;
+  for (int attempt = 1;; ++attempt) {
+    std::optional<HttpResponse> response;
+    std::exception_ptr failure;
+    std::string why;
+    std::optional<std::chrono::milliseconds> retry_after;
+    try {
+      response = options.transport->send(http);
+    } catch (const TimeoutError& e) {
+      log(LogLevel::kWarning, what + " timed out");
+      why = "timed out";
+      failure = std::make_exception_ptr(
+          TimeoutError(redact_all(e.summary(), hidden), context, e.request_may_have_been_sent()));
+    } catch (const TransportError& e) {
+      log(LogLevel::kWarning, what + " failed");
+      why = "no answer";
+      failure = std::make_exception_ptr(
+          TransportError(redact_all(e.summary(), hidden), context, e.request_may_have_been_sent()));
+    }
+    if (response) {
+      context.status = response->status;
+      log(response->status / 100 == 2 ? LogLevel::kDebug : LogLevel::kWarning,
+          what + " -> " + std::to_string(response->status));
+      if (response->status >= 300 && response->status < 400) {
+        // Following it would send the credentials to wherever the answer points.
+        throw AuthError(redact_all(context.method + " " + context.path + " was answered with " +
+                                       std::to_string(response->status) + " (a redirect) to " +
+                                       location_host(response->headers.get("Location")) +
+                                       "; redirects are not followed for OAuth requests: "
+                                       "configure the new address instead",
+                                   hidden),
+                        context);
+      }
+      if (!is_token_retryable_status(response->status))
+        return std::move(*response);
+      why = "status " + std::to_string(response->status);
+      if (auto value = response->headers.get("Retry-After")) {
+        retry_after = parse_retry_after(
+            *value, clock.system_now ? clock.system_now() : std::chrono::system_clock::now());
+      }
+    }
+    const auto delay = retry_after ? *retry_after : backoff_delay(policy, attempt, unit_random());
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(steady_now() - started);
+    if (attempt >= policy.max_attempts || delay > policy.max_retry_after ||
+        elapsed + delay > policy.max_total) {
+      if (failure)
+        std::rethrow_exception(failure);
+      return std::move(*response);
+    }
+    log(LogLevel::kInfo, what + ": " + why + "; retrying in " + std::to_string(delay.count()) +
+                             " ms (attempt " + std::to_string(attempt + 1) + ")");
+    if (clock.sleep)
+      clock.sleep(delay);
+    else
+      std::this_thread::sleep_for(delay);
+  }
+}
 
 std::string redact_all(std::string text, const std::vector<std::string>& secrets) {
   // One mechanism for every text: the registered secrets plus these.
@@ -78,11 +196,6 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
       options.client_secret.empty()) {
     throw InvalidArgumentError(prefix + "client_secret_basic needs OAuthOptions.client_secret");
   }
-  require_secure_url(options.token_url, prefix + "token_url", options.dangerously_allow_plain_http);
-  if (needs_authorize_url) {
-    require_secure_url(options.authorize_url, prefix + "authorize_url",
-                       options.dangerously_allow_plain_http);
-  }
   if (options.refresh_skew.count() < 0) {
     throw InvalidArgumentError(prefix + "OAuthOptions.refresh_skew must not be negative");
   }
@@ -95,23 +208,54 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
   if (!options.transport) {
     options.transport = std::make_shared<CurlTransport>(options.transport_options);
   }
+  if (!options.issuer.empty()) {
+    // Once per provider or flow: every token request after this uses the endpoints found here.
+    const OpenIdConfiguration found = discover_openid_configuration(options);
+    options.issuer = found.issuer;  // the document's exact spelling, for later `iss` checks
+    if (options.token_url.empty())
+      options.token_url = found.token_endpoint;
+    if (options.authorize_url.empty())
+      options.authorize_url = found.authorization_endpoint;
+    if (options.jwks_url.empty())
+      options.jwks_url = found.jwks_uri;
+    if (found.authorization_response_iss_parameter_supported)
+      options.require_authorization_response_iss = true;
+    if (options.token_url.empty()) {
+      throw InvalidArgumentError(prefix + "the discovery document of " + options.issuer +
+                                 " names no token_endpoint; set OAuthOptions.token_url");
+    }
+    if (needs_authorize_url && options.authorize_url.empty()) {
+      throw InvalidArgumentError(prefix + "the discovery document of " + options.issuer +
+                                 " names no authorization_endpoint; set "
+                                 "OAuthOptions.authorize_url");
+    }
+  } else {
+    if (options.token_url.empty())
+      options.token_url = kRoseRocketTokenUrl;
+    if (options.authorize_url.empty())
+      options.authorize_url = kRoseRocketAuthorizeUrl;
+  }
+  require_secure_url(options.token_url, prefix + "token_url", options.dangerously_allow_plain_http);
+  if (needs_authorize_url) {
+    require_secure_url(options.authorize_url, prefix + "authorize_url",
+                       options.dangerously_allow_plain_http);
+  }
 }
 
 TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, FormFields fields,
                         const std::vector<std::string>& secrets) {
-  std::vector<std::string> hidden = secrets;
-  hidden.push_back(options.client_secret);
-  if (!options.client_secret.empty()) {
-    // An echoed Basic header carries the secret base64-encoded, with the id.
-    hidden.push_back(base64_encode(options.client_id + ":" + options.client_secret));
-    hidden.push_back(base64_encode(percent_encode(options.client_id) + ":" +
-                                   percent_encode(options.client_secret)));
-  }
+  // An echoed Basic header carries the secret base64-encoded, with the id.
+  const std::vector<std::string> hidden = hidden_values(options, secrets);
 
   FormFields body_fields;
   body_fields.emplace_back("grant_type", grant);
   for (auto& f : fields)
     body_fields.push_back(std::move(f));
+  // RFC 8707 §2.2: the resources go with every token request too.
+  for (const auto& r : options.resources)
+    body_fields.emplace_back("resource", r);
+  for (const auto& f : options.token_params)
+    body_fields.push_back(f);
   for (const auto& f : options.extra_params)
     body_fields.push_back(f);
 
@@ -132,9 +276,18 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
     }
   }
   if (options.encoding == TokenRequestEncoding::kJson) {
+    // A repeated field (`resource`) becomes an array of its values.
     nlohmann::json body = nlohmann::json::object();
-    for (const auto& [key, value] : body_fields)
-      body[key] = value;
+    for (const auto& [key, value] : body_fields) {
+      auto it = body.find(key);
+      if (it == body.end()) {
+        body[key] = value;
+      } else {
+        if (!it->is_array())
+          *it = nlohmann::json::array({*it});
+        it->push_back(value);
+      }
+    }
     http.headers.add("Content-Type", "application/json");
     http.body = body.dump();
   } else {
@@ -147,24 +300,7 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
   context.method = "POST";
   context.path = path_of(options.token_url);
 
-  auto log = [&](LogLevel level, const std::string& message) {
-    if (options.logger)
-      options.logger(LogRecord{level, redact_all(message, hidden), {}});
-  };
-
-  HttpResponse response;
-  try {
-    response = options.transport->send(http);
-  } catch (const TimeoutError& e) {
-    log(LogLevel::kWarning, context.operation + ": POST " + options.token_url + " timed out");
-    throw TimeoutError(redact_all(e.summary(), hidden), context, e.request_may_have_been_sent());
-  } catch (const TransportError& e) {
-    log(LogLevel::kWarning, context.operation + ": POST " + options.token_url + " failed");
-    throw TransportError(redact_all(e.summary(), hidden), context, e.request_may_have_been_sent());
-  }
-  context.status = response.status;
-  log(response.status / 100 == 2 ? LogLevel::kDebug : LogLevel::kWarning,
-      context.operation + ": POST " + options.token_url + " -> " + std::to_string(response.status));
+  const HttpResponse response = send_with_retries(options, http, context, hidden);
 
   if (response.status < 200 || response.status >= 300) {
     read_oauth_error(response.body, hidden, context);

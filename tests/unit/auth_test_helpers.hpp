@@ -39,7 +39,7 @@ inline std::map<std::string, std::string> fields_of(const roserocket::HttpReques
   if (type.find("json") != std::string::npos) {
     const auto body = nlohmann::json::parse(request.body);
     for (auto it = body.begin(); it != body.end(); ++it)
-      out[it.key()] = it->get<std::string>();
+      out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();  // arrays as JSON
   } else {
     for (auto& [k, v] : roserocket::detail::parse_query(request.body))
       out[k] = v;

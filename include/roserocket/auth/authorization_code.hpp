@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "roserocket/auth/oauth.hpp"
 #include "roserocket/export.hpp"
@@ -31,10 +32,23 @@ struct ROSEROCKET_API AuthorizationRequest {
 
 /// @brief What the redirect brought back. `code` is a secret.
 struct ROSEROCKET_API AuthorizationResponse {
+  /// @brief An empty response, to fill member by member.
+  AuthorizationResponse() = default;
+  /// @brief The redirect's values; `{code, state}` keeps compiling warning-free now that `iss`
+  /// joined them.
+  /// @param code_value the authorization code.
+  /// @param state_value the returned `state`.
+  /// @param iss_value the returned `iss` (RFC 9207), empty when none came.
+  AuthorizationResponse(std::string code_value, std::string state_value, std::string iss_value = {})
+      : code(std::move(code_value)), state(std::move(state_value)), iss(std::move(iss_value)) {}
+
   /// The authorization code, to exchange for tokens; a secret, never logged.
   std::string code;
   /// The `state` the redirect carried; checked against the one sent.
   std::string state;
+  /// The `iss` the redirect carried (RFC 9207), empty when none; checked against
+  /// `OAuthOptions::issuer` by `AuthorizationCodeFlow::exchange`.
+  std::string iss;
 };
 
 /// @brief Builds authorize URLs and exchanges the returned code for tokens.

@@ -59,21 +59,35 @@ struct ROSEROCKET_API TokenSet {
 /// @brief Settings shared by every grant: endpoints, client credentials, body format, caching.
 ///
 /// Defaults point at Rose Rocket's Auth0 tenant (`https://a.roserocket.com`, audience
-/// `https://roserocket.com`). Plain `http://` endpoints are refused unless the host is loopback.
+/// `https://roserocket.com`). With `issuer` set, the endpoints left empty come from the issuer's
+/// OpenID discovery document instead (fetched once when the provider or flow is constructed).
+/// Plain `http://` endpoints are refused unless the host is loopback.
+///
+/// A value type, copied into each provider; not shared between threads by the SDK.
 struct ROSEROCKET_API OAuthOptions {
-  /// Token endpoint.
-  std::string token_url = "https://a.roserocket.com/oauth/token";
-  /// Authorization endpoint (authorization-code grant only).
-  std::string authorize_url = "https://a.roserocket.com/authorize";
+  /// Token endpoint. Empty (the default): discovered from `issuer` when one is set, else Rose
+  /// Rocket's `https://a.roserocket.com/oauth/token`. A URL set here always wins.
+  std::string token_url;
+  /// Authorization endpoint (authorization-code grant only). Empty (the default): discovered from
+  /// `issuer` when one is set, else Rose Rocket's `https://a.roserocket.com/authorize`.
+  std::string authorize_url;
+  /// OpenID issuer identifier, e.g. "https://a.roserocket.com". When set, the endpoints are
+  /// read from its discovery document unless given explicitly, and ID tokens must name it as `iss`.
+  std::string issuer;
+  /// The issuer's JSON Web Key Set (signing keys of ID tokens); discovered from `issuer` when
+  /// empty.
+  std::string jwks_url;
   /// The OAuth application's client id (required).
   std::string client_id;
   /// Never logged, never part of an exception message.
   std::string client_secret;
-  /// Sent as `audience` when not empty.
+  /// Sent as `audience` when not empty (an Auth0 parameter, right for Rose Rocket). A generic
+  /// OpenID provider usually wants it empty (use `resource` there).
   std::string audience = "https://roserocket.com";
   /// Sent as `scope`, space-separated, when not empty (e.g. "openid", "offline_access").
   std::vector<std::string> scopes;
-  /// Extra fields for every token request, e.g. `{"org_id", "..."}` and `{"user_id", "..."}`.
+  /// Deprecated: use `authorize_params` and `token_params`. Still sent where it always went, in
+  /// the authorize URL and in every token request (after those two lists).
   std::vector<std::pair<std::string, std::string>> extra_params;
   /// How the client secret is sent to the token endpoint.
   ClientAuthMethod client_auth = ClientAuthMethod::kClientSecretPost;
@@ -99,6 +113,27 @@ struct ROSEROCKET_API OAuthOptions {
   std::function<void(const TokenSet&)> on_tokens;
   /// Allow plain `http://` to non-loopback hosts. Only for a test network.
   bool dangerously_allow_plain_http = false;
+
+  // Issue 15: token retries, discovery, resource/prompt, parameters by destination.
+
+  /// Retries of token requests (and of the discovery request): connection failures, 429, 502,
+  /// 503 and 504 are sent again with backoff, `Retry-After` honoured; 400/401/403 never are.
+  /// `RetryPolicy::none()` turns retries off.
+  RetryPolicy retry;
+  /// RFC 8707 resource indicators (absolute URIs; may repeat), sent as one `resource` parameter
+  /// each in the authorize URL and in every token request.
+  std::vector<std::string> resources;
+  /// OpenID `prompt` ("login", "consent", "none", "select_account"...), authorize URL only.
+  std::string prompt;
+  /// Extra parameters for the authorize URL only.
+  std::vector<std::pair<std::string, std::string>> authorize_params;
+  /// Extra fields for every token request only, e.g. Rose Rocket's `{"org_id", "..."}` and
+  /// `{"user_id", "..."}`.
+  std::vector<std::pair<std::string, std::string>> token_params;
+  /// RFC 9207: the authorization redirect must carry `iss`, equal to `issuer`. Set by discovery
+  /// when the document has `authorization_response_iss_parameter_supported: true`; an `iss` that
+  /// arrives is checked against `issuer` either way.
+  bool require_authorization_response_iss = false;
 };
 
 }  // namespace roserocket
