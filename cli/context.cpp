@@ -62,10 +62,6 @@ std::optional<ProfileSettings> load_settings(const std::string& path) {
   return s;
 }
 
-std::string method_name(const roserocket::RequestFields& r) {
-  return r.method;
-}
-
 }  // namespace
 
 void Context::resolve() {
@@ -88,6 +84,15 @@ void Context::resolve() {
     fill(globals.authorize_url, saved->authorize_url);
     fill(globals.client_id, saved->client_id);
     fill(globals.audience, saved->audience);
+  }
+  // A token endpoint at <origin>/oauth/token (Auth0, the emulator) has its authorize endpoint at
+  // <origin>/authorize.
+  const std::string token_path = "/oauth/token";
+  if (globals.authorize_url.empty() && globals.token_url.size() > token_path.size() &&
+      globals.token_url.compare(globals.token_url.size() - token_path.size(), token_path.size(),
+                                token_path) == 0) {
+    globals.authorize_url =
+        globals.token_url.substr(0, globals.token_url.size() - token_path.size()) + "/authorize";
   }
   const roserocket::ClientOptions client_defaults;
   const roserocket::OAuthOptions oauth_defaults;
@@ -155,11 +160,8 @@ roserocket::OAuthOptions Context::oauth_options() const {
   oauth.audience = globals.audience;
   if (globals.verbose) {
     oauth.logger = [this](const roserocket::LogRecord& record) {
-      // Token requests: method, path and status only (records never carry a secret).
-      if (!record.request.method.empty() && record.request.status != 0) {
-        log_line(method_name(record.request) + " " + record.request.path + " -> " +
-                 std::to_string(record.request.status));
-      }
+      // Token requests: "auth.<grant>: POST <token url> -> <status>", redacted by the SDK.
+      log_line(record.message);
     };
   }
   return oauth;

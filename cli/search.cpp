@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "csv.hpp"
+#include "roserocket/objects/boards.hpp"
 
 namespace rr_cli {
 
@@ -320,6 +321,7 @@ struct SearchArgs {
   std::string format;
   std::vector<std::string> columns;
   std::vector<std::string> paths;
+  std::string board_id;
 };
 
 std::unique_ptr<RecordWriter> make_writer(const SearchArgs& args, std::size_t page_size) {
@@ -340,7 +342,18 @@ int run_search(const Context& context, const SearchArgs& args, bool every_record
     request.filters.push_back(parse_filter(text));
   const int page_size = args.limit > 0 ? args.limit : 100;
   auto writer = make_writer(args, static_cast<std::size_t>(page_size));
-  const auto objects = context.client().objects();
+  const auto client = context.client();
+  const auto objects = client.objects();
+  request.board_id = args.board_id;
+  if (request.board_id.empty()) {
+    // The API searches one board; the first one that shows this object will do.
+    const auto board = client.boards().first_for(args.object_key);
+    if (!board) {
+      throw UsageError("no board shows '" + args.object_key +
+                       "' records (is the object key right?); give --board");
+    }
+    request.board_id = board->id;
+  }
   if (every_record) {
     roserocket::SearchAllOptions all;
     all.page_size = page_size;
@@ -367,6 +380,7 @@ void add_common(CLI::App* command, SearchArgs& args) {
                       "'field op value', e.g. 'status in new,booked'; repeat to AND them");
   command->add_option("--columns", args.columns, "CSV/table columns, comma-separated")
       ->delimiter(',');
+  command->add_option("--board", args.board_id, "board id (default: the first for the object)");
   command->add_option("--paths", args.paths, "related records to include, comma-separated")
       ->delimiter(',');
 }
