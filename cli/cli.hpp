@@ -88,11 +88,13 @@ class Context {
 
   /// OAuth options from the resolved globals (token and authorize URL, client, audience, logger).
   [[nodiscard]] roserocket::OAuthOptions oauth_options() const;
-  /// The token source: RR_ACCESS_TOKEN, else client credentials, else the profile's tokens.
+  /// The token source: RR_ACCESS_TOKEN, else the profile's signed-in tokens, else client
+  /// credentials.
   /// @throw roserocket::AuthError when none is available.
   [[nodiscard]] std::shared_ptr<roserocket::TokenProvider> token_provider() const;
   /// A client over the resolved base URL and token_provider().
-  [[nodiscard]] roserocket::Client client() const;
+  /// @param max_attempts attempts per call (retries included); 0 keeps the SDK's default.
+  [[nodiscard]] roserocket::Client client(int max_attempts = 0) const;
 
   /// What each (sub)command does once the command line is parsed, returning the exit code.
   std::map<const CLI::App*, std::function<int()>> actions;

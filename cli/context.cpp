@@ -168,30 +168,35 @@ roserocket::OAuthOptions Context::oauth_options() const {
 }
 
 std::shared_ptr<roserocket::TokenProvider> Context::token_provider() const {
+  // 1. A pasted token, as is.
   if (const std::string token = env("RR_ACCESS_TOKEN"); !token.empty())
     return std::make_shared<roserocket::StaticTokenProvider>(token);
-  if (!globals.client_id.empty() && !globals.client_secret.empty())
-    return std::make_shared<roserocket::ClientCredentialsTokenProvider>(oauth_options());
+  // 2. The profile's signed-in user (the client secret, if given, authenticates the refresh).
   auto store = std::make_shared<roserocket::FileTokenStore>(token_file());
   const auto saved = store->load();
-  if (!saved || (saved->access_token.empty() && saved->refresh_token.empty())) {
-    throw roserocket::AuthError(
-        "not signed in (profile '" + globals.profile +
-            "'): run 'rr auth login', or set RR_CLIENT_ID and RR_CLIENT_SECRET, or RR_ACCESS_TOKEN",
-        roserocket::ErrorContext{});
+  if (saved && !(saved->access_token.empty() && saved->refresh_token.empty())) {
+    if (globals.client_id.empty()) {
+      throw roserocket::AuthError("profile '" + globals.profile +
+                                      "' has tokens but no client id: run 'rr auth login' again",
+                                  roserocket::ErrorContext{});
+    }
+    auto oauth = oauth_options();
+    oauth.token_store = store;
+    return std::make_shared<roserocket::RefreshTokenProvider>(std::move(oauth), saved);
   }
-  if (globals.client_id.empty()) {
-    throw roserocket::AuthError(
-        "profile '" + globals.profile + "' has tokens but no client id: run 'rr auth login' again",
-        roserocket::ErrorContext{});
-  }
-  auto oauth = oauth_options();
-  oauth.token_store = store;
-  return std::make_shared<roserocket::RefreshTokenProvider>(std::move(oauth), saved);
+  // 3. A service account: client credentials.
+  if (!globals.client_id.empty() && !globals.client_secret.empty())
+    return std::make_shared<roserocket::ClientCredentialsTokenProvider>(oauth_options());
+  throw roserocket::AuthError(
+      "not signed in (profile '" + globals.profile +
+          "'): run 'rr auth login', or set RR_CLIENT_ID and RR_CLIENT_SECRET, or RR_ACCESS_TOKEN",
+      roserocket::ErrorContext{});
 }
 
-roserocket::Client Context::client() const {
+roserocket::Client Context::client(int max_attempts) const {
   roserocket::ClientOptions options;
+  if (max_attempts > 0)
+    options.retry.max_attempts = max_attempts;
   options.base_url = globals.base_url;
   options.token_provider = token_provider();
   options.user_agent_suffix = std::string("rr/") + ROSEROCKET_VERSION_STRING;

@@ -15,6 +15,8 @@
 namespace rr_cli {
 namespace {
 
+constexpr int kImportAttempts = 10;
+
 enum class FileFormat { kCsv, kJsonl };
 
 // One input row: what was read (to write it back on failure) and the record made from it.
@@ -211,19 +213,23 @@ int run_import(const Context& context, const ImportArgs& args) {
 
   roserocket::BulkOptions options;
   options.max_in_flight = args.concurrency;
-  roserocket::BulkEngine engine(context.client(), options);
+  // A long import meets throttling (429) more than once per row now and then: more attempts
+  // than a single call gets. Every retried request is one that cannot act twice (see ADR 0003).
+  roserocket::BulkEngine engine(context.client(kImportAttempts), options);
   roserocket::BatchOptions batch;
   const bool terminal = is_terminal(2);
   if (terminal)
     batch.progress = draw_progress;
 
-  std::size_t created = 0, updated = 0;
+  // The external-id upsert says "created" (201) on some routes only; otherwise a row is counted
+  // as upserted (created or updated).
+  std::size_t created = 0, upserted = 0;
   const auto started = std::chrono::steady_clock::now();
   if (!args.external_id_column.empty()) {
     const auto results = engine.upsert_many(args.object_key, records, batch);
     for (std::size_t i = 0; i < results.size(); ++i) {
       if (results[i].ok())
-        ++(results[i].value->created ? created : updated);
+        ++(results[i].value->created ? created : upserted);
       else
         input.rows[row_of[i]].error = results[i].error_message;
     }
@@ -253,7 +259,7 @@ int run_import(const Context& context, const ImportArgs& args) {
 
   Json summary = {{"rows", input.rows.size()},
                   {"created", created},
-                  {"updated", updated},
+                  {"upserted", upserted},
                   {"failed", failed},
                   {"seconds", seconds}};
   std::string failed_file;
@@ -264,8 +270,9 @@ int run_import(const Context& context, const ImportArgs& args) {
   }
   print_json(summary);
   char line[200];
-  std::snprintf(line, sizeof line, "%zu created, %zu updated, %zu failed in %.2f s", created,
-                updated, failed, seconds);
+  std::snprintf(line, sizeof line,
+                "%zu created, %zu upserted (created or updated), %zu failed in %.2f s", created,
+                upserted, failed, seconds);
   std::cerr << "rr: import: " << line << "\n";
   if (failed > 0) {
     throw PartialFailure("import: " + std::to_string(failed) + " rows failed; they are in " +

@@ -44,17 +44,20 @@ std::string describe(const RunResult& r) {
 
 class Rr : public testing::Test {
  protected:
-  void SetUp() override { start(rr_emulator::Options{}); }
-
-  void start(rr_emulator::Options options) {
-    emulator_.reset();
-    emulator_ = std::make_unique<rr_emulator::Emulator>(std::move(options));
-    emulator_->start();
+  void SetUp() override {
     const auto* info = testing::UnitTest::GetInstance()->current_test_info();
     dir_ = std::filesystem::temp_directory_path() /
            ("rr_cli_test_" + std::to_string(::getpid()) + "_" + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
+    start();
+  }
+
+  // A fresh, empty emulator, and the RR_* settings that name it.
+  void start() {
+    emulator_.reset();
+    emulator_ = std::make_unique<rr_emulator::Emulator>();
+    emulator_->start();
     env_ = {{"RR_BASE_URL", emulator_->base_url()},
             {"RR_TOKEN_URL", emulator_->token_url()},
             {"RR_CLIENT_ID", rr_emulator::kDemoClientId},
@@ -149,8 +152,9 @@ TEST_F(Rr, CreateGetUpdateDelete) {
   ASSERT_EQ(by_external.code, 0) << describe(by_external);
   EXPECT_EQ(json::parse(by_external.out).at("id"), id);
 
-  const auto updated = rr({"update", id, "--set", "city=Boston", "--set", R"(postal="02110")",
-                           "--set", "address.line1=1 Main St", "--set", "etaDelayNotifyEnabled=false"});
+  const auto updated =
+      rr({"update", id, "--set", "city=Boston", "--set", R"(postal="02110")", "--set",
+          "address.line1=1 Main St", "--set", "etaDelayNotifyEnabled=false"});
   ASSERT_EQ(updated.code, 0) << describe(updated);
   const json after = json::parse(rr({"get", id}).out);
   EXPECT_EQ(after.at("city"), "Boston");
@@ -245,7 +249,8 @@ TEST_F(Rr, SearchFiltersAndFormats) {
   ASSERT_EQ(csv.code, 0) << describe(csv);
   EXPECT_EQ(csv.out, "externalId,city\ns-0,Austin\ns-2,Austin\ns-4,Austin\ns-6,Austin\n");
 
-  const auto table = rr({"search", "customer", "--filter", "externalId = s-5", "--format", "table"});
+  const auto table =
+      rr({"search", "customer", "--filter", "externalId = s-5", "--format", "table"});
   ASSERT_EQ(table.code, 0) << describe(table);
   EXPECT_THAT(table.out, HasSubstr("externalId"));
   EXPECT_THAT(table.out, HasSubstr("s-5"));
@@ -299,10 +304,10 @@ TEST_F(Rr, ExportToCsvImportsBackToTheSameRecords) {
   const std::string csv = file("customers.csv", exported.out);
 
   // Into an empty emulator: the same records come back, field by field.
-  start(rr_emulator::Options{});
+  start();
   const auto imported = rr({"import", "customer", csv, "--by-external-id", "externalId"});
   ASSERT_EQ(imported.code, 0) << describe(imported);
-  EXPECT_EQ(json::parse(imported.out).at("created"), 30);
+  EXPECT_EQ(json::parse(imported.out).at("upserted"), 30);
   const auto after = all("customer");
   ASSERT_EQ(after.size(), 30u);
   std::map<std::string, json> by_external_id;
@@ -321,7 +326,7 @@ TEST_F(Rr, ExportToCsvImportsBackToTheSameRecords) {
   // Again onto the same records: updates, nothing new.
   const auto again = rr({"import", "customer", csv, "--by-external-id", "externalId"});
   ASSERT_EQ(again.code, 0) << describe(again);
-  EXPECT_EQ(json::parse(again.out).at("updated"), 30);
+  EXPECT_EQ(json::parse(again.out).at("upserted"), 30);
   EXPECT_EQ(all("customer").size(), 30u);
 }
 
@@ -340,14 +345,14 @@ TEST_F(Rr, FailedRowsGoToAFileThatImportsAgain) {
   refuse.message = "refused by the test";
   refuse.count = 2;
   emulator_->add_fault(refuse);
-  const auto first = rr({"import", "customer", csv, "--by-external-id", "ext", "--concurrency",
-                         "1"});
+  const auto first =
+      rr({"import", "customer", csv, "--by-external-id", "ext", "--concurrency", "1"});
   EXPECT_EQ(first.code, 4) << describe(first);
   EXPECT_THAT(first.err, HasSubstr("no external id in ext"));
   EXPECT_THAT(first.err, HasSubstr("refused by the test"));
   const json summary = json::parse(first.out);
   EXPECT_EQ(summary.at("failed"), 3);
-  EXPECT_EQ(summary.at("created"), 2);
+  EXPECT_EQ(summary.at("upserted"), 2);
   const std::string failed = (dir_ / "in.failed.csv").string();
   EXPECT_EQ(summary.at("failedFile"), failed);
   EXPECT_EQ(read(failed), "ext,name,city\nf-1,One,NYC\nf-2,\"Two, Inc\",LA\n,No Id,SF\n");
@@ -355,7 +360,7 @@ TEST_F(Rr, FailedRowsGoToAFileThatImportsAgain) {
   // The failed file goes in again as it is; the row without an id fails again, alone.
   const auto second = rr({"import", "customer", failed, "--by-external-id", "ext"});
   EXPECT_EQ(second.code, 4) << describe(second);
-  EXPECT_EQ(json::parse(second.out).at("created"), 2);
+  EXPECT_EQ(json::parse(second.out).at("upserted"), 2);
   EXPECT_EQ(read((dir_ / "in.failed.failed.csv").string()), "ext,name,city\n,No Id,SF\n");
   const auto records = all("customer");
   std::multiset<std::string> ids;
@@ -388,14 +393,14 @@ TEST_F(Rr, FiveThousandRowsThroughInjected429sEndWithEveryRowExactlyOnce) {
   throttle.path_prefix = "/api/v2/platformModel/objects";
   throttle.status = 429;
   throttle.retry_after = "0";
-  throttle.count = 40;
+  throttle.count = 30;
   emulator_->add_fault(throttle);
 
-  const auto r = rr({"import", "customer", path, "--by-external-id", "externalId",
-                     "--concurrency", "16"});
+  const auto r =
+      rr({"import", "customer", path, "--by-external-id", "externalId", "--concurrency", "16"});
   ASSERT_EQ(r.code, 0) << describe(r);
-  EXPECT_EQ(json::parse(r.out).at("created"), 5000);
-  EXPECT_GE(emulator_->stats().faults_served, 40u);
+  EXPECT_EQ(json::parse(r.out).at("upserted"), 5000);
+  EXPECT_GE(emulator_->stats().faults_served, 30u);
 
   rr_emulator::set_pacing(*emulator_, 0, 0);
   const auto found = rr({"search", "customer", "--all", "--limit", "1000", "--format", "jsonl"});
@@ -433,11 +438,8 @@ TEST_F(Rr, VerboseShowsRequestsAndNoSecret) {
 // ---- auth --------------------------------------------------------------------------------------
 
 TEST_F(Rr, LoginStoresTokensPrivatelyTokenRefreshesLogoutForgets) {
-  // Tokens that live 1 s are always due for renewal: each `rr auth token` refreshes.
-  rr_emulator::Options options;
-  options.token_ttl = std::chrono::seconds(1);
-  start(options);
-  env_.erase("RR_CLIENT_SECRET");
+  // The emulator's demo application is confidential: its secret goes with the code and refresh
+  // grants (from the environment only; never stored).
   env_["BROWSER"] = RR_FAKE_BROWSER;
   const auto login = rr({"--profile", "work", "auth", "login", "--timeout", "60"});
   ASSERT_EQ(login.code, 0) << describe(login);
@@ -455,14 +457,27 @@ TEST_F(Rr, LoginStoresTokensPrivatelyTokenRefreshesLogoutForgets) {
   env_.erase("RR_BASE_URL");
   const auto first = rr({"--profile", "work", "auth", "token"});
   ASSERT_EQ(first.code, 0) << describe(first);
-  const auto second = rr({"--profile", "work", "auth", "token"});
-  ASSERT_EQ(second.code, 0) << describe(second);
-  EXPECT_NE(first.out, second.out);  // refreshed, with the rotated refresh token kept
-  EXPECT_NE(json::parse(read(token_file.string())).at("refresh_token"), saved.at("refresh_token"));
+  EXPECT_EQ(first.out, saved.at("access_token").get<std::string>() + "\n");  // still valid
+
+  // Once the access token has expired, `rr auth token` refreshes it and keeps the rotated
+  // refresh token (the emulator's old one stops working at once).
+  for (int round = 0; round < 2; ++round) {
+    json expired = json::parse(read(token_file.string()));
+    expired["expires_at"] = 1;
+    file("config/roserocket/work.json", expired.dump());
+    const auto fresh = rr({"--profile", "work", "auth", "token"});
+    ASSERT_EQ(fresh.code, 0) << describe(fresh);
+    EXPECT_NE(fresh.out, expired.at("access_token").get<std::string>() + "\n");
+    const json now = json::parse(read(token_file.string()));
+    EXPECT_NE(now.at("refresh_token"), expired.at("refresh_token"));
+    EXPECT_EQ(fresh.out, now.at("access_token").get<std::string>() + "\n");
+  }
 
   const auto search = rr({"--profile", "work", "search", "customer"});
   EXPECT_EQ(search.code, 0) << describe(search);
+  env_.erase("RR_CLIENT_SECRET");
   EXPECT_EQ(rr({"search", "customer"}).code, 3);  // another profile is not signed in
+  EXPECT_THAT(read(token_file.string()), Not(HasSubstr(rr_emulator::kDemoClientSecret)));
 
   EXPECT_EQ(rr({"--profile", "work", "auth", "logout"}).code, 0);
   EXPECT_FALSE(std::filesystem::exists(token_file));
