@@ -1,6 +1,7 @@
 // rr import: a CSV or JSON Lines file through the SDK's bulk engine, with progress, a summary and
 // the failed rows written to a file that rr import takes again.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>

@@ -23,11 +23,15 @@ struct RunResult {
   std::string err;
 };
 
-/// The child's environment: PATH only, plus @p vars (so a developer's RR_* never leak in).
+/// The child's environment: PATH and the sanitizers' settings only, plus @p vars (so a
+/// developer's RR_* never leak in).
 inline std::vector<std::string> environment(const std::map<std::string, std::string>& vars) {
   std::vector<std::string> env;
-  if (const char* path = std::getenv("PATH"))
-    env.push_back(std::string("PATH=") + path);
+  for (const char* name : {"PATH", "LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS",
+                           "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name))
+      env.push_back(std::string(name) + "=" + value);
+  }
   for (const auto& [name, value] : vars)
     env.push_back(name + "=" + value);
   return env;
