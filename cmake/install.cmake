@@ -4,6 +4,7 @@
 #   development   headers, the static library or the .so link, CMake package, roserocket.pc
 #   emulator      the rr-emulator executable
 #   emulator_dev  the roserocket::emulator library and its headers (find_package COMPONENTS emulator)
+#   cli           the rr command line and its bash completion
 include(CMakePackageConfigHelpers)
 
 set(ROSEROCKET_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/roserocket)
@@ -33,6 +34,12 @@ if(TARGET roserocket_emulator)
     NAMESPACE roserocket::
     DESTINATION ${ROSEROCKET_CMAKE_INSTALL_DIR} COMPONENT emulator_dev)
   install(TARGETS rr-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT emulator)
+endif()
+
+if(TARGET rr)
+  install(TARGETS rr RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cli)
+  install(FILES ${PROJECT_SOURCE_DIR}/cli/completion/rr.bash
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME rr COMPONENT cli)
 endif()
 
 configure_package_config_file(

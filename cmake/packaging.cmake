@@ -4,6 +4,7 @@
 #   libroserocket-dev            headers, CMake package, roserocket.pc, the .so link or the .a
 #   rr-emulator                  the rr-emulator executable
 #   libroserocket-emulator-dev   roserocket::emulator (find_package(roserocket COMPONENTS emulator))
+#   roserocket-cli               the rr command line and its bash completion
 # Library dependencies of the binaries come from dpkg-shlibdeps; the -dev packages name theirs.
 get_target_property(ROSEROCKET_LIBRARY_TYPE roserocket TYPE)
 set(ROSEROCKET_RUNTIME_PACKAGE "libroserocket${PROJECT_VERSION_MAJOR}")
@@ -23,6 +24,9 @@ if(ROSEROCKET_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
 endif()
 if(TARGET roserocket_emulator)
   list(APPEND CPACK_COMPONENTS_ALL emulator emulator_dev)
+endif()
+if(TARGET rr)
+  list(APPEND CPACK_COMPONENTS_ALL cli)
 endif()
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -52,6 +56,7 @@ set(CPACK_DEBIAN_EMULATOR_PACKAGE_NAME rr-emulator)
 if(ROSEROCKET_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/src)
   set(CPACK_DEBIAN_EMULATOR_PACKAGE_DEPENDS "${ROSEROCKET_RUNTIME_PACKAGE} (= ${PROJECT_VERSION})")
+  set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "${ROSEROCKET_RUNTIME_PACKAGE} (= ${PROJECT_VERSION})")
 endif()
 set(CPACK_DEBIAN_EMULATOR_PACKAGE_SECTION devel)
 set(CPACK_COMPONENT_EMULATOR_DESCRIPTION
@@ -63,5 +68,10 @@ set(CPACK_COMPONENT_EMULATOR_DEV_DESCRIPTION
 set(CPACK_DEBIAN_EMULATOR_DEV_PACKAGE_DEPENDS
     "libroserocket-dev (= ${PROJECT_VERSION}), libcpp-httplib-dev, libsqlite3-dev, zlib1g-dev, pkg-config")
 set(CPACK_DEBIAN_EMULATOR_DEV_PACKAGE_SHLIBDEPS OFF)
+
+set(CPACK_DEBIAN_CLI_PACKAGE_NAME roserocket-cli)
+set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
+set(CPACK_COMPONENT_CLI_DESCRIPTION
+    "rr: the Rose Rocket platform API from the command line (records, search, import, sign-in)")
 
 include(CPack)

@@ -16,36 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "csv.hpp"  // cli/csv.hpp: the CSV reader rr uses too
 #include "example_support.hpp"
 #include "roserocket/bulk.hpp"
 
 namespace {
-
-// One CSV line split into fields (RFC 4180 quoting, no line breaks inside fields).
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 // The CSV's rows as the platform's customer fields (camelCase keys, externalId included).
 std::vector<roserocket::Json> read_customers(const std::string& path) {
@@ -64,7 +39,7 @@ std::vector<roserocket::Json> read_customers(const std::string& path) {
                                                 {"state", "state"},
                                                 {"postal", "postal"}};
   std::vector<std::string> columns;
-  for (const auto& header : split_csv(line)) {
+  for (const auto& header : rr_csv::split_line(line)) {
     const auto it = keys.find(header);
     if (it == keys.end())
       throw std::runtime_error(path + ": unknown column '" + header + "'");
@@ -76,7 +51,7 @@ std::vector<roserocket::Json> read_customers(const std::string& path) {
     ++number;
     if (line.empty())
       continue;
-    const auto fields = split_csv(line);
+    const auto fields = rr_csv::split_line(line);
     if (fields.size() != columns.size()) {
       throw std::runtime_error(path + ":" + std::to_string(number) + ": " +
                                std::to_string(fields.size()) + " fields, expected " +

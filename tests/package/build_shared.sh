@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Fixture of the package tests: a shared-library build of the SDK and the emulator only (no tests,
-# examples, tools or benchmarks), configured for /usr as the Debian packages need it.
+# Fixture of the package tests: a shared-library build of the SDK, the emulator and rr only (no
+# tests, examples, tools or benchmarks), configured for /usr as the Debian packages need it.
 # Usage: build_shared.sh BINARY_DIR CXX_COMPILER
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 binary_dir="$1"; compiler="$2"
 quietly configure.log cmake -S "$SOURCE_ROOT" -B "$binary_dir" -G Ninja \
   -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DBUILD_SHARED_LIBS=ON -DROSEROCKET_BUILD_EMULATOR=ON -DROSEROCKET_BUILD_TESTS=OFF \
+  -DBUILD_SHARED_LIBS=ON -DROSEROCKET_BUILD_EMULATOR=ON -DROSEROCKET_BUILD_CLI=ON -DROSEROCKET_BUILD_TESTS=OFF \
   -DROSEROCKET_BUILD_EXAMPLES=OFF -DROSEROCKET_BUILD_BENCH=OFF -DROSEROCKET_BUILD_TOOLS=OFF
 quietly build.log cmake --build "$binary_dir"
 

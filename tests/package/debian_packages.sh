@@ -18,7 +18,8 @@ runtime="$(deb "libroserocket$major")"
 dev="$(deb libroserocket-dev)"
 emulator="$(deb rr-emulator)"
 emulator_dev="$(deb libroserocket-emulator-dev)"
-for f in "$runtime" "$dev" "$emulator" "$emulator_dev"; do
+cli="$(deb roserocket-cli)"
+for f in "$runtime" "$dev" "$emulator" "$emulator_dev" "$cli"; do
   echo "$(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version): Depends: $(dpkg-deb -f "$f" Depends)"
 done
 # Dependencies on the Debian packages the binaries and headers need.
@@ -27,10 +28,13 @@ dpkg-deb -f "$dev" Depends | grep "libroserocket$major (= " >/dev/null || fail "
 dpkg-deb -f "$dev" Depends | grep nlohmann-json3-dev >/dev/null || fail "-dev does not depend on nlohmann-json3-dev"
 dpkg-deb -f "$emulator" Depends | grep "libroserocket$major" >/dev/null || fail "rr-emulator does not depend on the runtime"
 dpkg-deb -f "$emulator" Depends | grep libcpp-httplib >/dev/null || fail "rr-emulator does not depend on cpp-httplib"
+dpkg-deb -f "$cli" Depends | grep "libroserocket$major (= " >/dev/null || fail "roserocket-cli does not depend on the runtime"
+dpkg-deb -c "$cli" | grep "usr/share/bash-completion/completions/rr\$" >/dev/null ||
+  fail "roserocket-cli has no bash completion"
 dpkg-deb -c "$runtime" | grep "libroserocket\.so\.$major\$\|libroserocket\.so\.$major " >/dev/null ||
   fail "the runtime package has no libroserocket.so.$major"
 
-for f in "$runtime" "$dev" "$emulator" "$emulator_dev"; do
+for f in "$runtime" "$dev" "$emulator" "$emulator_dev" "$cli"; do
   dpkg-deb -x "$f" "$work/root"
 done
 libdir="$(dirname "$(find "$work/root" -name "libroserocket.so.$major" | head -1)")"
@@ -46,4 +50,7 @@ ldd "$work/build/consumer" | grep "$libdir/libroserocket.so.$major" >/dev/null |
 # The packaged executable starts and answers its usage.
 "$work/root/usr/bin/rr-emulator" --help > "$work/help.txt" 2>&1 || fail "rr-emulator --help failed"
 grep -q -i "port" "$work/help.txt" || fail "rr-emulator --help does not show its options"
+# The packaged rr runs from the extracted root and names its version.
+"$work/root/usr/bin/rr" --version > "$work/rr-version.txt" 2>&1 || fail "rr --version failed"
+grep -q "^rr [0-9]" "$work/rr-version.txt" || fail "rr --version printed: $(cat "$work/rr-version.txt")"
 echo "Debian packages: installed from $(cd "$work/debs" && ls ./*.deb | tr '\n' ' ')"

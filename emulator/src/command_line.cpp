@@ -1,0 +1,140 @@
+// The emulator's command line, shared by rr-emulator and `rr emulator`.
+
+#include "rr_emulator/command_line.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <pthread.h>
+
+#include "rr_emulator/emulator.hpp"
+#include "rr_emulator/pacing.hpp"
+
+namespace rr_emulator {
+namespace {
+
+void usage(std::ostream& out, const std::string& program) {
+  out << "usage: " << program
+      << " [options]\n"
+         "  --host HOST            address to listen on (default 127.0.0.1)\n"
+         "  --port PORT            port to listen on; 0 picks a free one (default 0)\n"
+         "  --client-id ID         OAuth client id (default "
+      << rr_emulator::kDemoClientId
+      << ")\n"
+         "  --client-secret SECRET OAuth client secret (default "
+      << rr_emulator::kDemoClientSecret
+      << ")\n"
+         "  --token-ttl SECONDS    access token lifetime (default 3600)\n"
+         "  --data FILE            keep records in FILE across restarts\n"
+         "  --latency-ms MS        add MS milliseconds to every /api request (default 0)\n"
+         "  --rate-limit N         at most N /api requests a second, 429 + Retry-After beyond\n"
+         "                         (default 0: no limit)\n"
+         "  --help                 show this help\n"
+         "Prints 'listening on http://HOST:PORT' once ready; stops on SIGINT or SIGTERM.\n";
+}
+
+bool parse_int(const std::string& text, long min, long max, long& out) {
+  try {
+    std::size_t used = 0;
+    out = std::stol(text, &used);
+    return used == text.size() && out >= min && out <= max;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+void print_command_line_usage(std::ostream& out, const std::string& program) {
+  usage(out, program);
+}
+
+int run_command_line(const std::vector<std::string>& args, const std::string& program) {
+  rr_emulator::Options options;
+  int latency_ms = 0;
+  double rate_limit = 0;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      usage(std::cout, program);
+      return 0;
+    }
+    if (i + 1 >= args.size()) {
+      std::cerr << program << ": " << arg
+                << (arg.rfind("--", 0) == 0 ? " needs a value\n" : ": unknown argument\n");
+      usage(std::cerr, program);
+      return 2;
+    }
+    const std::string& value = args[++i];
+    long number = 0;
+    if (arg == "--host") {
+      options.host = value;
+    } else if (arg == "--port") {
+      if (!parse_int(value, 0, 65535, number)) {
+        std::cerr << program << ": --port must be a number from 0 to 65535\n";
+        return 2;
+      }
+      options.port = static_cast<int>(number);
+    } else if (arg == "--client-id") {
+      options.client_id = value;
+    } else if (arg == "--client-secret") {
+      options.client_secret = value;
+    } else if (arg == "--token-ttl") {
+      if (!parse_int(value, 1, 365L * 24 * 3600, number)) {
+        std::cerr << program << ": --token-ttl must be a positive number of seconds\n";
+        return 2;
+      }
+      options.token_ttl = std::chrono::seconds(number);
+    } else if (arg == "--latency-ms") {
+      if (!parse_int(value, 0, 600000, number)) {
+        std::cerr << program << ": --latency-ms must be a number from 0 to 600000\n";
+        return 2;
+      }
+      latency_ms = static_cast<int>(number);
+    } else if (arg == "--rate-limit") {
+      if (!parse_int(value, 0, 1000000, number)) {
+        std::cerr << program << ": --rate-limit must be a number of requests per second\n";
+        return 2;
+      }
+      rate_limit = static_cast<double>(number);
+    } else if (arg == "--data") {
+      options.data_file = value;
+    } else {
+      std::cerr << program << ": unknown option " << arg << "\n";
+      usage(std::cerr, program);
+      return 2;
+    }
+  }
+
+  // Block the stop signals before any thread starts, then wait for them synchronously: no
+  // async-signal-safety concerns, and every server thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  // A client that hangs up mid-answer must not kill the emulator.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  rr_emulator::Emulator emulator(options);
+  try {
+    emulator.start();
+    if (latency_ms > 0 || rate_limit > 0)
+      rr_emulator::set_pacing(emulator, latency_ms, rate_limit);
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::cout << "listening on " << emulator.base_url() << std::endl;
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  emulator.stop();
+  return 0;
+}
+
+}  // namespace rr_emulator

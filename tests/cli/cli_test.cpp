@@ -1,0 +1,534 @@
+// The rr command line against the emulator: every command, the exit codes, bad input, the
+// 5,000-row import through injected 429s, the CSV round trip, and no secret in --verbose.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli_support.hpp"
+#include "roserocket/model/catalog.hpp"
+#include "rr_emulator/emulator.hpp"
+#include "rr_emulator/pacing.hpp"
+
+namespace {
+
+using nlohmann::json;
+using rr_cli_test::RunResult;
+using testing::HasSubstr;
+using testing::Not;
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty())
+      out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+std::string describe(const RunResult& r) {
+  return "exit " + std::to_string(r.code) + "\nstdout: " + r.out.substr(0, 2000) +
+         "\nstderr: " + r.err.substr(0, 2000);
+}
+
+class Rr : public testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rr_cli_test_" + std::to_string(::getpid()) + "_" + info->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    start();
+  }
+
+  // A fresh, empty emulator, and the RR_* settings that name it.
+  void start() {
+    emulator_.reset();
+    emulator_ = std::make_unique<rr_emulator::Emulator>();
+    emulator_->start();
+    env_ = {{"RR_BASE_URL", emulator_->base_url()},
+            {"RR_TOKEN_URL", emulator_->token_url()},
+            {"RR_CLIENT_ID", rr_emulator::kDemoClientId},
+            {"RR_CLIENT_SECRET", rr_emulator::kDemoClientSecret},
+            {"XDG_CONFIG_HOME", (dir_ / "config").string()},
+            {"HOME", dir_.string()}};
+  }
+
+  void TearDown() override {
+    emulator_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  RunResult rr(const std::vector<std::string>& args, const std::string& input = "") const {
+    return rr_cli_test::run(RR_EXE, args, env_, input);
+  }
+
+  std::string file(const std::string& name, const std::string& content) const {
+    const auto path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  std::string read(const std::string& path) const {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  // Every record of @p object_key, through rr itself.
+  std::vector<json> all(const std::string& object_key) const {
+    const auto r = rr({"export", object_key, "--page-size", "1000"});
+    EXPECT_EQ(r.code, 0) << describe(r);
+    return json_lines(r.out);
+  }
+
+  std::unique_ptr<rr_emulator::Emulator> emulator_;
+  std::filesystem::path dir_;
+  std::map<std::string, std::string> env_;
+};
+
+// ---- global options and exit codes -------------------------------------------------------------
+
+TEST_F(Rr, VersionHelpAndUsageErrors) {
+  const auto version = rr({"--version"});
+  EXPECT_EQ(version.code, 0);
+  EXPECT_THAT(version.out, HasSubstr("rr 1."));
+  const auto help = rr({"--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_THAT(help.out, HasSubstr("Exit codes: 0 success, 1 API"));
+  EXPECT_THAT(help.out, HasSubstr("import"));
+  EXPECT_EQ(rr({}).code, 2);
+  EXPECT_EQ(rr({"frobnicate"}).code, 2);
+  EXPECT_EQ(rr({"get", "x", "--no-such-option"}).code, 2);
+  EXPECT_EQ(rr({"search", "customer", "--format", "xml"}).code, 2);
+  const auto profile = rr({"--profile", "../evil", "get", "x"});
+  EXPECT_EQ(profile.code, 2);
+  EXPECT_THAT(profile.err, HasSubstr("not a profile name"));
+}
+
+TEST_F(Rr, WrongOrMissingCredentialsExitThree) {
+  env_["RR_CLIENT_SECRET"] = "not-the-secret";
+  const auto wrong = rr({"get", "00000000-0000-4000-8000-000000000000"});
+  EXPECT_EQ(wrong.code, 3) << describe(wrong);
+  EXPECT_THAT(wrong.err, Not(HasSubstr("not-the-secret")));
+  env_.erase("RR_CLIENT_SECRET");
+  const auto none = rr({"get", "00000000-0000-4000-8000-000000000000"});
+  EXPECT_EQ(none.code, 3) << describe(none);
+  EXPECT_THAT(none.err, HasSubstr("rr auth login"));
+}
+
+// ---- records -----------------------------------------------------------------------------------
+
+TEST_F(Rr, CreateGetUpdateDelete) {
+  // --data as text, as @file and on stdin.
+  const auto a = rr({"create", "customer", "--data", R"({"name":"A Co","externalId":"a-1"})"});
+  ASSERT_EQ(a.code, 0) << describe(a);
+  const json created = json::parse(a.out);
+  const std::string id = created.at("id");
+  EXPECT_EQ(created.at("name"), "A Co");
+  const auto b = rr({"create", "customer", "--data", "@" + file("b.json", R"({"name":"B Co"})")});
+  ASSERT_EQ(b.code, 0) << describe(b);
+  EXPECT_EQ(json::parse(b.out).at("name"), "B Co");
+  const auto c = rr({"create", "customer", "--data", "-"}, R"({"name":"C Co"})");
+  ASSERT_EQ(c.code, 0) << describe(c);
+  EXPECT_EQ(json::parse(c.out).at("name"), "C Co");
+
+  const auto got = rr({"get", id, "--paths", "contacts"});
+  ASSERT_EQ(got.code, 0) << describe(got);
+  EXPECT_EQ(json::parse(got.out).at("id"), id);
+  EXPECT_TRUE(json::parse(got.out).contains("contacts"));
+  const auto by_external = rr({"get", "--object", "customer", "--external-id", "a-1"});
+  ASSERT_EQ(by_external.code, 0) << describe(by_external);
+  EXPECT_EQ(json::parse(by_external.out).at("id"), id);
+
+  const auto updated =
+      rr({"update", id, "--set", "city=Boston", "--set", R"(postal="02110")", "--set",
+          "address.line1=1 Main St", "--set", "etaDelayNotifyEnabled=false"});
+  ASSERT_EQ(updated.code, 0) << describe(updated);
+  const json after = json::parse(rr({"get", id}).out);
+  EXPECT_EQ(after.at("city"), "Boston");
+  EXPECT_EQ(after.at("postal"), "02110");  // quoted: a string, not the number 2110
+  EXPECT_EQ(after.at("address").at("line1"), "1 Main St");
+  EXPECT_EQ(after.at("etaDelayNotifyEnabled"), false);
+
+  EXPECT_EQ(rr({"delete", id}).code, 0);
+  const auto gone = rr({"get", id});
+  EXPECT_EQ(gone.code, 1);
+  EXPECT_THAT(gone.err, HasSubstr("not found"));
+}
+
+TEST_F(Rr, BadInputGetsAClearMessageAndTheDocumentedExitCode) {
+  const auto unknown = rr({"create", "nosuchobject", "--data", "{}"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("Unknown objectKey"));
+  const auto unknown_search = rr({"search", "nosuchobject"});
+  EXPECT_EQ(unknown_search.code, 2);
+  EXPECT_THAT(unknown_search.err, HasSubstr("no board shows 'nosuchobject'"));
+
+  const auto set = rr({"update", "00000000-0000-4000-8000-000000000000", "--set", "nameX"});
+  EXPECT_EQ(set.code, 2);
+  EXPECT_THAT(set.err, HasSubstr("--set 'nameX': expected field=value"));
+  const auto empty_path = rr({"update", "00000000-0000-4000-8000-000000000000", "--set", "a..b=1"});
+  EXPECT_EQ(empty_path.code, 2);
+  EXPECT_THAT(empty_path.err, HasSubstr("empty field name"));
+
+  const auto bad_json = rr({"create", "customer", "--data", "@" + file("bad.json", "{\"name\": ")});
+  EXPECT_EQ(bad_json.code, 2);
+  EXPECT_THAT(bad_json.err, HasSubstr("bad.json is not valid JSON"));
+  const auto not_object = rr({"create", "customer", "--data", "[1]"});
+  EXPECT_EQ(not_object.code, 2);
+  const auto missing = rr({"create", "customer", "--data", "@" + (dir_ / "none.json").string()});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read"));
+
+  const auto bad_id = rr({"get", "not-an-id"});
+  EXPECT_EQ(bad_id.code, 1);
+  EXPECT_THAT(bad_id.err, HasSubstr("404"));
+  const auto no_object = rr({"get", "--external-id", "x"});
+  EXPECT_EQ(no_object.code, 2);
+  EXPECT_THAT(no_object.err, HasSubstr("needs --object"));
+
+  const auto filter = rr({"search", "customer", "--filter", "name like x"});
+  EXPECT_EQ(filter.code, 2);
+  EXPECT_THAT(filter.err, HasSubstr("unknown operator 'like'"));
+  const auto strict = rr({"search", "customer", "--filter", "version < 3"});
+  EXPECT_EQ(strict.code, 2);
+  EXPECT_THAT(strict.err, HasSubstr("use <= or >="));
+
+  const auto import_format = rr({"import", "customer", file("rows.txt", "a\n")});
+  EXPECT_EQ(import_format.code, 2);
+  const auto import_column =
+      rr({"import", "customer", file("rows.csv", "name\nX\n"), "--by-external-id", "ext"});
+  EXPECT_EQ(import_column.code, 2);
+  EXPECT_THAT(import_column.err, HasSubstr("no such column"));
+}
+
+// ---- search and export -------------------------------------------------------------------------
+
+TEST_F(Rr, SearchFiltersAndFormats) {
+  std::vector<json> customers;
+  for (int i = 0; i < 7; ++i) {
+    customers.push_back({{"name", "Cust " + std::to_string(i)},
+                         {"externalId", "s-" + std::to_string(i)},
+                         {"city", i % 2 == 0 ? "Austin" : "Denver"}});
+  }
+  emulator_->seed_records("customer", customers);
+
+  const auto in = rr({"search", "customer", "--filter", "externalId in s-1,s-2,s-3", "--filter",
+                      "city = Denver", "--format", "jsonl"});
+  ASSERT_EQ(in.code, 0) << describe(in);
+  const auto found = json_lines(in.out);
+  ASSERT_EQ(found.size(), 2u);  // s-1 and s-3: the filters are ANDed
+  std::set<std::string> ids;
+  for (const auto& record : found)
+    ids.insert(record.at("externalId").get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"s-1", "s-3"}));
+
+  const auto as_json = rr({"search", "customer", "--filter", "name ^= Cust", "--limit", "3"});
+  ASSERT_EQ(as_json.code, 0) << describe(as_json);
+  EXPECT_EQ(json::parse(as_json.out).size(), 3u);
+  EXPECT_THAT(as_json.err, HasSubstr("3 of 7 records shown"));
+
+  const auto every = rr({"search", "customer", "--all", "--limit", "2", "--format", "json"});
+  ASSERT_EQ(every.code, 0) << describe(every);
+  EXPECT_EQ(json::parse(every.out).size(), 7u);
+
+  const auto csv = rr({"search", "customer", "--filter", "city != Denver", "--format", "csv",
+                       "--columns", "externalId,city"});
+  ASSERT_EQ(csv.code, 0) << describe(csv);
+  EXPECT_EQ(csv.out, "externalId,city\ns-0,Austin\ns-2,Austin\ns-4,Austin\ns-6,Austin\n");
+
+  const auto table =
+      rr({"search", "customer", "--filter", "externalId = s-5", "--format", "table"});
+  ASSERT_EQ(table.code, 0) << describe(table);
+  EXPECT_THAT(table.out, HasSubstr("externalId"));
+  EXPECT_THAT(table.out, HasSubstr("s-5"));
+  EXPECT_THAT(table.out, HasSubstr("Cust 5"));
+}
+
+TEST_F(Rr, ExportPagesLazilyThroughEveryRecord) {
+  std::vector<json> tags;
+  for (int i = 0; i < 250; ++i)
+    tags.push_back({{"name", "tag " + std::to_string(i)}});
+  emulator_->seed_records("tag", tags);
+  const auto r = rr({"--verbose", "export", "tag", "--page-size", "100"});
+  ASSERT_EQ(r.code, 0) << describe(r);
+  const auto records = json_lines(r.out);
+  ASSERT_EQ(records.size(), 250u);
+  std::set<std::string> ids;
+  for (const auto& record : records)
+    ids.insert(record.at("id").get<std::string>());
+  EXPECT_EQ(ids.size(), 250u);
+  // Three pages of 100 (the last short), one request each.
+  std::size_t searches = 0;
+  for (std::size_t at = r.err.find("POST /api/v2/platformModel/objects/search -> 200");
+       at != std::string::npos;
+       at = r.err.find("POST /api/v2/platformModel/objects/search -> 200", at + 1))
+    ++searches;
+  EXPECT_EQ(searches, 3u) << r.err;
+}
+
+// ---- import ------------------------------------------------------------------------------------
+
+TEST_F(Rr, ExportToCsvImportsBackToTheSameRecords) {
+  std::vector<json> customers;
+  for (int i = 0; i < 30; ++i) {
+    json c = {{"name", "Name " + std::to_string(i) + ", \"quoted\"\nsecond line"},
+              {"externalId", "rt-" + std::to_string(i)},
+              {"postal", std::to_string(10000 + i)},  // digits, but a string
+              {"companyEmail", ""},                   // empty, not absent
+              {"address", {{"line1", std::to_string(i) + " Main St"}, {"unit", i}}},
+              {"etaDelayNotifyEnabled", i % 2 == 0}};
+    if (i % 3 == 0)
+      c["city"] = "true";  // a string that reads as JSON
+    if (i % 5 == 0)
+      c["notes"] = nullptr;
+    customers.push_back(std::move(c));
+  }
+  emulator_->seed_records("customer", customers);
+  const auto exported = rr({"export", "customer", "--format", "csv", "--page-size", "7"});
+  ASSERT_EQ(exported.code, 0) << describe(exported);
+  const auto before = all("customer");
+  ASSERT_EQ(before.size(), 30u);
+  const std::string csv = file("customers.csv", exported.out);
+
+  // Into an empty emulator: the same records come back, field by field.
+  start();
+  const auto imported = rr({"import", "customer", csv, "--by-external-id", "externalId"});
+  ASSERT_EQ(imported.code, 0) << describe(imported);
+  EXPECT_EQ(json::parse(imported.out).at("upserted"), 30);
+  const auto after = all("customer");
+  ASSERT_EQ(after.size(), 30u);
+  std::map<std::string, json> by_external_id;
+  for (const auto& record : after)
+    by_external_id[record.at("externalId")] = record;
+  for (const auto& original : before) {
+    const auto& copy = by_external_id.at(original.at("externalId"));
+    for (const auto& [field, value] : original.items()) {
+      if (!roserocket::model::read_only_reason("customer", field).empty() || field == "objectKey")
+        continue;  // written by the server: a new id, fullId, timestamps
+      ASSERT_TRUE(copy.contains(field)) << field;
+      EXPECT_EQ(copy.at(field), value) << original.at("externalId") << " " << field;
+    }
+  }
+
+  // Again onto the same records: updates, nothing new.
+  const auto again = rr({"import", "customer", csv, "--by-external-id", "externalId"});
+  ASSERT_EQ(again.code, 0) << describe(again);
+  EXPECT_EQ(json::parse(again.out).at("upserted"), 30);
+  EXPECT_EQ(all("customer").size(), 30u);
+}
+
+TEST_F(Rr, FailedRowsGoToAFileThatImportsAgain) {
+  const std::string csv = file("in.csv",
+                               "ext,name,city\n"
+                               "f-1,One,NYC\n"
+                               "f-2,\"Two, Inc\",LA\n"
+                               ",No Id,SF\n"
+                               "f-4,Four,Boston\n"
+                               "f-5,Five,\n");
+  // The first two requests are refused (400 is not retried).
+  rr_emulator::Fault refuse;
+  refuse.path_prefix = "/api/v2/platformModel/objects";
+  refuse.status = 400;
+  refuse.message = "refused by the test";
+  refuse.count = 2;
+  emulator_->add_fault(refuse);
+  const auto first =
+      rr({"import", "customer", csv, "--by-external-id", "ext", "--concurrency", "1"});
+  EXPECT_EQ(first.code, 4) << describe(first);
+  EXPECT_THAT(first.err, HasSubstr("no external id in ext"));
+  EXPECT_THAT(first.err, HasSubstr("refused by the test"));
+  const json summary = json::parse(first.out);
+  EXPECT_EQ(summary.at("failed"), 3);
+  EXPECT_EQ(summary.at("upserted"), 2);
+  const std::string failed = (dir_ / "in.failed.csv").string();
+  EXPECT_EQ(summary.at("failedFile"), failed);
+  EXPECT_EQ(read(failed), "ext,name,city\nf-1,One,NYC\nf-2,\"Two, Inc\",LA\n,No Id,SF\n");
+
+  // The failed file goes in again as it is; the row without an id fails again, alone.
+  const auto second = rr({"import", "customer", failed, "--by-external-id", "ext"});
+  EXPECT_EQ(second.code, 4) << describe(second);
+  EXPECT_EQ(json::parse(second.out).at("upserted"), 2);
+  EXPECT_EQ(read((dir_ / "in.failed.failed.csv").string()), "ext,name,city\n,No Id,SF\n");
+  const auto records = all("customer");
+  std::multiset<std::string> ids;
+  for (const auto& r : records)
+    ids.insert(r.at("externalId").get<std::string>());
+  EXPECT_EQ(ids, (std::multiset<std::string>{"f-1", "f-2", "f-4", "f-5"}));
+}
+
+TEST_F(Rr, ImportsJsonLinesAndCreatesWithoutExternalIds) {
+  const std::string jsonl = file("tags.jsonl",
+                                 "{\"name\":\"red\"}\n"
+                                 "\n"
+                                 "{\"name\":\"blue\"}\n"
+                                 "not json\n");
+  const auto r = rr({"import", "tag", jsonl});
+  EXPECT_EQ(r.code, 4) << describe(r);
+  EXPECT_EQ(json::parse(r.out).at("created"), 2);
+  EXPECT_EQ(read((dir_ / "tags.failed.jsonl").string()), "not json\n");
+  EXPECT_EQ(all("tag").size(), 2u);
+}
+
+TEST_F(Rr, FiveThousandRowsThroughInjected429sEndWithEveryRowExactlyOnce) {
+  std::string csv = "externalId,name,city\n";
+  for (int i = 0; i < 5000; ++i)
+    csv += "bulk-" + std::to_string(i) + ",Customer " + std::to_string(i) + ",Toronto\n";
+  const std::string path = file("bulk.csv", csv);
+  // 429 with Retry-After: throttled beyond 2,000 requests a second, and a burst injected.
+  rr_emulator::set_pacing(*emulator_, 0, 2000);
+  rr_emulator::Fault throttle;
+  throttle.path_prefix = "/api/v2/platformModel/objects";
+  throttle.status = 429;
+  throttle.retry_after = "0";
+  throttle.count = 30;
+  emulator_->add_fault(throttle);
+
+  const auto r =
+      rr({"import", "customer", path, "--by-external-id", "externalId", "--concurrency", "16"});
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(json::parse(r.out).at("upserted"), 5000);
+  EXPECT_GE(emulator_->stats().faults_served, 30u);
+
+  rr_emulator::set_pacing(*emulator_, 0, 0);
+  const auto found = rr({"search", "customer", "--all", "--limit", "1000", "--format", "jsonl"});
+  ASSERT_EQ(found.code, 0) << describe(found);
+  std::map<std::string, int> count;
+  for (const auto& record : json_lines(found.out))
+    ++count[record.at("externalId").get<std::string>()];
+  ASSERT_EQ(count.size(), 5000u);
+  for (const auto& [external_id, n] : count)
+    EXPECT_EQ(n, 1) << external_id;
+}
+
+// ---- secrets -----------------------------------------------------------------------------------
+
+TEST_F(Rr, VerboseShowsRequestsAndNoSecret) {
+  const auto token = rr({"auth", "token"});  // client credentials: a token for comparison
+  ASSERT_EQ(token.code, 0) << describe(token);
+  const auto r = rr({"--verbose", "create", "customer", "--data", R"({"name":"V"})"});
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("POST /api/v2/platformModel/objects -> 200"));
+  EXPECT_THAT(r.err, HasSubstr("/oauth/token -> 200"));
+  for (const auto& output : {r.err, r.out}) {
+    EXPECT_THAT(output, Not(HasSubstr(rr_emulator::kDemoClientSecret)));
+    EXPECT_THAT(output, Not(HasSubstr("eyJ")));  // no JWT (access token) at all
+    EXPECT_THAT(output, Not(HasSubstr("Bearer")));
+  }
+  // A refused call in verbose mode names the status, not the token or secret.
+  const auto refused = rr({"--verbose", "get", "00000000-0000-4000-8000-000000000000"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("-> 404"));
+  EXPECT_THAT(refused.err, Not(HasSubstr(rr_emulator::kDemoClientSecret)));
+  EXPECT_THAT(refused.err, Not(HasSubstr("eyJ")));
+}
+
+// ---- auth --------------------------------------------------------------------------------------
+
+TEST_F(Rr, LoginStoresTokensPrivatelyTokenRefreshesLogoutForgets) {
+  // The emulator's demo application is confidential: its secret goes with the code and refresh
+  // grants (from the environment only; never stored).
+  env_["BROWSER"] = RR_FAKE_BROWSER;
+  const auto login = rr({"--profile", "work", "auth", "login", "--timeout", "60"});
+  ASSERT_EQ(login.code, 0) << describe(login);
+  EXPECT_THAT(login.err, HasSubstr("/authorize?"));
+  EXPECT_THAT(login.err, HasSubstr("code_challenge_method=S256"));
+  const auto token_file = dir_ / "config" / "roserocket" / "work.json";
+  struct stat info {};
+  ASSERT_EQ(::stat(token_file.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  const json saved = json::parse(read(token_file.string()));
+  ASSERT_FALSE(saved.value("refresh_token", "").empty());
+
+  env_.erase("RR_TOKEN_URL");  // the profile remembers where it signed in
+  env_.erase("RR_CLIENT_ID");
+  env_.erase("RR_BASE_URL");
+  const auto first = rr({"--profile", "work", "auth", "token"});
+  ASSERT_EQ(first.code, 0) << describe(first);
+  EXPECT_EQ(first.out, saved.at("access_token").get<std::string>() + "\n");  // still valid
+
+  // Once the access token has expired, `rr auth token` refreshes it and keeps the rotated
+  // refresh token (the emulator's old one stops working at once).
+  for (int round = 0; round < 2; ++round) {
+    json expired = json::parse(read(token_file.string()));
+    expired["expires_at"] = 1;
+    file("config/roserocket/work.json", expired.dump());
+    const auto fresh = rr({"--profile", "work", "auth", "token"});
+    ASSERT_EQ(fresh.code, 0) << describe(fresh);
+    EXPECT_NE(fresh.out, expired.at("access_token").get<std::string>() + "\n");
+    const json now = json::parse(read(token_file.string()));
+    EXPECT_NE(now.at("refresh_token"), expired.at("refresh_token"));
+    EXPECT_EQ(fresh.out, now.at("access_token").get<std::string>() + "\n");
+  }
+
+  const auto search = rr({"--profile", "work", "search", "customer"});
+  EXPECT_EQ(search.code, 0) << describe(search);
+  env_.erase("RR_CLIENT_SECRET");
+  EXPECT_EQ(rr({"search", "customer"}).code, 3);  // another profile is not signed in
+  EXPECT_THAT(read(token_file.string()), Not(HasSubstr(rr_emulator::kDemoClientSecret)));
+
+  EXPECT_EQ(rr({"--profile", "work", "auth", "logout"}).code, 0);
+  EXPECT_FALSE(std::filesystem::exists(token_file));
+  EXPECT_EQ(rr({"--profile", "work", "auth", "token"}).code, 3);
+}
+
+TEST_F(Rr, LoginWithoutClientIdIsAUsageError) {
+  env_.erase("RR_CLIENT_ID");
+  const auto r = rr({"auth", "login", "--no-browser"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no client id"));
+}
+
+TEST_F(Rr, AccessTokenVariableIsUsedAsIs) {
+  const auto token = rr({"auth", "token"});
+  ASSERT_EQ(token.code, 0);
+  env_.erase("RR_CLIENT_ID");
+  env_.erase("RR_CLIENT_SECRET");
+  env_["RR_ACCESS_TOKEN"] = token.out.substr(0, token.out.size() - 1);
+  EXPECT_EQ(rr({"search", "customer"}).code, 0);
+  env_["RR_ACCESS_TOKEN"] = "not-a-token";
+  EXPECT_EQ(rr({"search", "customer"}).code, 3);
+}
+
+// ---- rr emulator -------------------------------------------------------------------------------
+
+TEST_F(Rr, EmulatorCommandServesUntilSigterm) {
+  auto child = rr_cli_test::spawn(RR_EXE, {"emulator", "--port", "0", "--rate-limit", "1000"}, {});
+  ASSERT_GT(child.pid, 0);
+  ::close(child.in);
+  const std::string line = rr_cli_test::read_line(child.out);
+  ASSERT_EQ(line.rfind("listening on http://127.0.0.1:", 0), 0u) << line;
+  const std::string url = line.substr(std::string("listening on ").size());
+  env_["RR_BASE_URL"] = url;
+  env_["RR_TOKEN_URL"] = url + "/oauth/token";
+  const auto created = rr({"create", "tag", "--data", R"({"name":"from rr emulator"})"});
+  EXPECT_EQ(created.code, 0) << describe(created);
+  ::kill(child.pid, SIGTERM);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  ::close(child.out);
+  ::close(child.err);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+
+  const auto bad = rr({"emulator", "--port", "x"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("rr emulator: --port must be a number"));
+  const auto help = rr({"emulator", "--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_THAT(help.out, HasSubstr("--rate-limit"));
+}
+
+}  // namespace
