@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/client_assertion.hpp"
 #include "auth/crypto.hpp"
 #include "http/url.hpp"
 #include "json_limits.hpp"
@@ -71,12 +72,16 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
   if (options.client_id.empty()) {
     throw InvalidArgumentError(prefix + "OAuthOptions.client_id is required");
   }
-  if (needs_secret && options.client_secret.empty()) {
+  if (needs_secret && options.client_secret.empty() &&
+      options.client_auth != ClientAuthMethod::kPrivateKeyJwt) {
     throw InvalidArgumentError(prefix + "OAuthOptions.client_secret is required");
   }
   if (options.client_auth == ClientAuthMethod::kClientSecretBasic &&
       options.client_secret.empty()) {
     throw InvalidArgumentError(prefix + "client_secret_basic needs OAuthOptions.client_secret");
+  }
+  if (options.client_auth == ClientAuthMethod::kPrivateKeyJwt) {
+    check_client_assertion_settings(options, prefix);
   }
   require_secure_url(options.token_url, prefix + "token_url", options.dangerously_allow_plain_http);
   if (needs_authorize_url) {
@@ -127,7 +132,9 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
                                               percent_encode(options.client_secret)));
   } else {
     body_fields.emplace_back("client_id", options.client_id);
-    if (!options.client_secret.empty()) {
+    if (options.client_auth == ClientAuthMethod::kPrivateKeyJwt) {
+      append_client_assertion(options, body_fields, hidden);
+    } else if (!options.client_secret.empty()) {
       body_fields.emplace_back("client_secret", options.client_secret);
     }
   }
