@@ -13,6 +13,7 @@
 
 #include <httplib.h>
 
+#include "oauth_jwt.hpp"
 #include "rr_emulator/emulator.hpp"
 
 namespace rr_emulator::detail {
@@ -27,6 +28,8 @@ class OAuthServer {
              const std::function<void(const std::string&)>& count_grant);
   /// @brief GET /authorize: approves at once and redirects with a code.
   void authorize(const httplib::Request& req, httplib::Response& res);
+  /// @brief GET /.well-known/jwks.json: the key set that signs ID tokens.
+  void jwks(const httplib::Request& req, httplib::Response& res);
   /// @brief The user id of a valid bearer token in @p req, or nothing.
   std::optional<std::string> authenticate(const httplib::Request& req);
 
@@ -48,12 +51,14 @@ class OAuthServer {
     std::string method;
     std::string scope;
     Clock::time_point expires;
+    std::string nonce;  // OpenID: goes into the ID token of the exchange
   };
 
   void issue(httplib::Response& res, const std::string& client_id, const std::string& scope,
-             bool may_refresh);
+             bool may_refresh, const std::string& issuer = {}, const std::string& nonce = {});
 
   const Options& options_;
+  JwtKeys jwt_;
   std::mutex mutex_;
   std::map<std::string, AccessToken> access_;
   std::map<std::string, RefreshToken> refresh_;
