@@ -152,6 +152,7 @@ void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
       secret_given = true;
     }
     // private_key_jwt (RFC 7523 §2.2): a signed assertion instead of a secret.
+    bool assertion_checked = false;
     if (p.count("client_assertion_type") != 0 || p.count("client_assertion") != 0) {
       if (secret_given || basic)
         fail(400, "invalid_request", "use one client authentication method, not two");
@@ -171,13 +172,14 @@ void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
           jwt_.check_assertion(assertion, client_id, base_url_of(req) + "/oauth/token");
       if (!problem.empty())
         fail(401, "invalid_client", problem);
+      assertion_checked = true;
       secret_given = true;  // from here on: "the client authenticated"
     }
     if (client_id.empty())
       fail(401, "invalid_client", "client authentication is required");
     if (client_id != options_.client_id)
       fail(401, "invalid_client", "unknown client");
-    if (secret_given && !same_secret(secret, options_.client_secret)) {
+    if (secret_given && !assertion_checked && !same_secret(secret, options_.client_secret)) {
       fail(401, "invalid_client", "client authentication failed");
     }
 
