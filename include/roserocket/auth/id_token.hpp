@@ -79,6 +79,7 @@ class ROSEROCKET_API IdTokenVerifier {
   explicit IdTokenVerifier(const OAuthOptions& options);
 
   /// @brief Verifies @p id_token and returns its claims.
+  /// @param id_token the compact JWS from the token response (`TokenSet::id_token`).
   /// @param expected_nonce the nonce sent in the authorize request; empty: not checked (ID tokens
   /// from a refresh, OIDC Core §12.2).
   /// @return the claims, only when every check passed.
