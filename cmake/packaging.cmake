@@ -38,12 +38,15 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${ROSEROCKET_RUNTIME_PACKAGE})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
+# dpkg-shlibdeps finds libcrypto too; named here as well so the dependency is plain to read.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libssl3 (>= 3.0)")
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION "${PROJECT_DESCRIPTION} (shared library)")
 
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libroserocket-dev)
 set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
     "${PROJECT_DESCRIPTION} (headers, CMake package, pkg-config file)")
-set(ROSEROCKET_DEV_DEPENDS "nlohmann-json3-dev (>= 3.9), libcurl4-openssl-dev | libcurl-dev")
+set(ROSEROCKET_DEV_DEPENDS
+    "nlohmann-json3-dev (>= 3.9), libcurl4-openssl-dev | libcurl-dev, libssl-dev (>= 3.0)")
 if(ROSEROCKET_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
   string(PREPEND ROSEROCKET_DEV_DEPENDS "${ROSEROCKET_RUNTIME_PACKAGE} (= ${PROJECT_VERSION}), ")
 endif()

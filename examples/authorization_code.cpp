@@ -11,6 +11,9 @@
 //   --client-id      RR_CLIENT_ID      required (the emulator's demo client by default)
 //                    RR_CLIENT_SECRET  (environment only, so it never shows in a process list)
 //   --audience       RR_AUDIENCE       default https://roserocket.com
+//   --scopes         RR_SCOPES         default "openid offline_access" (space-separated)
+//   --issuer         RR_ISSUER         default https://a.roserocket.com/ (the ID token's iss)
+//   --jwks-url       RR_JWKS_URL       default https://a.roserocket.com/.well-known/jwks.json
 //   --base-url       RR_BASE_URL       default https://network.roserocket.com
 //   --record-id      RR_RECORD_ID      a record to read afterwards (optional)
 //   --timeout-ms                       how long to wait for the redirect, default 120000
@@ -19,6 +22,7 @@
 // redirects at once (a test server) is followed to the loopback receiver, so the flow runs
 // with no human step; a real login page is left to a person, who is shown the URL.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -44,6 +48,7 @@ std::string setting(const std::map<std::string, std::string>& flags, const std::
 int usage(const char* program) {
   std::cerr << "usage: " << program
             << " --client-id ID [--authorize-url URL] [--token-url URL] [--audience AUD]\n"
+               "       [--scopes \"S1 S2\"] [--issuer URL] [--jwks-url URL]\n"
                "       [--base-url URL] [--record-id ID] [--timeout-ms N]\n"
                "       (client secret from RR_CLIENT_SECRET)\n";
   return 2;
@@ -60,8 +65,9 @@ int main(int argc, char** argv) {
     flags[arg] = argv[++i];
   }
   for (const auto& [flag, value] : flags) {
-    static const char* known[] = {"--authorize-url", "--token-url", "--client-id", "--audience",
-                                  "--base-url",      "--record-id", "--timeout-ms"};
+    static const char* known[] = {"--authorize-url", "--token-url", "--client-id",  "--audience",
+                                  "--base-url",      "--record-id", "--timeout-ms", "--scopes",
+                                  "--issuer",        "--jwks-url"};
     bool ok = false;
     for (const char* k : known)
       ok = ok || flag == k;
@@ -87,6 +93,8 @@ int main(int argc, char** argv) {
     flags["--authorize-url"] = emulator->base_url() + "/authorize";
     flags["--token-url"] = emulator->token_url();
     flags["--base-url"] = emulator->base_url();
+    flags["--issuer"] = emulator->base_url();  // the emulator signs its ID tokens
+    flags["--jwks-url"] = emulator->jwks_url();
     if (!flags.count("--client-id"))
       flags["--client-id"] = rr_emulator::kDemoClientId;
     std::cout << "server: in-process emulator at " << emulator->base_url()
@@ -100,7 +108,17 @@ int main(int argc, char** argv) {
   oauth.client_secret =
       setting(flags, "", "RR_CLIENT_SECRET", emulator ? rr_emulator::kDemoClientSecret : "");
   oauth.audience = setting(flags, "--audience", "RR_AUDIENCE", oauth.audience);
-  oauth.scopes = {"openid", "offline_access"};  // offline_access: ask for a refresh token
+  // openid: sign-in with a checked ID token; offline_access: ask for a refresh token.
+  const std::string scopes = setting(flags, "--scopes", "RR_SCOPES", "openid offline_access");
+  for (std::size_t start = 0; start < scopes.size();) {
+    const auto end = std::min(scopes.find(' ', start), scopes.size());
+    if (end > start)
+      oauth.scopes.push_back(scopes.substr(start, end - start));
+    start = end + 1;
+  }
+  oauth.issuer = setting(flags, "--issuer", "RR_ISSUER", "https://a.roserocket.com/");
+  oauth.jwks_url =
+      setting(flags, "--jwks-url", "RR_JWKS_URL", "https://a.roserocket.com/.well-known/jwks.json");
   const std::string base_url =
       setting(flags, "--base-url", "RR_BASE_URL", "https://network.roserocket.com");
   const std::string record_id = setting(flags, "--record-id", "RR_RECORD_ID", "");
@@ -145,6 +163,9 @@ int main(int argc, char** argv) {
       std::cout << " (expires in about " << left.count() << " s)";
     }
     std::cout << "; refresh token: " << (tokens.refresh_token.empty() ? "no" : "yes") << "\n";
+    if (tokens.id_claims) {
+      std::cout << "   ID token verified (signature, issuer, audience, expiry, nonce)\n";
+    }
 
     // From here on the provider renews the token by itself (and after any 401).
     roserocket::ClientOptions options;

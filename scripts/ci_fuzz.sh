@@ -19,7 +19,7 @@ flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fn
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then
   harnesses=(fuzz_error_body fuzz_retry_after fuzz_token_response fuzz_token_file fuzz_record
-             fuzz_event_page fuzz_client fuzz_emulator)
+             fuzz_event_page fuzz_client fuzz_emulator fuzz_jose)
 fi
 
 total=$SECONDS

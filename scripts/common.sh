@@ -9,8 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$PWD/$BUILD_DIR" ;; esac
 PACKAGES=(g++ clang cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev
-          libgtest-dev libgmock-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev curl dpkg-dev
-          file doxygen libcli11-dev)
+          libgtest-dev libgmock-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libssl-dev curl
+          dpkg-dev file doxygen libcli11-dev)
 
 install_missing_packages() {
   local missing=()

@@ -77,7 +77,7 @@ _rr() {
       [[ "$sub" == login ]] && options="--no-browser --port --timeout"
       ;;
     emulator)
-      options="--host --port --client-id --client-secret --token-ttl --data --latency-ms
+      options="--host --port --client-id --client-secret --client-public-key --token-ttl --data --latency-ms
                --rate-limit --help"
       ;;
   esac

@@ -4,7 +4,9 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@ void usage(std::ostream& out, const std::string& program) {
          "  --client-secret SECRET OAuth client secret (default "
       << rr_emulator::kDemoClientSecret
       << ")\n"
+         "  --client-public-key FILE  PEM public key of the client: allows private_key_jwt\n"
          "  --token-ttl SECONDS    access token lifetime (default 3600)\n"
          "  --data FILE            keep records in FILE across restarts\n"
          "  --latency-ms MS        add MS milliseconds to every /api request (default 0)\n"
@@ -82,6 +85,15 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
       options.client_id = value;
     } else if (arg == "--client-secret") {
       options.client_secret = value;
+    } else if (arg == "--client-public-key") {
+      std::ifstream in(value);
+      std::ostringstream text;
+      text << in.rdbuf();
+      if (!in || text.str().empty()) {
+        std::cerr << program << ": cannot read --client-public-key " << value << "\n";
+        return 2;
+      }
+      options.client_public_key_pem = text.str();
     } else if (arg == "--token-ttl") {
       if (!parse_int(value, 1, 365L * 24 * 3600, number)) {
         std::cerr << program << ": --token-ttl must be a positive number of seconds\n";

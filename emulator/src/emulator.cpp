@@ -214,6 +214,10 @@ std::string Emulator::token_url() const {
   return base_url() + "/oauth/token";
 }
 
+std::string Emulator::jwks_url() const {
+  return base_url() + "/.well-known/jwks.json";
+}
+
 const Options& Emulator::options() const noexcept {
   return impl_->options();
 }

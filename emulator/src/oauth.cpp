@@ -90,6 +90,13 @@ bool basic_auth_attempted(const httplib::Request& req) {
   return lower(req.get_header_value("Authorization").substr(0, 6)) == "basic ";
 }
 
+// The issuer of ID tokens and the audience of client assertions: the URL the client used.
+std::string base_url_of(const httplib::Request& req) {
+  return "http://" + req.get_header_value("Host");
+}
+
+constexpr const char* kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 void no_store(httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
   res.set_header("Pragma", "no-cache");
@@ -97,7 +104,7 @@ void no_store(httplib::Response& res) {
 
 }  // namespace
 
-OAuthServer::OAuthServer(const Options& options) : options_(options) {}
+OAuthServer::OAuthServer(const Options& options) : options_(options), jwt_(options) {}
 
 void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
                         const std::function<void(const std::string&)>& count_grant) {
@@ -144,11 +151,35 @@ void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
       secret = url_decode(decoded.substr(colon + 1), true);
       secret_given = true;
     }
+    // private_key_jwt (RFC 7523 §2.2): a signed assertion instead of a secret.
+    bool assertion_checked = false;
+    if (p.count("client_assertion_type") != 0 || p.count("client_assertion") != 0) {
+      if (secret_given || basic)
+        fail(400, "invalid_request", "use one client authentication method, not two");
+      if (get(p, "client_assertion_type") != kJwtBearer)
+        fail(400, "invalid_request", "client_assertion_type must be the jwt-bearer URN");
+      const std::string assertion = get(p, "client_assertion");
+      if (client_id.empty()) {  // RFC 7523 §3: client_id is optional; the assertion's iss names it
+        try {
+          client_id = roserocket::detail::jose::parse_jws(assertion).payload.value("iss", "");
+        } catch (const std::exception&) {
+          client_id.clear();
+        }
+      }
+      if (client_id != options_.client_id)
+        fail(401, "invalid_client", "unknown client");
+      const std::string problem =
+          jwt_.check_assertion(assertion, client_id, base_url_of(req) + "/oauth/token");
+      if (!problem.empty())
+        fail(401, "invalid_client", problem);
+      assertion_checked = true;
+      secret_given = true;  // from here on: "the client authenticated"
+    }
     if (client_id.empty())
       fail(401, "invalid_client", "client authentication is required");
     if (client_id != options_.client_id)
       fail(401, "invalid_client", "unknown client");
-    if (secret_given && !same_secret(secret, options_.client_secret)) {
+    if (secret_given && !assertion_checked && !same_secret(secret, options_.client_secret)) {
       fail(401, "invalid_client", "client authentication failed");
     }
 
@@ -157,7 +188,7 @@ void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
       if (!secret_given)
         fail(401, "invalid_client", "client authentication is required");
       lock.unlock();
-      issue(res, client_id, get(p, "scope"), false);
+      issue(res, client_id, get(p, "scope"), false, base_url_of(req));
       return;
     }
     if (grant == "authorization_code") {
@@ -194,7 +225,7 @@ void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
           fail(400, "invalid_grant", "code_verifier does not match the code_challenge");
         }
       }
-      issue(res, client_id, code.scope, true);
+      issue(res, client_id, code.scope, true, base_url_of(req), code.nonce);
       return;
     }
     // refresh_token, with rotation: the presented token stops working now.
@@ -213,7 +244,7 @@ void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
     const std::string scope = it->second.scope;
     refresh_.erase(it);
     lock.unlock();
-    issue(res, client_id, scope, true);
+    issue(res, client_id, scope, true, base_url_of(req));
   } catch (const OAuthError& e) {
     if (e.status == 401 && basic_auth_attempted(req)) {
       res.set_header("WWW-Authenticate", "Basic realm=\"rr-emulator\"");
@@ -225,7 +256,8 @@ void OAuthServer::token(const httplib::Request& req, httplib::Response& res,
 }
 
 void OAuthServer::issue(httplib::Response& res, const std::string& client_id,
-                        const std::string& scope, bool may_refresh) {
+                        const std::string& scope, bool may_refresh, const std::string& issuer,
+                        const std::string& nonce) {
   const auto now = Clock::now();
   const auto ttl = options_.token_ttl;
   // JWT-shaped like the real tokens; the emulator checks them by lookup, not by signature.
@@ -246,6 +278,18 @@ void OAuthServer::issue(httplib::Response& res, const std::string& client_id,
   Json body = {{"access_token", access}, {"token_type", "Bearer"}, {"expires_in", ttl.count()}};
   if (!scope.empty())
     body["scope"] = scope;
+  if (has_scope(scope, "openid") && !issuer.empty()) {
+    // OpenID Connect: an RS256 ID token, checked by clients against /.well-known/jwks.json.
+    Json id = {{"iss", issuer}, {"sub", options_.user_id},  {"aud", client_id},
+               {"iat", iat},    {"exp", iat + ttl.count()}, {"org_id", options_.org_id}};
+    if (!nonce.empty())
+      id["nonce"] = nonce;
+    if (has_scope(scope, "email"))
+      id["email"] = options_.user_id + "@rr-emulator.invalid";
+    if (has_scope(scope, "profile"))
+      id["name"] = "Emulator User";
+    body["id_token"] = jwt_.sign(id);
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = access_.begin(); it != access_.end();) {
     it = it->second.expires <= now ? access_.erase(it) : std::next(it);
@@ -307,8 +351,9 @@ void OAuthServer::authorize(const httplib::Request& req, httplib::Response& res)
     for (auto it = codes_.begin(); it != codes_.end();) {
       it = it->second.expires <= now ? codes_.erase(it) : std::next(it);
     }
-    codes_[code] =
-        Code{client_id, redirect_uri, challenge, method, param("scope"), now + options_.code_ttl};
+    codes_[code] = Code{client_id,     redirect_uri,   challenge,
+                        method,        param("scope"), now + options_.code_ttl,
+                        param("nonce")};
   }
   std::string q = "code=" + code;
   if (!state.empty())
@@ -329,13 +374,19 @@ void OAuthServer::discovery(const httplib::Request& /*req*/, httplib::Response& 
        Json::array({"authorization_code", "client_credentials", "refresh_token"})},
       {"code_challenge_methods_supported", Json::array({"S256", "plain"})},
       {"token_endpoint_auth_methods_supported",
-       Json::array({"client_secret_post", "client_secret_basic"})},
+       Json::array({"client_secret_post", "client_secret_basic", "private_key_jwt"})},
+      {"token_endpoint_auth_signing_alg_values_supported", Json::array({"RS256", "ES256"})},
       {"subject_types_supported", Json::array({"public"})},
       {"id_token_signing_alg_values_supported", Json::array({"RS256"})},
       {"scopes_supported", Json::array({"openid", "profile", "email", "offline_access"})},
       {"authorization_response_iss_parameter_supported", true},
   };
   res.set_content(body.dump(), "application/json");
+}
+
+void OAuthServer::jwks(const httplib::Request& /*req*/, httplib::Response& res) {
+  res.status = 200;
+  res.set_content(jwt_.jwks().dump(), "application/json");
 }
 
 std::optional<std::string> OAuthServer::authenticate(const httplib::Request& req) {

@@ -14,6 +14,7 @@
 
 #include <httplib.h>
 
+#include "oauth_jwt.hpp"
 #include "rr_emulator/emulator.hpp"
 
 namespace rr_emulator::detail {
@@ -35,6 +36,8 @@ class OAuthServer {
   void set_issuer(std::string issuer) { issuer_ = std::move(issuer); }
   /// @brief The issuer identifier (the emulator's base URL).
   [[nodiscard]] const std::string& issuer() const noexcept { return issuer_; }
+  /// @brief GET /.well-known/jwks.json: the key set that signs ID tokens.
+  void jwks(const httplib::Request& req, httplib::Response& res);
   /// @brief The user id of a valid bearer token in @p req, or nothing.
   std::optional<std::string> authenticate(const httplib::Request& req);
 
@@ -56,13 +59,15 @@ class OAuthServer {
     std::string method;
     std::string scope;
     Clock::time_point expires;
+    std::string nonce;  // OpenID: goes into the ID token of the exchange
   };
 
   void issue(httplib::Response& res, const std::string& client_id, const std::string& scope,
-             bool may_refresh);
+             bool may_refresh, const std::string& issuer = {}, const std::string& nonce = {});
 
   const Options& options_;
   std::string issuer_;  // written before serving starts, then only read
+  JwtKeys jwt_;
   std::mutex mutex_;
   std::map<std::string, AccessToken> access_;
   std::map<std::string, RefreshToken> refresh_;

@@ -253,6 +253,8 @@ void install_routes(httplib::Server& server, Services& s) {
   server.Post("/oauth/token", [&s](const httplib::Request& req, httplib::Response& res) {
     s.oauth.token(req, res, [&s](const std::string& grant) { s.stats.count_token(grant); });
   });
+  server.Get("/.well-known/jwks.json",
+             [&s](const httplib::Request& req, httplib::Response& res) { s.oauth.jwks(req, res); });
   server.Get("/authorize", [&s](const httplib::Request& req, httplib::Response& res) {
     s.oauth.authorize(req, res);
   });

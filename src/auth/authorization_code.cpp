@@ -1,6 +1,7 @@
 #include "roserocket/auth/authorization_code.hpp"
 
 #include "auth/crypto.hpp"
+#include "auth/id_token_check.hpp"
 #include "auth/token_endpoint.hpp"
 #include "http/url.hpp"
 #include "roserocket/auth/loopback_receiver.hpp"
@@ -14,6 +15,7 @@ constexpr const char* kOperation = "auth.authorization_code";
 OAuthOptions prepared(OAuthOptions options) {
   detail::prepare_oauth_options(options, "AuthorizationCodeFlow", /*needs_secret=*/false,
                                 /*needs_authorize_url=*/true);
+  detail::require_id_token_settings(options, "AuthorizationCodeFlow");
   return options;
 }
 
@@ -43,7 +45,7 @@ std::string pkce_code_challenge(std::string_view code_verifier) {
 }
 
 AuthorizationCodeFlow::AuthorizationCodeFlow(OAuthOptions options)
-    : options_(prepared(std::move(options))) {}
+    : options_(prepared(std::move(options))), id_verifier_(options_) {}
 
 AuthorizationRequest AuthorizationCodeFlow::begin(const std::string& redirect_uri) const {
   if (redirect_uri.empty()) {
@@ -76,6 +78,10 @@ AuthorizationRequest AuthorizationCodeFlow::begin(const std::string& redirect_ur
   query.emplace_back("code_challenge_method", "S256");
   for (const auto& f : options_.authorize_params)
     query.push_back(f);
+  if (detail::requests_openid(options_)) {
+    out.nonce = detail::random_urlsafe(24);
+    query.emplace_back("nonce", out.nonce);
+  }
   for (const auto& f : options_.extra_params)
     query.push_back(f);
   out.url = options_.authorize_url +
@@ -100,12 +106,21 @@ TokenSet AuthorizationCodeFlow::exchange(const AuthorizationRequest& request,
     throw AuthError("the redirect carries no authorization code", std::move(context));
   }
   check_redirect_issuer(options_, response.iss, context);
+  if (detail::requests_openid(options_) && !options_.dangerously_skip_id_token_verification &&
+      request.nonce.empty()) {
+    throw InvalidArgumentError(
+        "AuthorizationCodeFlow::exchange: the scopes include openid but the request has no nonce "
+        "(make requests with begin())");
+  }
   detail::FormFields fields;
   fields.emplace_back("code", response.code);
   fields.emplace_back("redirect_uri", request.redirect_uri);
   fields.emplace_back("code_verifier", request.code_verifier);
-  return detail::request_tokens(options_, "authorization_code", std::move(fields),
-                                {response.code, request.code_verifier});
+  TokenSet tokens = detail::request_tokens(options_, "authorization_code", std::move(fields),
+                                           {response.code, request.code_verifier});
+  detail::apply_id_token_checks(options_, id_verifier_, tokens, request.nonce,
+                                /*required=*/true);
+  return tokens;
 }
 
 AuthorizationResponse AuthorizationCodeFlow::parse_redirect(std::string_view redirect_url) {

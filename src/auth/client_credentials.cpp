@@ -1,5 +1,6 @@
 #include "roserocket/auth/client_credentials.hpp"
 
+#include "auth/id_token_check.hpp"
 #include "auth/token_endpoint.hpp"
 
 namespace roserocket {
@@ -21,7 +22,7 @@ std::string join_scopes(const std::vector<std::string>& scopes) {
 }  // namespace
 
 ClientCredentialsTokenProvider::ClientCredentialsTokenProvider(OAuthOptions options)
-    : CachingTokenProvider(prepared(std::move(options))) {}
+    : CachingTokenProvider(prepared(std::move(options))), id_verifier_(this->options()) {}
 
 TokenSet ClientCredentialsTokenProvider::fetch(const std::optional<TokenSet>& /*current*/) {
   detail::FormFields fields;
@@ -29,7 +30,10 @@ TokenSet ClientCredentialsTokenProvider::fetch(const std::optional<TokenSet>& /*
     fields.emplace_back("audience", options().audience);
   if (!options().scopes.empty())
     fields.emplace_back("scope", join_scopes(options().scopes));
-  return detail::request_tokens(options(), "client_credentials", std::move(fields), {});
+  TokenSet tokens = detail::request_tokens(options(), "client_credentials", std::move(fields), {});
+  // Client credentials sign no user in; an ID token, if a server sends one, is still checked.
+  detail::apply_id_token_checks(options(), id_verifier_, tokens, {}, /*required=*/false);
+  return tokens;
 }
 
 }  // namespace roserocket

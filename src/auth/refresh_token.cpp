@@ -1,5 +1,6 @@
 #include "roserocket/auth/refresh_token.hpp"
 
+#include "auth/id_token_check.hpp"
 #include "auth/token_endpoint.hpp"
 #include "roserocket/auth/token_store.hpp"
 #include "roserocket/errors.hpp"
@@ -10,13 +11,14 @@ namespace {
 OAuthOptions prepared(OAuthOptions options) {
   detail::prepare_oauth_options(options, "RefreshTokenProvider", /*needs_secret=*/false,
                                 /*needs_authorize_url=*/false);
+  detail::require_id_token_settings(options, "RefreshTokenProvider");
   return options;
 }
 
 }  // namespace
 
 RefreshTokenProvider::RefreshTokenProvider(OAuthOptions options, std::optional<TokenSet> initial)
-    : CachingTokenProvider(prepared(std::move(options))) {
+    : CachingTokenProvider(prepared(std::move(options))), id_verifier_(this->options()) {
   if (initial) {
     if (initial->refresh_token.empty() && initial->access_token.empty()) {
       throw InvalidArgumentError(
@@ -42,7 +44,20 @@ TokenSet RefreshTokenProvider::fetch(const std::optional<TokenSet>& current) {
   const std::string refresh_token = current->refresh_token;
   detail::FormFields fields;
   fields.emplace_back("refresh_token", refresh_token);
-  return detail::request_tokens(options(), "refresh_token", std::move(fields), {refresh_token});
+  TokenSet tokens =
+      detail::request_tokens(options(), "refresh_token", std::move(fields), {refresh_token});
+  // OIDC Core §12.2: no nonce check; the user must stay the same one.
+  detail::apply_id_token_checks(options(), id_verifier_, tokens, {}, /*required=*/false);
+  if (tokens.id_claims && current->id_claims &&
+      (tokens.id_claims->subject != current->id_claims->subject ||
+       tokens.id_claims->issuer != current->id_claims->issuer)) {
+    ErrorContext context;
+    context.operation = "auth.refresh_token";
+    context.error_code = "invalid_id_token";
+    throw AuthError("the refreshed ID token names another user (sub or iss changed)",
+                    std::move(context));
+  }
+  return tokens;
 }
 
 }  // namespace roserocket

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/client_assertion.hpp"
 #include "auth/crypto.hpp"
 #include "http/url.hpp"
 #include "json_limits.hpp"
@@ -189,7 +190,8 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
   if (options.client_id.empty()) {
     throw InvalidArgumentError(prefix + "OAuthOptions.client_id is required");
   }
-  if (needs_secret && options.client_secret.empty()) {
+  if (needs_secret && options.client_secret.empty() &&
+      options.client_auth != ClientAuthMethod::kPrivateKeyJwt) {
     throw InvalidArgumentError(prefix + "OAuthOptions.client_secret is required");
   }
   if (options.client_auth == ClientAuthMethod::kClientSecretBasic &&
@@ -240,6 +242,9 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
     require_secure_url(options.authorize_url, prefix + "authorize_url",
                        options.dangerously_allow_plain_http);
   }
+  if (options.client_auth == ClientAuthMethod::kPrivateKeyJwt) {
+    check_client_assertion_settings(options, prefix);
+  }
 }
 
 TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, FormFields fields,
@@ -271,7 +276,9 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
                                               percent_encode(options.client_secret)));
   } else {
     body_fields.emplace_back("client_id", options.client_id);
-    if (!options.client_secret.empty()) {
+    if (options.client_auth == ClientAuthMethod::kPrivateKeyJwt) {
+      append_client_assertion(options, body_fields, hidden);
+    } else if (!options.client_secret.empty()) {
       body_fields.emplace_back("client_secret", options.client_secret);
     }
   }

@@ -131,6 +131,8 @@ struct Browser {
 TEST_F(AuthEmulatorTest, AuthorizationCodeWithPkceOnTheLoopbackReceiver) {
   auto o = oauth();
   o.scopes = {"openid", "offline_access"};
+  o.issuer = emulator_->base_url();  // openid: the emulator's signed ID token is checked
+  o.jwks_url = emulator_->jwks_url();
   rr::AuthorizationCodeFlow flow(o);
   Browser browser;
   const rr::TokenSet set = flow.authorize_on_loopback(
@@ -141,6 +143,8 @@ TEST_F(AuthEmulatorTest, AuthorizationCodeWithPkceOnTheLoopbackReceiver) {
   EXPECT_FALSE(set.access_token.empty());
   EXPECT_FALSE(set.refresh_token.empty());
   ASSERT_TRUE(set.expires_at.has_value());
+  ASSERT_TRUE(set.id_claims.has_value());
+  EXPECT_EQ(set.id_claims->subject, emulator_->options().user_id);
   EXPECT_EQ(tokens("authorization_code"), 1u);
 
   auto provider = std::make_shared<rr::RefreshTokenProvider>(o, set);

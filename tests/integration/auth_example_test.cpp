@@ -21,7 +21,8 @@ TEST(AuthorizationCodeExample, RunsTheFlowEndToEndWithoutPrintingSecrets) {
   const ProcessResult result = rr_test::run_command(
       std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " + server.authorize_url() +
       " --token-url " + server.token_url() + " --client-id " + server.options().client_id +
-      " --base-url " + server.base_url() + " --record-id rec-42" + " --timeout-ms 20000");
+      " --base-url " + server.base_url() + " --record-id rec-42" + " --timeout-ms 20000" +
+      " --scopes offline_access");  // the test server issues no ID tokens
   ::unsetenv("RR_CLIENT_SECRET");
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_NE(result.output.find("redirect received, state checked, code exchanged"),

@@ -212,7 +212,8 @@ TEST(OAuthLoopback, SixtyFourThreadsOnAJustExpiredTokenCauseExactlyOneTokenReque
 TEST(OAuthLoopback, AuthorizationCodeFlowEndToEnd) {
   OAuthTestServer server;
   auto o = oauth_for(server);
-  o.scopes = {"openid", "offline_access"};
+  // No openid: this test server issues no ID tokens (auth_openid_emulator_test.cpp has those).
+  o.scopes = {"offline_access"};
   roserocket::AuthorizationCodeFlow flow(o);
   Browser browser;
   const auto tokens = flow.authorize_on_loopback([&](const std::string& url) { browser.open(url); },

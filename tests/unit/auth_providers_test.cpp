@@ -414,6 +414,7 @@ TEST_F(ProviderTest, OptionsAreValidated) {
 TEST_F(ProviderTest, AuthorizeUrlCarriesPkceStateAndParameters) {
   auto o = options();
   o.scopes = {"openid", "offline_access"};
+  o.jwks_url = "https://auth.example.test/jwks.json";  // openid: ID tokens are checked
   o.extra_params = {{"org_id", "org-9"}};
   roserocket::AuthorizationCodeFlow flow(o);
   const auto request = flow.begin("http://127.0.0.1:5555/callback");

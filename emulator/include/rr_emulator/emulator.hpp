@@ -51,6 +51,9 @@ struct Options {
   std::string client_id = kDemoClientId;
   /// That client's secret.
   std::string client_secret = kDemoClientSecret;
+  /// When not empty: a PEM public key (RSA or EC P-256) of the client, which may then also
+  /// authenticate with private_key_jwt (client assertions signed by the matching private key).
+  std::string client_public_key_pem;
   /// Lifetime of access tokens (`expires_in`).
   std::chrono::seconds token_ttl{3600};
   /// Lifetime of authorization codes (single use in any case).
@@ -182,6 +185,9 @@ class Emulator {
   [[nodiscard]] std::string api_base_url() const;
   /// @brief "http://HOST:PORT/oauth/token".
   [[nodiscard]] std::string token_url() const;
+  /// @brief "http://HOST:PORT/.well-known/jwks.json": the keys that sign the ID tokens, whose
+  /// issuer (`iss`) is `base_url()`.
+  [[nodiscard]] std::string jwks_url() const;
   /// @brief The options the emulator runs with.
   [[nodiscard]] const Options& options() const noexcept;
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "roserocket/auth/id_token.hpp"
 #include "roserocket/auth/oauth.hpp"
 #include "roserocket/export.hpp"
 
@@ -28,6 +29,8 @@ struct ROSEROCKET_API AuthorizationRequest {
   std::string code_verifier;
   /// The redirect URI the URL names; the exchange repeats it.
   std::string redirect_uri;
+  /// OpenID `nonce` (when `openid` is requested): the ID token of the exchange must carry it.
+  std::string nonce;
 };
 
 /// @brief What the redirect brought back. `code` is a secret.
@@ -65,19 +68,26 @@ struct ROSEROCKET_API AuthorizationResponse {
 /// Thread safety: const member functions may be called from any number of threads at once.
 class ROSEROCKET_API AuthorizationCodeFlow {
  public:
-  /// @throw InvalidArgumentError without client id, or for an unsafe authorize or token URL.
+  /// @throw InvalidArgumentError without client id, or for an unsafe authorize or token URL, or
+  /// when the scopes include `openid` but neither `issuer` nor `jwks_url` is set (unless
+  /// `dangerously_skip_id_token_verification`).
   explicit AuthorizationCodeFlow(OAuthOptions options);
 
   /// @brief A new attempt: fresh `state` and PKCE verifier, and the authorize URL with
   /// `response_type=code`, `client_id`, `redirect_uri`, `scope`, `audience`, `state`,
-  /// `code_challenge` and `code_challenge_method=S256` (plus `extra_params`).
+  /// `code_challenge` and `code_challenge_method=S256` (plus `extra_params`), and a fresh
+  /// `nonce` when the scopes include `openid`.
   /// @throw InvalidArgumentError for an empty redirect URI.
   [[nodiscard]] AuthorizationRequest begin(const std::string& redirect_uri) const;
 
   /// @brief Checks `state` and exchanges the code (`grant_type=authorization_code`, `code`,
-  /// `redirect_uri`, `code_verifier`).
+  /// `redirect_uri`, `code_verifier`). With `openid` among the scopes the answer must carry an
+  /// ID token that passes `IdTokenVerifier` with @p request's nonce; its claims are in
+  /// `TokenSet::id_claims`.
   /// @throw AuthError with error_code "state_mismatch" when the state differs (nothing is sent),
-  /// or with the OAuth `error` when the token endpoint refuses.
+  /// with the OAuth `error` when the token endpoint refuses, or "invalid_id_token" /
+  /// "id_token_unverifiable" when the ID token is missing or fails a check.
+  /// @throw InvalidArgumentError when `openid` is requested but @p request has no nonce.
   [[nodiscard]] TokenSet exchange(const AuthorizationRequest& request,
                                   const AuthorizationResponse& response) const;
 
@@ -99,6 +109,7 @@ class ROSEROCKET_API AuthorizationCodeFlow {
 
  private:
   OAuthOptions options_;
+  IdTokenVerifier id_verifier_;
 };
 
 /// @brief The PKCE S256 code challenge of @p code_verifier: BASE64URL(SHA256(verifier)).

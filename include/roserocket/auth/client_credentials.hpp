@@ -4,6 +4,7 @@
 /// @brief The client-credentials grant, for service accounts.
 
 #include "roserocket/auth/caching_token_provider.hpp"
+#include "roserocket/auth/id_token.hpp"
 #include "roserocket/export.hpp"
 
 namespace roserocket {
@@ -21,11 +22,16 @@ namespace roserocket {
 /// Thread safety: as `CachingTokenProvider`.
 class ROSEROCKET_API ClientCredentialsTokenProvider final : public CachingTokenProvider {
  public:
-  /// @throw InvalidArgumentError without client id or secret, or for an unsafe token URL.
+  /// @throw InvalidArgumentError without client id or secret (or, for
+  /// `ClientAuthMethod::kPrivateKeyJwt`, without a usable `client_assertion_key`), or for an
+  /// unsafe token URL.
   explicit ClientCredentialsTokenProvider(OAuthOptions options);
 
  protected:
   TokenSet fetch(const std::optional<TokenSet>& current) override;
+
+ private:
+  IdTokenVerifier id_verifier_;
 };
 
 }  // namespace roserocket

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "roserocket/auth/id_token.hpp"
 #include "roserocket/export.hpp"
 #include "roserocket/http/curl_transport.hpp"
 #include "roserocket/http/transport.hpp"
@@ -28,6 +29,17 @@ enum class ClientAuthMethod {
   kClientSecretPost,
   /// `Authorization: Basic base64(client_id:client_secret)`; the body carries neither.
   kClientSecretBasic,
+  /// `private_key_jwt` (RFC 7523 §2.2, OIDC Core §9): a JWT signed with
+  /// `OAuthOptions::client_assertion_key` in `client_assertion`; no secret is sent.
+  kPrivateKeyJwt,
+};
+
+/// @brief Signature algorithm of `private_key_jwt` client assertions.
+enum class ClientAssertionAlgorithm {
+  /// RSASSA-PKCS1-v1_5 with SHA-256; needs an RSA key of at least 2048 bits.
+  kRS256,
+  /// ECDSA on P-256 with SHA-256; needs an EC P-256 key.
+  kES256,
 };
 
 /// @brief The body format of token requests. Auth0 accepts both.
@@ -54,6 +66,10 @@ struct ROSEROCKET_API TokenSet {
   std::string scope;
   /// When the access token stops working; empty when the server sent no `expires_in`.
   std::optional<std::chrono::system_clock::time_point> expires_at;
+  /// The claims of `id_token` once verified (see `IdTokenVerifier`); empty when there is no ID
+  /// token, `openid` was not requested, or verification was switched off. Not saved by token
+  /// stores: a set loaded from one has none.
+  std::optional<IdTokenClaims> id_claims;
 };
 
 /// @brief Settings shared by every grant: endpoints, client credentials, body format, caching.
@@ -134,6 +150,22 @@ struct ROSEROCKET_API OAuthOptions {
   /// when the document has `authorization_response_iss_parameter_supported: true`; an `iss` that
   /// arrives is checked against `issuer` either way.
   bool require_authorization_response_iss = false;
+  // OpenID ID-token checks and private_key_jwt (docs/auth.md).
+  /// Slack for an ID token's `exp` and `iat` against `clock` (clock differences with the issuer).
+  std::chrono::seconds id_token_skew{60};
+  /// Accept ID tokens unchecked (`TokenSet::id_claims` stays empty) when `openid` is requested.
+  /// Without it, `openid` needs `issuer` (discovery) or `jwks_url`. Only for providers that
+  /// publish no keys; an unchecked ID token proves nothing about the user.
+  bool dangerously_skip_id_token_verification = false;
+  /// PEM private key (PKCS#8 or traditional, unencrypted) for `ClientAuthMethod::kPrivateKeyJwt`.
+  /// A secret: never logged, never part of an exception message.
+  std::string client_assertion_key;
+  /// `kid` header of client assertions: the key's id as registered at the provider; empty: none.
+  std::string client_assertion_kid;
+  /// Signature algorithm of client assertions; must fit `client_assertion_key`.
+  ClientAssertionAlgorithm client_assertion_algorithm = ClientAssertionAlgorithm::kRS256;
+  /// Lifetime of one client assertion (`exp` - `iat`), 1 to 600 seconds.
+  std::chrono::seconds client_assertion_lifetime{60};
 };
 
 }  // namespace roserocket

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "roserocket/auth/caching_token_provider.hpp"
+#include "roserocket/auth/id_token.hpp"
 #include "roserocket/export.hpp"
 
 namespace roserocket {
@@ -29,6 +30,9 @@ class ROSEROCKET_API RefreshTokenProvider final : public CachingTokenProvider {
  protected:
   TokenSet fetch(const std::optional<TokenSet>& current) override;
   bool can_fetch(const std::optional<TokenSet>& current) const override;
+
+ private:
+  IdTokenVerifier id_verifier_;
 };
 
 }  // namespace roserocket
