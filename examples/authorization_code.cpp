@@ -12,8 +12,9 @@
 //                    RR_CLIENT_SECRET  (environment only, so it never shows in a process list)
 //   --audience       RR_AUDIENCE       default https://roserocket.com
 //   --scopes         RR_SCOPES         default "openid offline_access" (space-separated)
-//   --issuer         RR_ISSUER         default https://a.roserocket.com/ (the ID token's iss)
-//   --jwks-url       RR_JWKS_URL       default https://a.roserocket.com/.well-known/jwks.json
+//   --issuer         RR_ISSUER         default https://a.roserocket.com with openid, else none
+//                                      (read by discovery; the ID token's iss)
+//   --jwks-url       RR_JWKS_URL       default: the issuer's, from discovery
 //   --base-url       RR_BASE_URL       default https://network.roserocket.com
 //   --record-id      RR_RECORD_ID      a record to read afterwards (optional)
 //   --timeout-ms                       how long to wait for the redirect, default 120000
@@ -116,9 +117,11 @@ int main(int argc, char** argv) {
       oauth.scopes.push_back(scopes.substr(start, end - start));
     start = end + 1;
   }
-  oauth.issuer = setting(flags, "--issuer", "RR_ISSUER", "https://a.roserocket.com/");
-  oauth.jwks_url =
-      setting(flags, "--jwks-url", "RR_JWKS_URL", "https://a.roserocket.com/.well-known/jwks.json");
+  // Only sign-in needs the issuer: its discovery document names the key set of ID tokens.
+  const bool openid =
+      std::find(oauth.scopes.begin(), oauth.scopes.end(), "openid") != oauth.scopes.end();
+  oauth.issuer = setting(flags, "--issuer", "RR_ISSUER", openid ? "https://a.roserocket.com" : "");
+  oauth.jwks_url = setting(flags, "--jwks-url", "RR_JWKS_URL", "");
   const std::string base_url =
       setting(flags, "--base-url", "RR_BASE_URL", "https://network.roserocket.com");
   const std::string record_id = setting(flags, "--record-id", "RR_RECORD_ID", "");

@@ -250,7 +250,7 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
 TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, FormFields fields,
                         const std::vector<std::string>& secrets) {
   // An echoed Basic header carries the secret base64-encoded, with the id.
-  const std::vector<std::string> hidden = hidden_values(options, secrets);
+  std::vector<std::string> hidden = hidden_values(options, secrets);
 
   FormFields body_fields;
   body_fields.emplace_back("grant_type", grant);

@@ -45,10 +45,10 @@ TEST(AuthorizationCodeExample, RunsTheFlowEndToEndWithoutPrintingSecrets) {
 TEST(AuthorizationCodeExample, WrongSecretFailsWithTheOAuthError) {
   rr_test::OAuthTestServer server;
   ::setenv("RR_CLIENT_SECRET", "wrong-secret-value", 1);
-  const ProcessResult result =
-      rr_test::run_command(std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " +
-                           server.authorize_url() + " --token-url " + server.token_url() +
-                           " --client-id " + server.options().client_id + " --timeout-ms 20000");
+  const ProcessResult result = rr_test::run_command(
+      std::string(RR_AUTHORIZATION_CODE_EXAMPLE) + " --authorize-url " + server.authorize_url() +
+      " --token-url " + server.token_url() + " --client-id " + server.options().client_id +
+      " --timeout-ms 20000 --scopes offline_access");  // no ID tokens here
   ::unsetenv("RR_CLIENT_SECRET");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("invalid_client"), std::string::npos);

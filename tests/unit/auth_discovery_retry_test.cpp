@@ -504,7 +504,7 @@ TEST_F(DiscoveryTest, AnIssThatArrivesUnpromisedIsCheckedToo) {
 
 TEST_F(RetryTest, AuthorizeUrlIsExactWithResourcesPromptAndAuthorizeParams) {
   auto o = options();
-  o.scopes = {"openid"};
+  o.scopes = {"profile"};
   o.audience.clear();
   o.resources = {"https://api.example.test/", "urn:example:orders"};
   o.prompt = "consent";
@@ -514,7 +514,7 @@ TEST_F(RetryTest, AuthorizeUrlIsExactWithResourcesPromptAndAuthorizeParams) {
   const auto request = flow.begin("http://127.0.0.1:5555/callback");
   EXPECT_EQ(request.url,
             "https://auth.example.test/authorize?response_type=code&client_id=client-1"
-            "&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcallback&scope=openid"
+            "&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcallback&scope=profile"
             "&resource=https%3A%2F%2Fapi.example.test%2F&resource=urn%3Aexample%3Aorders"
             "&prompt=consent&state=" +
                 request.state +
@@ -525,7 +525,7 @@ TEST_F(RetryTest, AuthorizeUrlIsExactWithResourcesPromptAndAuthorizeParams) {
 TEST_F(RetryTest, TokenBodiesAreExactWithResourcesAndTokenParamsButNoPrompt) {
   serve_tokens();
   auto o = options();
-  o.scopes = {"openid"};
+  o.scopes = {"profile"};
   o.resources = {"https://api.example.test/", "urn:example:orders"};
   o.prompt = "login";
   o.authorize_params = {{"login_hint", "ann@example.test"}};
@@ -533,7 +533,7 @@ TEST_F(RetryTest, TokenBodiesAreExactWithResourcesAndTokenParamsButNoPrompt) {
   rr::ClientCredentialsTokenProvider provider(o);
   (void)provider.access_token();
   EXPECT_EQ(mock->last_request().body,
-            "grant_type=client_credentials&audience=https%3A%2F%2Froserocket.com&scope=openid"
+            "grant_type=client_credentials&audience=https%3A%2F%2Froserocket.com&scope=profile"
             "&resource=https%3A%2F%2Fapi.example.test%2F&resource=urn%3Aexample%3Aorders"
             "&org_id=org-9&client_id=client-1&client_secret=the-client-secret");
 

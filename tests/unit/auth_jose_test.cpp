@@ -416,6 +416,17 @@ struct FlowTest : VerifierTest {
   void SetUp() override {
     manual.seconds = kNow;
     mock->set_fallback([this](const rr::HttpRequest& request) {
+      // The flows discover the issuer's endpoints first (options() sets an issuer).
+      const std::string discovery = "/.well-known/openid-configuration";
+      if (request.method == rr::HttpMethod::kGet && request.url.size() > discovery.size() &&
+          request.url.compare(request.url.size() - discovery.size(), discovery.size(), discovery) ==
+              0) {
+        const rr::OAuthOptions o = options();
+        return json_response(200, {{"issuer", o.issuer},
+                                   {"token_endpoint", o.issuer + "/oauth/token"},
+                                   {"authorization_endpoint", o.issuer + "/authorize"},
+                                   {"jwks_uri", o.jwks_url}});
+      }
       if (request.method == rr::HttpMethod::kGet)
         return rr::HttpResponse{200, {{"Content-Type", "application/json"}}, jwks};
       token_grants.push_back(auth_test::fields_of(request)["grant_type"]);
