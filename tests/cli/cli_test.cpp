@@ -75,6 +75,20 @@ class Rr : public testing::Test {
     return rr_cli_test::run(RR_EXE, args, env_, input);
   }
 
+  // Runs rr with @p args and expects exit code @p code and, when not empty, @p message on stderr.
+  void expect_refused(const std::vector<std::string>& args, int code,
+                      const std::string& message = "") const {
+    std::string command = "rr";
+    for (const auto& a : args)
+      command += " " + a;
+    SCOPED_TRACE(command);
+    const RunResult result = rr(args);
+    EXPECT_EQ(result.code, code) << result.err;
+    if (!message.empty()) {
+      EXPECT_THAT(result.err, HasSubstr(message));
+    }
+  }
+
   std::string file(const std::string& name, const std::string& content) const {
     const auto path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << content;
@@ -169,49 +183,28 @@ TEST_F(Rr, CreateGetUpdateDelete) {
 }
 
 TEST_F(Rr, BadInputGetsAClearMessageAndTheDocumentedExitCode) {
-  const auto unknown = rr({"create", "nosuchobject", "--data", "{}"});
-  EXPECT_EQ(unknown.code, 1);
-  EXPECT_THAT(unknown.err, HasSubstr("Unknown objectKey"));
-  const auto unknown_search = rr({"search", "nosuchobject"});
-  EXPECT_EQ(unknown_search.code, 2);
-  EXPECT_THAT(unknown_search.err, HasSubstr("no board shows 'nosuchobject'"));
+  const std::string some_id = "00000000-0000-4000-8000-000000000000";
+  expect_refused({"create", "nosuchobject", "--data", "{}"}, 1, "Unknown objectKey");
+  expect_refused({"search", "nosuchobject"}, 2, "no board shows 'nosuchobject'");
 
-  const auto set = rr({"update", "00000000-0000-4000-8000-000000000000", "--set", "nameX"});
-  EXPECT_EQ(set.code, 2);
-  EXPECT_THAT(set.err, HasSubstr("--set 'nameX': expected field=value"));
-  const auto empty_path = rr({"update", "00000000-0000-4000-8000-000000000000", "--set", "a..b=1"});
-  EXPECT_EQ(empty_path.code, 2);
-  EXPECT_THAT(empty_path.err, HasSubstr("empty field name"));
+  expect_refused({"update", some_id, "--set", "nameX"}, 2, "--set 'nameX': expected field=value");
+  expect_refused({"update", some_id, "--set", "a..b=1"}, 2, "empty field name");
 
-  const auto bad_json = rr({"create", "customer", "--data", "@" + file("bad.json", "{\"name\": ")});
-  EXPECT_EQ(bad_json.code, 2);
-  EXPECT_THAT(bad_json.err, HasSubstr("bad.json is not valid JSON"));
-  const auto not_object = rr({"create", "customer", "--data", "[1]"});
-  EXPECT_EQ(not_object.code, 2);
-  const auto missing = rr({"create", "customer", "--data", "@" + (dir_ / "none.json").string()});
-  EXPECT_EQ(missing.code, 2);
-  EXPECT_THAT(missing.err, HasSubstr("cannot read"));
+  expect_refused({"create", "customer", "--data", "@" + file("bad.json", "{\"name\": ")}, 2,
+                 "bad.json is not valid JSON");
+  expect_refused({"create", "customer", "--data", "[1]"}, 2);
+  expect_refused({"create", "customer", "--data", "@" + (dir_ / "none.json").string()}, 2,
+                 "cannot read");
 
-  const auto bad_id = rr({"get", "not-an-id"});
-  EXPECT_EQ(bad_id.code, 1);
-  EXPECT_THAT(bad_id.err, HasSubstr("404"));
-  const auto no_object = rr({"get", "--external-id", "x"});
-  EXPECT_EQ(no_object.code, 2);
-  EXPECT_THAT(no_object.err, HasSubstr("needs --object"));
+  expect_refused({"get", "not-an-id"}, 1, "404");
+  expect_refused({"get", "--external-id", "x"}, 2, "needs --object");
 
-  const auto filter = rr({"search", "customer", "--filter", "name like x"});
-  EXPECT_EQ(filter.code, 2);
-  EXPECT_THAT(filter.err, HasSubstr("unknown operator 'like'"));
-  const auto strict = rr({"search", "customer", "--filter", "version < 3"});
-  EXPECT_EQ(strict.code, 2);
-  EXPECT_THAT(strict.err, HasSubstr("use <= or >="));
+  expect_refused({"search", "customer", "--filter", "name like x"}, 2, "unknown operator 'like'");
+  expect_refused({"search", "customer", "--filter", "version < 3"}, 2, "use <= or >=");
 
-  const auto import_format = rr({"import", "customer", file("rows.txt", "a\n")});
-  EXPECT_EQ(import_format.code, 2);
-  const auto import_column =
-      rr({"import", "customer", file("rows.csv", "name\nX\n"), "--by-external-id", "ext"});
-  EXPECT_EQ(import_column.code, 2);
-  EXPECT_THAT(import_column.err, HasSubstr("no such column"));
+  expect_refused({"import", "customer", file("rows.txt", "a\n")}, 2);
+  expect_refused({"import", "customer", file("rows.csv", "name\nX\n"), "--by-external-id", "ext"},
+                 2, "no such column");
 }
 
 // ---- search and export -------------------------------------------------------------------------
