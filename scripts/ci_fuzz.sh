@@ -2,7 +2,8 @@
 # CI (issue 9): builds the libFuzzer harnesses in fuzz/ with clang 14
 # (-fsanitize=fuzzer,address,undefined; the library with fuzzer-no-link coverage) and runs each
 # for a bounded time from a copy of its checked-in seed corpus. A crash, leak, sanitizer report
-# or timeout fails the script. Prints the executions of each harness.
+# or timeout fails the script. Prints the executions of each harness. The harnesses run side by
+# side, as many at a time as there are cores (FUZZ_JOBS), each for its full FUZZ_SECONDS.
 #   FUZZ_SECONDS=20 ./scripts/ci_fuzz.sh [harness...]
 #   FUZZ_BUILD_DIR=DIR  fuzz from an existing build directory that was configured with the
 #                       flags above and ROSEROCKET_BUILD_FUZZERS=ON (scripts/ci_sanitizers.sh
@@ -40,28 +41,46 @@ findings="$dir/fuzz-findings"
 mkdir -p "$findings"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-failed=()
-summary=()
-for h in "${harnesses[@]}"; do
-  start=$SECONDS
-  corpus="$work/$h"
+# fuzz_one HARNESS: one libFuzzer run from a copy of the seeds; its line goes to $work/HARNESS.line.
+fuzz_one() {
+  local h="$1" start=$SECONDS status corpus="$work/$1" log="$work/$1.log" execs
   mkdir -p "$corpus"
   cp "$ROOT/fuzz/corpus/$h"/* "$corpus/"  # the checked-in seeds stay untouched
-  log="$work/$h.log"
-  if (cd "$work" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  mkdir -p "$work/$h.cwd"
+  if (cd "$work/$h.cwd" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$dir/fuzz/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/$h-" "$corpus" \
       >"$log" 2>&1); then
     status=ok
   else
     status=FAILED
-    failed+=("$h")
-    tail -n 60 "$log"
   fi
   execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
-  line="$h: ${execs:-?} executions in $((SECONDS - start)) s ($status)"
+  echo "$h: ${execs:-?} executions in $((SECONDS - start)) s ($status)" > "$work/$h.line"
+}
+
+jobs="${FUZZ_JOBS:-$(nproc)}"
+running=0
+for h in "${harnesses[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  fuzz_one "$h" &
+  running=$((running + 1))
+done
+wait
+
+failed=()
+summary=()
+for h in "${harnesses[@]}"; do
+  line="$(cat "$work/$h.line" 2>/dev/null || echo "$h: did not finish (FAILED)")"
   summary+=("$line")
   echo "== $line"
+  if [[ "$line" == *FAILED* ]]; then
+    failed+=("$h")
+    tail -n 60 "$work/$h.log" 2>/dev/null || true
+  fi
 done
 
 echo "== fuzzing summary"

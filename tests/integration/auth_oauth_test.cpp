@@ -64,7 +64,7 @@ std::string location_of(const std::string& url) {
 
 // Plays the browser: follows the authorize URL's redirect to the loopback receiver. The last
 // GET runs on its own thread because the receiver answers it only once `wait` runs.
-struct Browser {
+struct OAuthTestBrowser {
   std::future<roserocket::HttpResponse> pending;
   void open(const std::string& authorize_url) {
     const std::string callback = location_of(authorize_url);
@@ -215,7 +215,7 @@ TEST(OAuthLoopback, AuthorizationCodeFlowEndToEnd) {
   // No openid: this test server issues no ID tokens (auth_openid_emulator_test.cpp has those).
   o.scopes = {"offline_access"};
   roserocket::AuthorizationCodeFlow flow(o);
-  Browser browser;
+  OAuthTestBrowser browser;
   const auto tokens = flow.authorize_on_loopback([&](const std::string& url) { browser.open(url); },
                                                  std::chrono::seconds(10));
   const auto page = browser.pending.get();

@@ -9,8 +9,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 compiler="$1"
 # The tree as a release tarball would hold it (tracked and new files, no build folders).
 tar -C "$SOURCE_ROOT" --exclude='./build*' --exclude=./.git -czf "$work/roserocket.tar.gz" .
+# The host compiles through ccache when the machine has it (the host's own choice, as a team's
+# build might make it), with the scratch folder as base directory so that later runs hit.
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="env;CCACHE_BASEDIR=$work;CCACHE_NOHASHDIR=1;ccache")
+fi
 quietly configure.log cmake -S "$PACKAGE_TESTS_DIR/fetchcontent_host" -B "$work/build" -G Ninja \
-  -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_BUILD_TYPE= \
+  -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_BUILD_TYPE= "${launcher[@]}" \
   -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wshadow -Wconversion" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
   -DROSEROCKET_SOURCE_URL="file://$work/roserocket.tar.gz"
 grep -q "every SDK target is prefixed" "$work/configure.log" || fail "target check did not run"
@@ -28,6 +34,10 @@ done
 # No -Werror anywhere in the host's compile commands (its own sources or the SDK's).
 if grep -q -- "-Werror" "$work/build/compile_commands.json"; then
   fail "-Werror reached the host's compile commands"
+fi
+# No precompiled header, unity batch or compiler launcher of the SDK's own build (ADR 0018).
+if grep -q -E "cmake_pch|unity_[0-9]+_cxx|CCACHE_SLOPPINESS" "$work/build/compile_commands.json"; then
+  fail "the SDK's build-speed settings reached the host's compile commands"
 fi
 # The SDK's headers are clean under the host's flags (warnings in the SDK's own .cpp files are
 # the host's choice of flags and not checked).

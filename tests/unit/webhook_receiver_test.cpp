@@ -318,7 +318,7 @@ TEST_F(ReceiverReread, DeletedRecordIsFlaggedAndFailedReadIs503) {
 
 // --- stores ---
 
-struct ManualClock {
+struct SeenStoreClock {
   std::chrono::system_clock::time_point now = std::chrono::system_clock::from_time_t(1800000000);
   roserocket::SeenClock fn() {
     return [this] { return now; };
@@ -326,7 +326,7 @@ struct ManualClock {
 };
 
 TEST(InMemorySeenStore, ForgetsIdsAfterTheirTtl) {
-  ManualClock clock;
+  SeenStoreClock clock;
   roserocket::InMemorySeenEventStore store(std::chrono::seconds(60), 1000, clock.fn());
   store.mark_seen("a");
   clock.now += std::chrono::seconds(30);
@@ -343,7 +343,7 @@ TEST(InMemorySeenStore, ForgetsIdsAfterTheirTtl) {
 }
 
 TEST(InMemorySeenStore, KeepsAtMostMaxEntriesDroppingTheOldest) {
-  ManualClock clock;
+  SeenStoreClock clock;
   roserocket::InMemorySeenEventStore store(std::chrono::seconds(60), 2, clock.fn());
   store.mark_seen("a");
   clock.now += std::chrono::seconds(1);
@@ -370,7 +370,7 @@ class FileSeenStore : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir); }
   std::filesystem::path dir;
   std::string path;
-  ManualClock clock;
+  SeenStoreClock clock;
 };
 
 TEST_F(FileSeenStore, SurvivesARestart) {

@@ -1,0 +1,96 @@
+# Build speed for the SDK's own build (top level only; docs/building.md, ADR 0018). Nothing here
+# reaches a consumer of the installed library or of an add_subdirectory/FetchContent build: the
+# options default to OFF below the top level, and the precompiled headers and unity batches are
+# set on the SDK's own test, emulator, CLI, fuzz and bench targets, never on roserocket itself.
+
+option(ROSEROCKET_CCACHE "Compile through ccache when it is installed" ${PROJECT_IS_TOP_LEVEL})
+option(ROSEROCKET_PRECOMPILED_HEADERS
+       "Precompile nlohmann/json, GoogleTest/GMock and cpp-httplib for the SDK's own programs"
+       ${PROJECT_IS_TOP_LEVEL})
+option(ROSEROCKET_UNITY_BUILD "Compile the test programs' sources in unity batches"
+       ${PROJECT_IS_TOP_LEVEL})
+
+# ccache, when present and the caller has not chosen a launcher. The base directory is the source
+# tree, so a fresh clone in another folder hits what an earlier clone on this machine cached (paths
+# under the tree are hashed relative to the build directory; keep build directories one level
+# below the tree, as scripts/ do). The sloppiness lets precompiled headers be cached.
+if(ROSEROCKET_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(ROSEROCKET_CCACHE_PROGRAM ccache)
+  if(ROSEROCKET_CCACHE_PROGRAM)
+    set(CMAKE_CXX_COMPILER_LAUNCHER
+        ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${PROJECT_SOURCE_DIR} CCACHE_NOHASHDIR=1
+        CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+        ${ROSEROCKET_CCACHE_PROGRAM})
+    message(STATUS "roserocket: compiling through ${ROSEROCKET_CCACHE_PROGRAM}")
+  endif()
+endif()
+
+# roserocket_heavy_headers(TARGET KIND...): precompiles the third-party headers a target's sources
+# include. KIND: json, gtest (GoogleTest and GoogleMock), httplib, cli11. Targets with the same
+# kinds and flags could share one header with REUSE_FROM, but their compile flags differ (defines,
+# include folders), so each target gets its own: one header compile per target instead of one
+# parse per source file.
+function(roserocket_heavy_headers target)
+  if(NOT ROSEROCKET_PRECOMPILED_HEADERS)
+    return()
+  endif()
+  set(headers)
+  foreach(kind ${ARGN})
+    if(kind STREQUAL "json")
+      list(APPEND headers <nlohmann/json.hpp>)
+    elseif(kind STREQUAL "gtest")
+      list(APPEND headers <gtest/gtest.h> <gmock/gmock.h>)
+    elseif(kind STREQUAL "httplib")
+      list(APPEND headers <httplib.h>)
+    elseif(kind STREQUAL "cli11")
+      list(APPEND headers <CLI/CLI.hpp>)
+    else()
+      message(FATAL_ERROR "roserocket_heavy_headers: unknown kind ${kind}")
+    endif()
+  endforeach()
+  target_precompile_headers(${target} PRIVATE ${headers})
+endfunction()
+
+# roserocket_unity(TARGET [BATCH N]): compiles a test program's sources in batches of N (default 8)
+# per translation unit. Sources that cannot share a unit (file-local names that collide) carry the
+# SKIP_UNITY_BUILD_INCLUSION property where they are listed.
+function(roserocket_unity target)
+  if(NOT ROSEROCKET_UNITY_BUILD)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "BATCH" "" ${ARGN})
+  if(NOT ARG_BATCH)
+    set(ARG_BATCH 8)
+  endif()
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${ARG_BATCH})
+endfunction()
+
+# roserocket_shared_heavy_headers(NAME KIND... LINK libs... [OPTIONS flags...] [INCLUDE dirs...]):
+# one precompiled header for a family of one-file programs (benchmarks, fuzz harnesses), which a
+# header of their own each would not pay back. NAME is an object library compiled with the same
+# libraries, options and include folders as the programs, which then take its header with
+# roserocket_reuse_heavy_headers(PROGRAM NAME).
+function(roserocket_shared_heavy_headers name)
+  if(NOT ROSEROCKET_PRECOMPILED_HEADERS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "LINK;OPTIONS;INCLUDE" ${ARGN})
+  set(source "${CMAKE_CURRENT_BINARY_DIR}/${name}.cpp")
+  file(WRITE "${source}.in" "// The translation unit that makes ${name}'s precompiled header.\n")
+  configure_file("${source}.in" "${source}" COPYONLY)
+  add_library(${name} OBJECT "${source}")
+  target_link_libraries(${name} PRIVATE ${ARG_LINK})
+  if(ARG_OPTIONS)
+    target_compile_options(${name} PRIVATE ${ARG_OPTIONS})
+  endif()
+  if(ARG_INCLUDE)
+    target_include_directories(${name} PRIVATE ${ARG_INCLUDE})
+  endif()
+  roserocket_heavy_headers(${name} ${ARG_UNPARSED_ARGUMENTS})
+endfunction()
+
+function(roserocket_reuse_heavy_headers target pch_target)
+  if(ROSEROCKET_PRECOMPILED_HEADERS AND TARGET ${pch_target})
+    target_precompile_headers(${target} REUSE_FROM ${pch_target})
+  endif()
+endfunction()
