@@ -11,8 +11,8 @@
 #include <mutex>
 #include <thread>
 
-#include "call_state.hpp"
-#include "client_core.hpp"
+#include "core/call_state.hpp"
+#include "core/client_core.hpp"
 #include "http/curl_easy.hpp"
 #include "objects/object_requests.hpp"
 #include "roserocket/auth/caching_token_provider.hpp"
