@@ -1,4 +1,8 @@
-#include "roserocket/bulk.hpp"
+// The bulk engine's event loop: the calls in flight (from submit to finish), their retry timers,
+// the loop thread that starts them as the concurrency controller allows and drives their libcurl
+// multi transfers, and the worker threads that do what may block. See event_loop.hpp.
+
+#include "bulk/event_loop.hpp"
 
 #include <curl/curl.h>
 
@@ -11,56 +15,49 @@
 #include <mutex>
 #include <thread>
 
+#include "bulk/adaptive_concurrency.hpp"
 #include "core/call_state.hpp"
 #include "core/client_core.hpp"
 #include "http/curl_easy.hpp"
-#include "objects/object_requests.hpp"
 #include "roserocket/auth/caching_token_provider.hpp"
 
-namespace roserocket {
+namespace roserocket::detail {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// Called once per call: the response or the error, and how many requests were sent.
-using JobDone = std::function<void(ApiResponse*, std::exception_ptr, int attempts)>;
-
 // One call on its way through the engine. Owned by the engine from submit to finish; touched by
 // one thread at a time (queues hand it over under the engine's mutex).
 struct Job {
   ApiRequest request;
-  std::unique_ptr<detail::CallAttempts> attempts;  // refers to `request`
-  JobDone done;
+  std::unique_ptr<CallAttempts> attempts;  // refers to `request`
+  CallDone done;
 
   // Set by a worker for the loop.
   enum class Stage { kPrepared, kFinished, kRetry, kFailed } stage = Stage::kFailed;
-  detail::CallAttempts::Next next;
+  CallAttempts::Next next;
   std::exception_ptr error;
 
   // Multi loop: the prepared request and its transfer.
   HttpRequest* http = nullptr;
-  detail::Slist headers;
+  Slist headers;
   bool sends_body = false;
   long timeout_ms = 0;
-  detail::Transfer transfer;
+  Transfer transfer;
   HttpResponse response;
   std::array<char, CURL_ERROR_SIZE> error_text{};
 };
 
-bool is_throttle(int status) {
-  return status == 429 || status == 503;
-}
-
 }  // namespace
 
-struct BulkEngine::Impl {
+struct EventLoop::State {
   Client client;
-  detail::ClientCore core;  // the client's options, as its own calls see them
+  ClientCore core;  // the client's options, as its own calls see them
   BulkOptions options;
   std::shared_ptr<HttpTransport> transport;
-  std::shared_ptr<const detail::CurlSettings> curl;  // set when the multi loop does transfers
-  CURLM* multi = nullptr;  // the loop's wait (and, over curl, its transfers)
+  std::shared_ptr<const CurlSettings> curl;  // set when the multi loop does transfers
+  CURLM* multi = nullptr;                    // the loop's wait (and, over curl, its transfers)
 
   std::mutex mutex;
   std::condition_variable work_cv;
@@ -74,11 +71,8 @@ struct BulkEngine::Impl {
   // The loop thread's own state.
   std::deque<Job*> ready;
   std::multimap<SteadyClock::time_point, Job*> timers;
-  SteadyClock::time_point pause_until{};
-  SteadyClock::time_point last_decrease{};
-  double limit = 1;
+  AdaptiveConcurrency control;  // how many may be in flight, and the Retry-After pause
   int in_flight = 0;
-  int window = 0;
   std::vector<CURL*> idle_easy;
 
   std::atomic<std::size_t> calls{0};
@@ -90,16 +84,20 @@ struct BulkEngine::Impl {
   std::thread loop_thread;
   std::vector<std::thread> workers;
 
-  Impl(Client c, BulkOptions o) : client(std::move(c)), core(client.options()), options(o) {}
+  State(Client c, BulkOptions o)
+      : client(std::move(c)),
+        core(client.options()),
+        options(o),
+        control(o.max_in_flight, o.adaptive) {}
 
   void wake() { curl_multi_wakeup(multi); }
 
-  void submit(ApiRequest request, JobDone done) {
+  void submit(ApiRequest request, CallDone done) {
     auto job = std::make_unique<Job>();
     job->request = std::move(request);
     job->done = std::move(done);
     try {
-      job->attempts = std::make_unique<detail::CallAttempts>(core, job->request);
+      job->attempts = std::make_unique<CallAttempts>(core, job->request);
     } catch (...) {
       job->done(nullptr, std::current_exception(), 0);
       return;
@@ -126,26 +124,14 @@ struct BulkEngine::Impl {
       idle_cv.notify_all();
   }
 
-  // Loop thread: adaptive concurrency and the shared pause, after an attempt's outcome.
+  // Loop thread: tells the concurrency controller how an attempt ended.
   void adapt(Job* job, SteadyClock::time_point now) {
-    const int status = job->attempts->last_status();
-    if (is_throttle(status)) {
-      if (options.adaptive && now - last_decrease > milliseconds(1000)) {
-        limit = std::max(1.0, limit / 2);
-        window = 0;
-        last_decrease = now;
-      }
-    } else if (status >= 200 && status < 300 && options.adaptive && limit < options.max_in_flight) {
-      if (++window >= static_cast<int>(limit)) {
-        limit += 1;
-        window = 0;
-      }
-    }
-    concurrency = static_cast<int>(limit);
+    control.on_status(job->attempts->last_status(), now);
+    concurrency = control.limit();
   }
 
   // Loop thread: what to do with an attempt's decision.
-  void follow(Job* job, detail::CallAttempts::Next&& next, SteadyClock::time_point now) {
+  void follow(Job* job, CallAttempts::Next&& next, SteadyClock::time_point now) {
     adapt(job, now);
     if (next.done) {
       finish(job, &next.response, nullptr);
@@ -156,10 +142,8 @@ struct BulkEngine::Impl {
       return;
     }
     const auto due = now + next.delay;
-    if (next.server_asked && due > pause_until) {
-      pause_until = due;  // Retry-After: the whole engine waits, not only this call
-      ++pauses;
-    }
+    if (next.server_asked && control.extend_pause(due))
+      ++pauses;  // Retry-After: the whole engine waits, not only this call
     timers.emplace(due, job);
   }
 
@@ -188,7 +172,7 @@ struct BulkEngine::Impl {
     HttpRequest& http = job->attempts->begin_attempt();
     ++requests;
     job->http = &http;
-    job->headers = detail::build_header_list(http, job->sends_body);
+    job->headers = build_header_list(http, job->sends_body);
     job->stage = Job::Stage::kPrepared;
   }
 
@@ -203,7 +187,7 @@ struct BulkEngine::Impl {
         ++requests;
         HttpResponse response;
         bool answered = false;
-        detail::CallAttempts::Next next;
+        CallAttempts::Next next;
         try {
           response = transport->send(http);
           answered = true;
@@ -258,7 +242,7 @@ struct BulkEngine::Impl {
                    "libcurl could not create a handle (out of memory?)", {}, false)));
         return;
       }
-      detail::configure_easy(e, *curl, job->error_text.data());
+      configure_easy(e, *curl, job->error_text.data());
     }
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->error_text.data());
     const HttpRequest& http = *job->http;
@@ -271,7 +255,7 @@ struct BulkEngine::Impl {
       curl_easy_setopt(e, CURLOPT_PIPEWAIT, 0L);
     }
     job->response = HttpResponse();
-    job->transfer = detail::Transfer();
+    job->transfer = Transfer();
     job->transfer.response = &job->response;
     job->transfer.forbid_resend =
         http.method == HttpMethod::kPost || http.method == HttpMethod::kPatch;
@@ -281,11 +265,10 @@ struct BulkEngine::Impl {
     const auto timeout = http.timeout.count() > 0 ? http.timeout : curl->options.request_timeout;
     job->timeout_ms = static_cast<long>(timeout.count());
     job->error_text[0] = '\0';
-    detail::bind_request(e, http, job->headers.get(), job->sends_body, job->transfer,
-                         job->timeout_ms);
+    bind_request(e, http, job->headers.get(), job->sends_body, job->transfer, job->timeout_ms);
     curl_easy_setopt(e, CURLOPT_PRIVATE, static_cast<void*>(job));
     if (curl_multi_add_handle(multi, e) != CURLM_OK) {
-      detail::unbind_request(e);
+      unbind_request(e);
       idle_easy.push_back(e);
       --in_flight;
       job->stage = Job::Stage::kFailed;
@@ -305,15 +288,15 @@ struct BulkEngine::Impl {
     connections += static_cast<std::size_t>(connects);
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-    detail::unbind_request(e);
+    unbind_request(e);
     --in_flight;
     const auto now = SteadyClock::now();
     try {
-      detail::CallAttempts::Next next;
+      CallAttempts::Next next;
       if (code != CURLE_OK) {
         try {
-          detail::throw_transfer_error(code, e, job->error_text.data(), *job->http, job->transfer,
-                                       job->timeout_ms, *curl);
+          throw_transfer_error(code, e, job->error_text.data(), *job->http, job->transfer,
+                               job->timeout_ms, *curl);
         } catch (const TransportError&) {
           next = job->attempts->on_transport_error(std::current_exception());
         } catch (const CancelledError&) {
@@ -392,9 +375,9 @@ struct BulkEngine::Impl {
 
       // Start what the concurrency allows, unless a Retry-After pauses everything.
       bool dispatched = false;
-      if (now >= pause_until) {
+      if (!control.paused(now)) {
         const bool inline_start = curl && !ready.empty() && token_is_cached();
-        while (!ready.empty() && in_flight < static_cast<int>(limit)) {
+        while (!ready.empty() && in_flight < control.limit()) {
           Job* job = ready.front();
           ready.pop_front();
           ++in_flight;
@@ -428,8 +411,8 @@ struct BulkEngine::Impl {
         wait =
             std::min(wait, std::chrono::duration_cast<milliseconds>(timers.begin()->first - now));
       }
-      if (now < pause_until && !ready.empty())
-        wait = std::min(wait, std::chrono::duration_cast<milliseconds>(pause_until - now));
+      if (control.paused(now) && !ready.empty())
+        wait = std::min(wait, std::chrono::duration_cast<milliseconds>(control.pause_end() - now));
       if (wait.count() < 0)
         wait = milliseconds(0);
       curl_multi_poll(multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
@@ -437,292 +420,65 @@ struct BulkEngine::Impl {
   }
 };
 
-BulkEngine::BulkEngine(Client client, BulkOptions options) {
+EventLoop::EventLoop(Client client, BulkOptions options) {
   if (options.max_in_flight < 1)
     throw InvalidArgumentError("BulkOptions.max_in_flight must be at least 1");
-  detail::ensure_curl_global_init();
-  impl_ = std::make_shared<Impl>(std::move(client), options);
-  Impl& impl = *impl_;
-  impl.transport = impl.client.options().transport;
-  impl.limit = options.max_in_flight;
-  impl.concurrency = options.max_in_flight;
-  impl.multi = curl_multi_init();
-  if (impl.multi == nullptr)
+  ensure_curl_global_init();
+  state_ = std::make_unique<State>(std::move(client), options);
+  State& state = *state_;
+  state.transport = state.client.options().transport;
+  state.concurrency = options.max_in_flight;
+  state.multi = curl_multi_init();
+  if (state.multi == nullptr)
     throw TransportError("libcurl could not create a multi handle (out of memory?)", {}, false);
   int worker_count = options.max_in_flight;
-  impl.curl = detail::curl_settings_of(impl.transport.get());
-  if (impl.curl) {
+  state.curl = curl_settings_of(state.transport.get());
+  if (state.curl) {
     const long n = options.max_in_flight;
-    curl_multi_setopt(impl.multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
-    curl_multi_setopt(impl.multi, CURLMOPT_MAX_HOST_CONNECTIONS, n);
-    curl_multi_setopt(impl.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, n);
-    curl_multi_setopt(impl.multi, CURLMOPT_MAXCONNECTS, n);
+    curl_multi_setopt(state.multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+    curl_multi_setopt(state.multi, CURLMOPT_MAX_HOST_CONNECTIONS, n);
+    curl_multi_setopt(state.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, n);
+    curl_multi_setopt(state.multi, CURLMOPT_MAXCONNECTS, n);
     worker_count = 1;  // only prepares attempts (token, headers); the loop does the transfers
   }
-  impl.loop_thread = std::thread([&impl] { impl.loop_main(); });
+  state.loop_thread = std::thread([&state] { state.loop_main(); });
   for (int i = 0; i < worker_count; ++i)
-    impl.workers.emplace_back([&impl] { impl.worker_main(); });
+    state.workers.emplace_back([&state] { state.worker_main(); });
 }
 
-BulkEngine::~BulkEngine() {
-  Impl& impl = *impl_;
+EventLoop::~EventLoop() {
+  State& state = *state_;
   {
-    std::unique_lock<std::mutex> lock(impl.mutex);
-    impl.idle_cv.wait(lock, [&] { return impl.active == 0; });
-    impl.stopping = true;
+    std::unique_lock<std::mutex> lock(state.mutex);
+    state.idle_cv.wait(lock, [&] { return state.active == 0; });
+    state.stopping = true;
   }
-  impl.work_cv.notify_all();
-  impl.wake();
-  impl.loop_thread.join();
-  for (auto& t : impl.workers)
+  state.work_cv.notify_all();
+  state.wake();
+  state.loop_thread.join();
+  for (auto& t : state.workers)
     t.join();
-  for (CURL* e : impl.idle_easy)
+  for (CURL* e : state.idle_easy)
     curl_easy_cleanup(e);
-  curl_multi_cleanup(impl.multi);
+  curl_multi_cleanup(state.multi);
 }
 
-std::future<ApiResponse> BulkEngine::submit(ApiRequest request) {
-  auto promise = std::make_shared<std::promise<ApiResponse>>();
-  auto future = promise->get_future();
-  impl_->submit(std::move(request),
-                [promise](ApiResponse* response, std::exception_ptr error, int) {
-                  if (response != nullptr)
-                    promise->set_value(std::move(*response));
-                  else
-                    promise->set_exception(std::move(error));
-                });
-  return future;
+void EventLoop::submit(ApiRequest request, CallDone done) {
+  state_->submit(std::move(request), std::move(done));
 }
 
-void BulkEngine::submit(ApiRequest request,
-                        std::function<void(ApiResponse* response, std::exception_ptr error)> done) {
-  impl_->submit(std::move(request),
-                [done = std::move(done)](ApiResponse* response, std::exception_ptr error, int) {
-                  done(response, std::move(error));
-                });
+const Client& EventLoop::client() const {
+  return state_->client;
 }
 
-namespace {
-
-template <class T>
-struct BatchState {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<ItemResult<T>> results;
-  std::size_t done = 0;
-  std::size_t failed = 0;
-};
-
-template <class T>
-void fail_item(ItemResult<T>& item, std::exception_ptr error, int attempts) {
-  item.attempts = attempts;
-  item.error = error;
-  item.status = ItemStatus::kFailed;
-  try {
-    std::rethrow_exception(error);
-  } catch (const CancelledError& e) {
-    if (attempts == 0)
-      item.status = ItemStatus::kNotStarted;
-    item.error_message = e.what();
-  } catch (const std::exception& e) {
-    item.error_message = e.what();
-  } catch (...) {
-    item.error_message = "unknown error";
-  }
-}
-
-// Runs @p n items: @p build(i) makes item i's request (its exception fails that item alone),
-// @p read(response, request) turns a 2xx answer into the item's value.
-template <class T, class Build, class Read>
-std::vector<ItemResult<T>> run_items(const std::function<void(ApiRequest, JobDone)>& submit,
-                                     std::size_t n, const BatchOptions& batch, Build build,
-                                     Read read) {
-  auto state = std::make_shared<BatchState<T>>();
-  state->results.resize(n);
-  const auto started = SteadyClock::now();
-  for (std::size_t i = 0; i < n; ++i) {
-    ApiRequest request;
-    try {
-      request = build(i);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(state->mutex);
-      fail_item(state->results[i], std::current_exception(), 0);
-      ++state->done;
-      ++state->failed;
-      continue;
-    }
-    request.cancellation = batch.cancellation;
-    request.metadata = nullptr;
-    // What read() needs to name the call in an error, without the body.
-    ApiRequest named;
-    named.operation = request.operation;
-    named.method = request.method;
-    named.path = request.path;
-    submit(std::move(request), [state, i, named = std::move(named), read](
-                                   ApiResponse* response, std::exception_ptr error, int attempts) {
-      ItemResult<T> item;
-      if (response != nullptr) {
-        try {
-          item.value.emplace(read(std::move(*response), named));
-          item.status = ItemStatus::kSucceeded;
-          item.attempts = attempts;
-        } catch (...) {
-          fail_item(item, std::current_exception(), attempts);
-        }
-      } else {
-        fail_item(item, std::move(error), attempts);
-      }
-      std::lock_guard<std::mutex> lock(state->mutex);
-      if (!item.ok())
-        ++state->failed;
-      state->results[i] = std::move(item);
-      ++state->done;
-      state->cv.notify_all();
-    });
-  }
-  std::unique_lock<std::mutex> lock(state->mutex);
-  std::size_t reported = static_cast<std::size_t>(-1);
-  while (true) {
-    const bool finished = state->done == n;
-    if (batch.progress && state->done != reported) {
-      reported = state->done;
-      BulkProgress p;
-      p.done = state->done;
-      p.total = n;
-      p.failed = state->failed;
-      const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
-      p.rate = seconds > 0 ? static_cast<double>(p.done) / seconds : 0.0;
-      lock.unlock();
-      batch.progress(p);
-      lock.lock();
-    }
-    if (finished)
-      break;
-    state->cv.wait_for(lock, milliseconds(100));
-  }
-  return std::move(state->results);
-}
-
-}  // namespace
-
-std::vector<ItemResult<ApiResponse>> BulkEngine::run(std::vector<ApiRequest> requests,
-                                                     const BatchOptions& batch) {
-  Impl& impl = *impl_;
-  return run_items<ApiResponse>(
-      [&impl](ApiRequest r, JobDone d) { impl.submit(std::move(r), std::move(d)); },
-      requests.size(), batch, [&requests](std::size_t i) { return std::move(requests[i]); },
-      [](ApiResponse&& response, const ApiRequest&) { return std::move(response); });
-}
-
-std::vector<ItemResult<Json>> BulkEngine::create_many(std::string_view object_key,
-                                                      const std::vector<Json>& records,
-                                                      const BatchOptions& batch) {
-  Impl& impl = *impl_;
-  const Client& client = impl.client;
-  return run_items<Json>(
-      [&impl](ApiRequest r, JobDone d) { impl.submit(std::move(r), std::move(d)); }, records.size(),
-      batch,
-      [&](std::size_t i) { return detail::create_request(object_key, records[i], batch.request); },
-      [client](ApiResponse&& response, const ApiRequest& request) {
-        return detail::expect_object(std::move(response), request, client);
-      });
-}
-
-std::vector<ItemResult<UpsertResult>> BulkEngine::upsert_many(std::string_view object_key,
-                                                              const std::vector<Json>& records,
-                                                              const BatchOptions& batch) {
-  Impl& impl = *impl_;
-  const Client& client = impl.client;
-  return run_items<UpsertResult>(
-      [&impl](ApiRequest r, JobDone d) { impl.submit(std::move(r), std::move(d)); }, records.size(),
-      batch,
-      [&](std::size_t i) {
-        const Json& fields = records[i];
-        std::string external_id;
-        if (fields.is_object()) {
-          const auto it = fields.find("externalId");
-          if (it != fields.end() && it->is_string())
-            external_id = it->get<std::string>();
-        }
-        if (external_id.empty()) {
-          ErrorContext context;
-          context.operation = "objects.upsert_by_external_id";
-          throw InvalidArgumentError(
-              "record " + std::to_string(i) + " has no string externalId to upsert by", context);
-        }
-        return detail::upsert_by_external_id_request(object_key, external_id, fields,
-                                                     batch.request);
-      },
-      [client](ApiResponse&& response, const ApiRequest& request) {
-        detail::check_record(response, request, client);
-        return detail::to_upsert(std::move(response));
-      });
-}
-
-std::vector<ItemResult<Json>> BulkEngine::update_many(
-    std::string_view object_key, const std::vector<std::pair<std::string, Json>>& updates,
-    const BatchOptions& batch) {
-  Impl& impl = *impl_;
-  const Client& client = impl.client;
-  return run_items<Json>(
-      [&impl](ApiRequest r, JobDone d) { impl.submit(std::move(r), std::move(d)); }, updates.size(),
-      batch,
-      [&](std::size_t i) {
-        return detail::update_request(object_key, updates[i].first, updates[i].second,
-                                      batch.request);
-      },
-      [client](ApiResponse&& response, const ApiRequest& request) {
-        return detail::expect_object(std::move(response), request, client);
-      });
-}
-
-std::vector<ItemResult<std::optional<Json>>> BulkEngine::remove_many(
-    const std::vector<std::string>& ids, const BatchOptions& batch) {
-  Impl& impl = *impl_;
-  return run_items<std::optional<Json>>(
-      [&impl](ApiRequest r, JobDone d) { impl.submit(std::move(r), std::move(d)); }, ids.size(),
-      batch, [&](std::size_t i) { return detail::remove_request(ids[i], batch.request); },
-      [](ApiResponse&& response, const ApiRequest&) {
-        return detail::to_optional(std::move(response));
-      });
-}
-
-std::vector<ItemResult<Json>> BulkEngine::get_many(const std::vector<std::string>& ids,
-                                                   const BatchOptions& batch) {
-  Impl& impl = *impl_;
-  const Client& client = impl.client;
-  return run_items<Json>(
-      [&impl](ApiRequest r, JobDone d) { impl.submit(std::move(r), std::move(d)); }, ids.size(),
-      batch, [&](std::size_t i) { return detail::get_request(ids[i], batch.request); },
-      [client](ApiResponse&& response, const ApiRequest& request) {
-        return detail::expect_object(std::move(response), request, client);
-      });
-}
-
-std::vector<ItemResult<Json>> BulkEngine::get_many_by_external_id(
-    std::string_view object_key, const std::vector<std::string>& external_ids,
-    const BatchOptions& batch) {
-  Impl& impl = *impl_;
-  const Client& client = impl.client;
-  return run_items<Json>(
-      [&impl](ApiRequest r, JobDone d) { impl.submit(std::move(r), std::move(d)); },
-      external_ids.size(), batch,
-      [&](std::size_t i) {
-        return detail::get_by_external_id_request(object_key, external_ids[i], batch.request);
-      },
-      [client](ApiResponse&& response, const ApiRequest& request) {
-        return detail::expect_object(std::move(response), request, client);
-      });
-}
-
-BulkStats BulkEngine::stats() const {
+BulkStats EventLoop::stats() const {
   BulkStats s;
-  s.calls = impl_->calls;
-  s.requests = impl_->requests;
-  s.connections = impl_->connections;
-  s.pauses = impl_->pauses;
-  s.concurrency = impl_->concurrency;
+  s.calls = state_->calls;
+  s.requests = state_->requests;
+  s.connections = state_->connections;
+  s.pauses = state_->pauses;
+  s.concurrency = state_->concurrency;
   return s;
 }
 
-}  // namespace roserocket
+}  // namespace roserocket::detail
