@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "json_limits.hpp"
+#include "core/json_limits.hpp"
 #include "roserocket/roserocket.hpp"
 
 namespace {

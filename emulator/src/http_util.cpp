@@ -1,6 +1,6 @@
 #include "http_util.hpp"
 
-#include "json_limits.hpp"
+#include "core/json_limits.hpp"
 
 namespace rr_emulator::detail {
 

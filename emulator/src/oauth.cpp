@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_limits.hpp"
+#include "core/json_limits.hpp"
 #include "util.hpp"
 
 namespace rr_emulator::detail {

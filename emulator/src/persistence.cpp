@@ -1,5 +1,5 @@
 #include "persistence.hpp"
-#include "json_limits.hpp"
+#include "core/json_limits.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -5,9 +5,9 @@
 
 #include "boards.hpp"
 #include "compression.hpp"
+#include "core/json_limits.hpp"
 #include "events.hpp"
 #include "http_util.hpp"
-#include "json_limits.hpp"
 #include "user_groups.hpp"
 #include "util.hpp"
 

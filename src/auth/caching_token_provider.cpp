@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "auth/crypto.hpp"
-#include "redaction.hpp"
+#include "core/redaction.hpp"
 #include "roserocket/auth/token_store.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"

@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/token_endpoint.hpp"
+#include "core/json_limits.hpp"
 #include "http/url.hpp"
-#include "json_limits.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {

@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "auth/crypto.hpp"
-#include "json_limits.hpp"
+#include "core/json_limits.hpp"
 
 namespace roserocket::detail::jose {
 namespace {

@@ -1,4 +1,4 @@
-#include "redaction.hpp"
+#include "core/redaction.hpp"
 #include "roserocket/auth/token_provider.hpp"
 #include "roserocket/errors.hpp"
 

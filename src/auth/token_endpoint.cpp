@@ -12,9 +12,9 @@
 
 #include "auth/client_assertion.hpp"
 #include "auth/crypto.hpp"
+#include "core/json_limits.hpp"
+#include "core/redaction.hpp"
 #include "http/url.hpp"
-#include "json_limits.hpp"
-#include "redaction.hpp"
 #include "roserocket/auth/discovery.hpp"
 #include "roserocket/auth/token_store.hpp"
 #include "roserocket/client.hpp"

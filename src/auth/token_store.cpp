@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "json_limits.hpp"
+#include "core/json_limits.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <string>
 
-#include "json_limits.hpp"
-#include "redaction.hpp"
+#include "core/json_limits.hpp"
+#include "core/redaction.hpp"
 #include "unit/client_fixture.hpp"
 
 namespace rr = roserocket;

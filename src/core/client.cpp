@@ -5,11 +5,11 @@
 #include <mutex>
 #include <random>
 
-#include "call_state.hpp"
-#include "client_core.hpp"
+#include "core/call_state.hpp"
+#include "core/client_core.hpp"
+#include "core/json_limits.hpp"
+#include "core/redaction.hpp"
 #include "http/url.hpp"
-#include "json_limits.hpp"
-#include "redaction.hpp"
 #include "roserocket/objects/boards.hpp"
 #include "roserocket/objects/events.hpp"
 #include "roserocket/objects/objects_api.hpp"

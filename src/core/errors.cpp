@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "redaction.hpp"
+#include "core/redaction.hpp"
 
 namespace roserocket {
 namespace {

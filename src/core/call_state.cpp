@@ -1,10 +1,10 @@
-#include "call_state.hpp"
+#include "core/call_state.hpp"
 
 #include <algorithm>
 
-#include "client_core.hpp"
-#include "json_limits.hpp"
-#include "redaction.hpp"
+#include "core/client_core.hpp"
+#include "core/json_limits.hpp"
+#include "core/redaction.hpp"
 
 namespace roserocket::detail {
 namespace {
