@@ -51,9 +51,13 @@ function(roserocket_heavy_headers target)
   target_precompile_headers(${target} PRIVATE ${headers})
 endfunction()
 
-# roserocket_unity(TARGET [BATCH N]): compiles a test program's sources in batches of N (default 8)
-# per translation unit. Sources that cannot share a unit (file-local names that collide) carry the
-# SKIP_UNITY_BUILD_INCLUSION property where they are listed.
+# roserocket_unity(TARGET [BATCH N]): compiles a target's .cpp sources in batches of N (default 8)
+# per translation unit. The batch files are written here rather than by CMake's UNITY_BUILD, whose
+# files include each source by its absolute path: these name it relative to the batch file, so a
+# fresh clone in another folder compiles byte-identical batches and ccache hits (the build
+# directory at the same depth below the tree, as the scripts keep it). Sources are batched in
+# their listed order; a file whose file-local names collide with another's is renamed, not left
+# out.
 function(roserocket_unity target)
   if(NOT ROSEROCKET_UNITY_BUILD)
     return()
@@ -62,7 +66,38 @@ function(roserocket_unity target)
   if(NOT ARG_BATCH)
     set(ARG_BATCH 8)
   endif()
-  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${ARG_BATCH})
+  get_target_property(sources ${target} SOURCES)
+  get_target_property(source_dir ${target} SOURCE_DIR)
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_unity")
+  set(kept)
+  set(batches)
+  set(content "")
+  set(count 0)
+  set(index 0)
+  foreach(source ${sources})
+    if(NOT source MATCHES "\\.cpp$")
+      list(APPEND kept "${source}")
+      continue()
+    endif()
+    if(NOT IS_ABSOLUTE "${source}")
+      set(source "${source_dir}/${source}")
+    endif()
+    file(RELATIVE_PATH relative "${dir}" "${source}")
+    string(APPEND content "#include \"${relative}\"\n")
+    math(EXPR count "${count} + 1")
+    if(count EQUAL ARG_BATCH)
+      file(CONFIGURE OUTPUT "${dir}/unity_${index}.cpp" CONTENT "${content}" @ONLY)
+      list(APPEND batches "${dir}/unity_${index}.cpp")
+      math(EXPR index "${index} + 1")
+      set(content "")
+      set(count 0)
+    endif()
+  endforeach()
+  if(count GREATER 0)
+    file(CONFIGURE OUTPUT "${dir}/unity_${index}.cpp" CONTENT "${content}" @ONLY)
+    list(APPEND batches "${dir}/unity_${index}.cpp")
+  endif()
+  set_property(TARGET ${target} PROPERTY SOURCES ${kept} ${batches})
 endfunction()
 
 # roserocket_shared_heavy_headers(NAME KIND... LINK libs... [OPTIONS flags...] [INCLUDE dirs...]):

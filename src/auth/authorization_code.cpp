@@ -10,9 +10,9 @@
 namespace roserocket {
 namespace {
 
-constexpr const char* kOperation = "auth.authorization_code";
+constexpr const char* kCodeFlowOperation = "auth.authorization_code";
 
-OAuthOptions prepared(OAuthOptions options) {
+OAuthOptions prepared_for_code_flow(OAuthOptions options) {
   detail::prepare_oauth_options(options, "AuthorizationCodeFlow", /*needs_secret=*/false,
                                 /*needs_authorize_url=*/true);
   detail::require_id_token_settings(options, "AuthorizationCodeFlow");
@@ -45,7 +45,7 @@ std::string pkce_code_challenge(std::string_view code_verifier) {
 }
 
 AuthorizationCodeFlow::AuthorizationCodeFlow(OAuthOptions options)
-    : options_(prepared(std::move(options))), id_verifier_(options_) {}
+    : options_(prepared_for_code_flow(std::move(options))), id_verifier_(options_) {}
 
 AuthorizationRequest AuthorizationCodeFlow::begin(const std::string& redirect_uri) const {
   if (redirect_uri.empty()) {
@@ -93,7 +93,7 @@ AuthorizationRequest AuthorizationCodeFlow::begin(const std::string& redirect_ur
 TokenSet AuthorizationCodeFlow::exchange(const AuthorizationRequest& request,
                                          const AuthorizationResponse& response) const {
   ErrorContext context;
-  context.operation = kOperation;
+  context.operation = kCodeFlowOperation;
   if (response.state.empty() || response.state != request.state) {
     context.error_code = "state_mismatch";
     throw AuthError(
@@ -148,7 +148,7 @@ AuthorizationResponse AuthorizationCodeFlow::parse_redirect(std::string_view red
       description = std::move(value);
   }
   ErrorContext context;
-  context.operation = kOperation;
+  context.operation = kCodeFlowOperation;
   if (!error.empty()) {
     context.error_code = error;
     if (!description.empty())

@@ -6,7 +6,7 @@
 namespace roserocket {
 namespace {
 
-OAuthOptions prepared(OAuthOptions options) {
+OAuthOptions prepared_for_client_credentials(OAuthOptions options) {
   detail::prepare_oauth_options(options, "ClientCredentialsTokenProvider", /*needs_secret=*/true,
                                 /*needs_authorize_url=*/false);
   return options;
@@ -22,7 +22,8 @@ std::string join_scopes(const std::vector<std::string>& scopes) {
 }  // namespace
 
 ClientCredentialsTokenProvider::ClientCredentialsTokenProvider(OAuthOptions options)
-    : CachingTokenProvider(prepared(std::move(options))), id_verifier_(this->options()) {}
+    : CachingTokenProvider(prepared_for_client_credentials(std::move(options))),
+      id_verifier_(this->options()) {}
 
 TokenSet ClientCredentialsTokenProvider::fetch(const std::optional<TokenSet>& /*current*/) {
   detail::FormFields fields;

@@ -15,14 +15,14 @@
 namespace roserocket {
 namespace {
 
-constexpr const char* kOperation = "auth.id_token";
+constexpr const char* kIdTokenOperation = "auth.id_token";
 // Seconds since the epoch beyond this (about year 10000) are refused, keeping time points far
 // from the clock's range.
 constexpr double kLatestSecond = 253402300799.0;
 
 [[noreturn]] void reject(const std::string& reason, const char* code = "invalid_id_token") {
   ErrorContext context;
-  context.operation = kOperation;
+  context.operation = kIdTokenOperation;
   context.error_code = code;
   throw AuthError("the ID token was refused: " + reason, std::move(context));
 }
@@ -94,7 +94,7 @@ struct IdTokenVerifier::State {
     const HttpResponse response = transport->send(request);
     if (response.status < 200 || response.status >= 300) {
       ErrorContext context;
-      context.operation = kOperation;
+      context.operation = kIdTokenOperation;
       context.method = "GET";
       context.status = response.status;
       context.error_code = "id_token_unverifiable";
@@ -273,7 +273,7 @@ void apply_id_token_checks(const OAuthOptions& options, const IdTokenVerifier& v
   if (tokens.id_token.empty()) {
     if (required) {
       ErrorContext context;
-      context.operation = kOperation;
+      context.operation = kIdTokenOperation;
       context.error_code = "invalid_id_token";
       throw AuthError("the scopes include openid but the token response carries no id_token",
                       std::move(context));

@@ -8,7 +8,7 @@
 namespace roserocket {
 namespace {
 
-OAuthOptions prepared(OAuthOptions options) {
+OAuthOptions prepared_for_refresh(OAuthOptions options) {
   detail::prepare_oauth_options(options, "RefreshTokenProvider", /*needs_secret=*/false,
                                 /*needs_authorize_url=*/false);
   detail::require_id_token_settings(options, "RefreshTokenProvider");
@@ -18,7 +18,8 @@ OAuthOptions prepared(OAuthOptions options) {
 }  // namespace
 
 RefreshTokenProvider::RefreshTokenProvider(OAuthOptions options, std::optional<TokenSet> initial)
-    : CachingTokenProvider(prepared(std::move(options))), id_verifier_(this->options()) {
+    : CachingTokenProvider(prepared_for_refresh(std::move(options))),
+      id_verifier_(this->options()) {
   if (initial) {
     if (initial->refresh_token.empty() && initial->access_token.empty()) {
       throw InvalidArgumentError(

@@ -13,9 +13,9 @@
 namespace roserocket {
 namespace {
 
-constexpr const char* kOp = "changes_feed";
+constexpr const char* kFeedOp = "changes_feed";
 
-[[noreturn]] void io_failure(const std::string& what, const std::string& path) {
+[[noreturn]] void feed_io_failure(const std::string& what, const std::string& path) {
   ErrorContext context;
   context.operation = "changes_feed.checkpoint";
   throw Error(what + " " + path + ": " + std::strerror(errno), std::move(context));
@@ -65,7 +65,7 @@ std::map<std::string, std::string> FileCheckpointStore::read_all() const {
   if (!in) {
     if (::access(path_.c_str(), F_OK) != 0 && errno == ENOENT)
       return out;  // no checkpoint saved yet
-    io_failure("cannot read", path_);
+    feed_io_failure("cannot read", path_);
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -97,7 +97,7 @@ void FileCheckpointStore::save(const std::string& feed, const std::string& event
   const std::string tmp = path_ + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
-    io_failure("cannot create", tmp);
+    feed_io_failure("cannot create", tmp);
   std::size_t done = 0;
   bool ok = true;
   while (ok && done < data.size()) {
@@ -111,7 +111,7 @@ void FileCheckpointStore::save(const std::string& feed, const std::string& event
   ok = ok && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0)
-    io_failure("cannot write", path_);
+    feed_io_failure("cannot write", path_);
   // The rename itself must survive a power cut too.
   const int dir = ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
@@ -147,15 +147,15 @@ ChangesFeed::ChangesFeed(Client client, EventQuery query,
       query_(std::move(query)),
       checkpoints_(std::move(checkpoints)),
       options_(std::move(options)) {
-  detail::require_non_empty(query_.record_id, "record id", kOp);
-  detail::require_non_empty(query_.object_key, "object key", kOp);
-  detail::require_non_empty(options_.name, "feed name", kOp);
+  detail::require_non_empty(query_.record_id, "record id", kFeedOp);
+  detail::require_non_empty(query_.object_key, "object key", kFeedOp);
+  detail::require_non_empty(options_.name, "feed name", kFeedOp);
   if (!checkpoints_)
-    detail::invalid(kOp, "a checkpoint store is required");
+    detail::invalid(kFeedOp, "a checkpoint store is required");
   if (options_.page_size < 1 || options_.page_size > 200)
-    detail::invalid(kOp, "the page size must be 1 to 200");
+    detail::invalid(kFeedOp, "the page size must be 1 to 200");
   if (options_.poll_interval.count() < 0)
-    detail::invalid(kOp, "the poll interval must not be negative");
+    detail::invalid(kFeedOp, "the poll interval must not be negative");
   // The feed's own reading order: oldest first, pages counted from the checkpoint.
   query_.order_by = "createdAt";
   query_.order_by_direction = SortDirection::kAsc;
@@ -170,7 +170,7 @@ std::optional<std::string> ChangesFeed::checkpoint() const {
 
 std::size_t ChangesFeed::run_once(const Handler& handler, const StopSignal* stop) {
   if (!handler)
-    detail::invalid(kOp, "the handler must not be empty");
+    detail::invalid(kFeedOp, "the handler must not be empty");
   std::optional<std::string> last = checkpoints_->load(options_.name);
   std::size_t handled = 0;
   Events events(client_);

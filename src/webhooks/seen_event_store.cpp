@@ -28,7 +28,7 @@ SeenClock or_system(SeenClock clock) {
   throw InvalidArgumentError(why, std::move(context));
 }
 
-[[noreturn]] void io_failure(const std::string& what, const std::string& path) {
+[[noreturn]] void store_io_failure(const std::string& what, const std::string& path) {
   ErrorContext context;
   context.operation = "webhooks.seen_store";
   throw Error(what + " " + path + ": " + std::strerror(errno), std::move(context));
@@ -155,7 +155,7 @@ void FileSeenEventStore::open_for_append() {
     std::fclose(file_);
   file_ = std::fopen(path_.c_str(), "ae");
   if (file_ == nullptr)
-    io_failure("cannot open", path_);
+    store_io_failure("cannot open", path_);
 }
 
 void FileSeenEventStore::compact(TimePoint now) {
@@ -171,11 +171,11 @@ void FileSeenEventStore::compact(TimePoint now) {
   const std::string tmp = path_ + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
-    io_failure("cannot create", tmp);
+    store_io_failure("cannot create", tmp);
   const bool ok = write_all(fd, out.str()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0)
-    io_failure("cannot write", path_);
+    store_io_failure("cannot write", path_);
   lines_ = expiry_.size();
   open_for_append();
 }
@@ -202,7 +202,7 @@ void FileSeenEventStore::mark_seen(const std::string& event_id) {
   const std::string line = std::to_string(to_ms(until)) + ' ' + event_id + '\n';
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0 ||
       ::fdatasync(::fileno(file_)) != 0) {
-    io_failure("cannot append to", path_);
+    store_io_failure("cannot append to", path_);
   }
   expiry_[event_id] = until;
   ++lines_;
