@@ -17,7 +17,8 @@ compare() {
   soname="$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')"
   baseline_soname="$(grep -o -m1 "soname='[^']*'" "$baseline" | cut -d"'" -f2)"
   echo "comparing $(basename "$so") (SONAME $soname) with the baseline of $baseline_soname"
-  abidiff --no-added-syms --no-show-locs "$baseline" "$so" >"$work/abidiff.txt" 2>&1 || status=$?
+  abidiff --no-added-syms --no-show-locs --suppressions "$SOURCE_ROOT/abi/suppressions.ini" \
+    "$baseline" "$so" >"$work/abidiff.txt" 2>&1 || status=$?
   # abidiff's status is a bit field: 1 an error of the tool, 2 a usage error, 4 an ABI change,
   # 8 an incompatible one.
   if [ $((status & 3)) -ne 0 ]; then
