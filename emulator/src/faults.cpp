@@ -24,6 +24,8 @@ const char* kind_name(FaultKind kind) {
       return "truncated";
     case FaultKind::kNonJsonBody:
       return "nonJson";
+    case FaultKind::kCommitThenDrop:
+      return "commitThenDrop";
   }
   return "status";
 }
@@ -59,6 +61,8 @@ void serve_fault(const Fault& fault, httplib::Response& res) {
   // The caller (pre_route) closes the connection when the request's body was left unread.
   switch (fault.kind) {
     case FaultKind::kDelay:
+    case FaultKind::kCommitThenDrop:  // answered by its handler, then torn by
+                                      // lose_answer_if_marked()
       return;
     case FaultKind::kStatus: {
       const int status = fault.status == 0 ? 503 : fault.status;
@@ -90,6 +94,30 @@ void serve_fault(const Fault& fault, httplib::Response& res) {
   }
 }
 
+void mark_answer_lost(httplib::Response& res) {
+  res.set_header(kLoseAnswerHeader, "1");
+}
+
+void lose_answer_if_marked(httplib::Response& res) {
+  if (!res.has_header(kLoseAnswerHeader))
+    return;
+  res.headers.erase(kLoseAnswerHeader);
+  // The answer as the handler made it (compressed or not), announced whole, half written, then
+  // the connection aborted: the client cannot tell whether the write happened.
+  auto body = std::make_shared<std::string>(res.body.empty() ? kSampleBody : res.body);
+  std::string type = res.get_header_value("Content-Type");
+  res.headers.erase("Content-Type");
+  res.headers.erase("Content-Length");
+  res.body.clear();
+  res.set_header("Content-Length", std::to_string(body->size()));
+  res.set_content_provider(body->size(), type.empty() ? "application/json" : type,
+                           [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                             if (offset == 0)
+                               sink.write(body->data(), body->size() / 2);
+                             return false;
+                           });
+}
+
 Fault fault_from_json(const nlohmann::json& body) {
   std::vector<std::string> errors;
   Fault f;
@@ -98,14 +126,15 @@ Fault fault_from_json(const nlohmann::json& body) {
   const std::string kind = body.value("kind", std::string("status"));
   bool known = false;
   for (auto k : {FaultKind::kStatus, FaultKind::kDelay, FaultKind::kDrop, FaultKind::kTruncatedBody,
-                 FaultKind::kNonJsonBody}) {
+                 FaultKind::kNonJsonBody, FaultKind::kCommitThenDrop}) {
     if (kind == kind_name(k)) {
       f.kind = k;
       known = true;
     }
   }
   if (!known)
-    errors.emplace_back("kind must be one of: status, delay, drop, truncated, nonJson");
+    errors.emplace_back(
+        "kind must be one of: status, delay, drop, truncated, nonJson, commitThenDrop");
   f.status = body.value("status", 0);
   if (f.status != 0 && (f.status < 100 || f.status > 599)) {
     errors.emplace_back("status must be between 100 and 599");

@@ -32,6 +32,16 @@ class FaultTable {
 /// @brief Answers @p res as @p fault says (every kind but kDelay).
 void serve_fault(const Fault& fault, httplib::Response& res);
 
+/// @brief The private header through which pre-routing tells post-routing to lose the answer.
+inline constexpr const char* kLoseAnswerHeader = "X-Rr-Emulator-Lose-Answer";
+
+/// @brief Marks @p res, before its handler runs, for lose_answer_if_marked() (kCommitThenDrop).
+void mark_answer_lost(httplib::Response& res);
+
+/// @brief After the handler (the write committed): when @p res is marked, answers it torn,
+/// half its body then an aborted connection.
+void lose_answer_if_marked(httplib::Response& res);
+
 /// @brief A fault from the admin API's JSON; throws ApiError (400) on bad input.
 Fault fault_from_json(const nlohmann::json& body);
 

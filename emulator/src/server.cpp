@@ -84,6 +84,10 @@ httplib::Server::HandlerResponse pre_route(Services& s, const httplib::Request& 
     std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
     return httplib::Server::HandlerResponse::Unhandled;
   }
+  if (fault->kind == FaultKind::kCommitThenDrop) {
+    mark_answer_lost(res);  // the handler runs (and commits); post-routing tears its answer
+    return httplib::Server::HandlerResponse::Unhandled;
+  }
   serve_fault(*fault, res);
   close_if_body_unread(req, res);
   return httplib::Server::HandlerResponse::Handled;
@@ -264,7 +268,10 @@ void install_routes(httplib::Server& server, Services& s) {
   install_admin_routes(server, s);
   install_platform_routes(server, s);
   install_not_found(server);
-  server.set_post_routing_handler(compress_if_asked);
+  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    compress_if_asked(req, res);
+    lose_answer_if_marked(res);
+  });
 }
 
 }  // namespace rr_emulator::detail

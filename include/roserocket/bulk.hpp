@@ -153,6 +153,47 @@ class ROSEROCKET_API BulkEngine {
                                                                   const std::vector<Json>& records,
                                                                   const BatchOptions& batch = {});
 
+  /// @brief The idempotent nested upsert (`ObjectsApi::upsert_nested`) for each record, by the
+  /// `externalId` field inside it: first every nested record that carries an external id and
+  /// no id is looked up (each distinct one once, all at once through this engine), then each
+  /// record is written with the ids found. Repeating the batch updates instead of creating.
+  ///
+  /// A record refused before sending (no external id, a repeated nested external id, ...) or
+  /// whose lookup failed with anything but 404 fails alone, with `attempts` 0. `batch.progress`
+  /// reports the writes only.
+  /// @param object_key the records' object, e.g. "order".
+  /// @param records the records, each with its `externalId` and its nested records.
+  /// @param batch per-batch settings (the lookups use its headers, timeouts, retry and
+  /// cancellation).
+  /// @return one result per record, in order.
+  [[nodiscard]] std::vector<ItemResult<NestedUpsertResult>> upsert_nested_many(
+      std::string_view object_key, const std::vector<Json>& records,
+      const BatchOptions& batch = {});
+
+  /// @brief Typed `upsert_nested_many`, by each record's external id.
+  /// @param records records of a catalog type (`model::Order`, ...) with their external ids.
+  /// @param batch per-batch settings.
+  /// @return one result per record, in order.
+  template <class T>
+  [[nodiscard]] std::vector<ItemResult<TypedNestedUpsert<T>>> upsert_nested_many(
+      const std::vector<T>& records, const BatchOptions& batch = {}) {
+    std::vector<Json> fields;
+    fields.reserve(records.size());
+    for (const T& r : records) {
+      fields.push_back(r.changes());
+      if (const auto external_id = r.external_id())
+        fields.back()["externalId"] = *external_id;
+    }
+    auto raw = upsert_nested_many(T::kObjectKey, fields, batch);
+    std::vector<ItemResult<TypedNestedUpsert<T>>> out(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      move_status(raw[i], out[i]);
+      if (raw[i].value)
+        out[i].value = TypedNestedUpsert<T>::from(std::move(*raw[i].value));
+    }
+    return out;
+  }
+
   /// @brief `PUT /objects/{id}` for each (id, fields) pair.
   [[nodiscard]] std::vector<ItemResult<Json>> update_many(
       std::string_view object_key, const std::vector<std::pair<std::string, Json>>& updates,

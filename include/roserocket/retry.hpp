@@ -14,6 +14,10 @@
 namespace roserocket {
 
 /// @brief Whether sending a request twice can do something twice.
+///
+/// The body has the last word: a write whose `json` holds a nested object without an `id` (a
+/// nested record it creates, such as an order's new task) is treated as `kNonIdempotent`
+/// whatever the request declares (docs/adr/0003-retries-and-idempotency.md).
 enum class Idempotency {
   /// Reads and writes that set state (GET, PUT, DELETE, upsert by id or external id, search).
   kIdempotent,

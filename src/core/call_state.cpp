@@ -5,6 +5,7 @@
 #include "core/client_core.hpp"
 #include "core/json_limits.hpp"
 #include "core/redaction.hpp"
+#include "objects/nested_writes.hpp"
 
 namespace roserocket::detail {
 namespace {
@@ -92,7 +93,8 @@ const char* error_kind_of_status(int status) {
 CallAttempts::CallAttempts(const ClientCore& core, const ApiRequest& request)
     : impl_(core),
       request_(request),
-      policy_(request.retry ? *request.retry : impl_.options.retry) {
+      policy_(request.retry ? *request.retry : impl_.options.retry),
+      idempotency_(effective_idempotency(request)) {
   const ClientOptions& options = impl_.options;
   context_.operation = request.operation;
   context_.method = std::string(to_string(request.method));
@@ -249,7 +251,7 @@ CallAttempts::Next CallAttempts::on_transport_error(const std::exception_ptr& er
       throw deadline_exceeded(e.summary(), maybe_sent);
     }
     impl_.observe(AttemptPhase::kEnd, fields_);
-    if (request_.idempotency == Idempotency::kIdempotent || !maybe_sent) {
+    if (idempotency_ == Idempotency::kIdempotent || !maybe_sent) {
       const milliseconds delay = backoff_delay(policy_, attempt_, impl_.unit_random());
       if (may_retry(delay, e.summary())) {
         Next next;
@@ -259,9 +261,11 @@ CallAttempts::Next CallAttempts::on_transport_error(const std::exception_ptr& er
       }
     }
     // Rethrown with this call's context, keeping the timeout's type.
+    const std::string note = maybe_sent ? not_resent_note(request_) : std::string();
+    const std::string summary = note.empty() ? e.summary() : e.summary() + "; " + note;
     if (timed_out)
-      throw TimeoutError(e.summary(), context_, maybe_sent);
-    throw TransportError(e.summary(), context_, maybe_sent);
+      throw TimeoutError(summary, context_, maybe_sent);
+    throw TransportError(summary, context_, maybe_sent);
   }
 }
 
@@ -337,7 +341,7 @@ CallAttempts::Next CallAttempts::on_response(HttpResponse&& response) {
   if (auto value = response.headers.get("Retry-After")) {
     retry_after = parse_retry_after(*value, options.clock.system_now());
   }
-  if (is_retryable_status(response.status, request_.idempotency)) {
+  if (is_retryable_status(response.status, idempotency_)) {
     const auto delay =
         retry_after ? *retry_after : backoff_delay(policy_, attempt_, impl_.unit_random());
     if (may_retry(delay, "status " + std::to_string(response.status))) {
@@ -352,6 +356,12 @@ CallAttempts::Next CallAttempts::on_response(HttpResponse&& response) {
   context_.status = response.status;
   context_.request_id = request_id_of(response.headers, token_);
   read_error_body(response.body, token_, context_);
+  // A status only an idempotent request would have been retried on: say why this one was not.
+  if (!is_retryable_status(response.status, idempotency_) &&
+      is_retryable_status(response.status, Idempotency::kIdempotent)) {
+    if (std::string note = not_resent_note(request_); !note.empty())
+      context_.messages.push_back(std::move(note));
+  }
   throw_api_error(std::move(context_), retry_after);
 }
 

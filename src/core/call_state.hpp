@@ -81,6 +81,8 @@ class CallAttempts {
   const ClientCore& impl_;
   const ApiRequest& request_;  // outlives this object (the caller keeps it)
   const RetryPolicy& policy_;
+  // The request's idempotency as its body makes it (objects/nested_writes.hpp).
+  Idempotency idempotency_;
   ErrorContext context_;
   HttpRequest http_;
   RequestFields fields_;

@@ -1,5 +1,6 @@
 #include "roserocket/objects/objects_api.hpp"
 
+#include "objects/nested_writes.hpp"
 #include "objects/object_requests.hpp"
 #include "objects/request_util.hpp"
 
@@ -222,6 +223,37 @@ UpsertResult ObjectsApi::upsert_by_external_id(std::string_view object_key,
   auto response = client_.call(r);
   check_record(response, r, client_);
   return to_upsert(std::move(response));
+}
+
+NestedUpsertResult ObjectsApi::upsert_nested(std::string_view object_key,
+                                             std::string_view external_id, const Json& fields,
+                                             const RequestOptions& options) const {
+  constexpr const char* kOp = "objects.upsert_nested";
+  require_non_empty(object_key, "object key", kOp);
+  require_non_empty(external_id, "external id", kOp);
+  require_object(fields, kOp);
+  const detail::NestedPlan plan = detail::plan_nested(object_key, fields, kOp);
+  const RequestOptions lookup = detail::lookup_options(options);
+  std::vector<std::string> ids;
+  ids.reserve(plan.lookups.size());
+  for (const auto& nested : plan.lookups) {
+    const ApiRequest r =
+        detail::get_by_external_id_request(nested.object_key, nested.external_id, lookup);
+    try {
+      const Json found = expect_object(client_.call(r), r, client_);
+      ids.push_back(detail::string_at(found, "id"));
+      if (ids.back().empty())
+        detail::malformed(client_, r, 200, "the record found by external id has no id");
+    } catch (const NotFoundError&) {
+      ids.emplace_back();  // not there yet: this write creates it
+    }
+  }
+  Json filled = fields;
+  NestedUpsertResult out = detail::apply_lookups(plan, ids, filled);
+  UpsertResult written = upsert_by_external_id(object_key, external_id, filled, options);
+  out.record = std::move(written.record);
+  out.created = written.created;
+  return out;
 }
 
 std::optional<Json> ObjectsApi::remove_by_external_id(std::string_view object_key,

@@ -392,6 +392,30 @@ TEST(DocsSnippets, ExternalIds) {
   EXPECT_EQ(m.url(2), rr_test::kBase + "/objects/customer/ERP-1001/external");
 }
 
+TEST(DocsSnippets, ExternalIdsUpsertNested) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->enqueue_json(200, record("task", "t1", {{"externalId", "ERP-7-PU"}}));
+  m.mock->enqueue_json(404, {{"statusCode", 404}, {"message", "Not Found"}});
+  m.mock->enqueue_json(200, record("order", "o1", {{"externalId", "ERP-7"}}));
+
+  using namespace roserocket::model;
+  Task pickup;
+  pickup.set_external_id("ERP-7-PU").set_task_type(TaskType::kPickup);
+  Task delivery;
+  delivery.set_external_id("ERP-7-DL").set_task_type(TaskType::kDelivery);
+  Order order;
+  order.set_external_id("ERP-7").set_tasks({pickup, delivery});
+  auto result = client.orders().upsert_nested(order);  // repeat on TransportError: safe
+  // result.linked: tasks found and updated; result.created_by_external_id: tasks created now;
+  // result.unkeyed: tasks with neither id nor external id (then result.repeatable() is false).
+
+  EXPECT_EQ(result.linked, std::vector<std::string>{"json.tasks[0]"});
+  EXPECT_EQ(result.created_by_external_id, std::vector<std::string>{"json.tasks[1]"});
+  EXPECT_TRUE(result.repeatable());
+  EXPECT_EQ(m.body(2)["json"]["tasks"][0]["id"], "t1");
+}
+
 // ---- docs/boards-events-user-groups.md
 
 TEST(DocsSnippets, BoardsEventsUserGroups) {

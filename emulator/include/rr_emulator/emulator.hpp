@@ -121,6 +121,10 @@ enum class FaultKind {
   kTruncatedBody,
   /// Send a complete response whose body is not JSON (an HTML page; status 200 by default).
   kNonJsonBody,
+  /// Handle the request normally (a write is committed), then lose its answer: send the
+  /// headers and half the body, then abort the connection, as a proxy that fails after the
+  /// server acted does.
+  kCommitThenDrop,
 };
 
 /// @brief One injected fault: it answers the next `count` requests that match it.

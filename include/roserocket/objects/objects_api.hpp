@@ -62,6 +62,54 @@ struct ROSEROCKET_API UpsertResult {
   bool created = false;
 };
 
+/// @brief Result of `ObjectsApi::upsert_nested`: the record, whether it was created, and what
+/// happened to its nested records (paths such as "json.tasks[0]", in body order).
+struct ROSEROCKET_API NestedUpsertResult {
+  /// The record as the server answered.
+  Json record;
+  /// True on 201 (created), false on 200 (updated).
+  bool created = false;
+  /// Nested records whose external id matched an existing record: their `id` was filled in,
+  /// so the write updated them.
+  std::vector<std::string> linked;
+  /// Nested records with an external id that no record had yet: this write created them; a
+  /// repeat finds them and updates them.
+  std::vector<std::string> created_by_external_id;
+  /// Nested records with neither id nor external id: every repeat of the write creates them
+  /// again.
+  std::vector<std::string> unkeyed;
+
+  /// @brief Whether repeating the same call can create nothing twice (`unkeyed` is empty).
+  [[nodiscard]] bool repeatable() const noexcept { return unkeyed.empty(); }
+};
+
+/// @brief A typed `NestedUpsertResult`: `Resource<T>::upsert_nested` and the typed
+/// `BulkEngine::upsert_nested_many` return it.
+template <class T>
+struct TypedNestedUpsert {
+  /// The record as the server answered.
+  T record;
+  /// True on 201 (created), false on 200 (updated).
+  bool created = false;
+  /// Nested records matched to an existing record by external id (see `NestedUpsertResult`).
+  std::vector<std::string> linked;
+  /// Nested records this write created under their external id.
+  std::vector<std::string> created_by_external_id;
+  /// Nested records with neither id nor external id: created again by every repeat.
+  std::vector<std::string> unkeyed;
+
+  /// @brief Whether repeating the same call can create nothing twice.
+  [[nodiscard]] bool repeatable() const noexcept { return unkeyed.empty(); }
+
+  /// @brief The typed form of @p result, its record read as @p T.
+  /// @param result the untyped result.
+  static TypedNestedUpsert from(NestedUpsertResult&& result) {
+    return TypedNestedUpsert{T::from_json(std::move(result.record)), result.created,
+                             std::move(result.linked), std::move(result.created_by_external_id),
+                             std::move(result.unkeyed)};
+  }
+};
+
 /// @brief A search filter's operator: the thirteen documented ones as constants
 /// (`SearchOperator::kIn`), and any other string passed through unchanged (for operators the
 /// platform adds later). A value type.
@@ -218,6 +266,10 @@ struct ROSEROCKET_API AutocompleteRequest {
 /// @brief Record operations over one `Client`: create, upsert, get, update, remove, the
 /// external-id forms, bulk remove, search and autocomplete.
 ///
+/// Writes keyed by id or external id are retried like reads, unless their body creates nested
+/// records (a nested object without `id`, such as an order's new tasks): those are never sent
+/// again once they may have reached the server (see `upsert_nested` and docs/external-ids.md).
+///
 /// Ids and external ids are percent-encoded into paths, so no input changes the path or query.
 /// Empty object keys, ids and external ids are refused with `InvalidArgumentError` before any
 /// request. Cheap to copy; thread-safe as `Client` is.
@@ -260,6 +312,30 @@ class ROSEROCKET_API ObjectsApi {
   /// @brief `PATCH /objects/{objectKey}/{externalId}/external {objectKey, json}`.
   UpsertResult upsert_by_external_id(std::string_view object_key, std::string_view external_id,
                                      const Json& fields, const RequestOptions& options = {}) const;
+
+  /// @brief The idempotent nested upsert: `upsert_by_external_id` after each nested record that
+  /// carries an external id and no id (at any depth: an order's tasks, their commodities) was
+  /// looked up by that external id (`GET /objects/{objectKey}/{externalId}/external`) and, when
+  /// found, given its `id`. Repeating the call then updates those records instead of creating
+  /// them again, so it is safe to repeat until acknowledged, as long as every nested record
+  /// carries an id or an external id (`NestedUpsertResult::repeatable()`).
+  ///
+  /// A nested record's object comes from its `objectKey`, else from the catalog's connection.
+  /// The lookups use @p options' headers, timeouts, deadline (each its own), retry policy and
+  /// cancellation; the write uses all of @p options. While the write still creates a nested
+  /// record, the SDK never sends it twice once it may have arrived: repeating it is the
+  /// caller's decision.
+  /// @param object_key the record's object, e.g. "order".
+  /// @param external_id the record's external id (the upsert's key).
+  /// @param fields the record's fields with its nested records.
+  /// @param options as for `upsert_by_external_id`.
+  /// @return the record, and which nested records were linked, created or left unkeyed.
+  /// @throw InvalidArgumentError before any request for an empty key, @p fields not an object,
+  /// an external id that is not a non-empty string, a nested record with an external id whose
+  /// object is unknown, or one external id twice for one object; the lookups' and the write's
+  /// errors otherwise (a 404 lookup only means "not there yet").
+  NestedUpsertResult upsert_nested(std::string_view object_key, std::string_view external_id,
+                                   const Json& fields, const RequestOptions& options = {}) const;
 
   /// @brief `DELETE /objects/{objectKey}/{externalId}/external`.
   std::optional<Json> remove_by_external_id(std::string_view object_key,

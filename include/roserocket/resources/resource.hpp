@@ -150,6 +150,28 @@ class Resource {
         objects_.upsert_by_external_id(object_key(), external_id, record.changes(), options));
   }
 
+  /// @brief The idempotent nested upsert (`ObjectsApi::upsert_nested`) by @p record's external
+  /// id: nested records that carry an external id and no id (`task.set_external_id(...)`) are
+  /// looked up first and written with their id, so repeating the call updates them instead of
+  /// creating them again.
+  /// @param record the record, with its external id set and its nested records.
+  /// @param options as for `upsert_by_external_id`.
+  /// @return the record, and which nested records were linked, created or left unkeyed
+  /// (`repeatable()` is false when some have neither id nor external id).
+  /// @throw InvalidArgumentError when @p record has no external id, or as
+  /// `ObjectsApi::upsert_nested` does.
+  TypedNestedUpsert<T> upsert_nested(const T& record, const RequestOptions& options = {}) const {
+    const auto external_id = record.external_id();
+    if (!external_id || external_id->empty()) {
+      fail("upsert_nested",
+           "the record has no external id; set_external_id() first, or use create");
+    }
+    model::Json fields = record.changes();
+    fields["externalId"] = *external_id;
+    return TypedNestedUpsert<T>::from(
+        objects_.upsert_nested(object_key(), *external_id, fields, options));
+  }
+
   /// @brief `DELETE /objects/{objectKey}/{externalId}/external`.
   std::optional<T> remove_by_external_id(std::string_view external_id,
                                          const RequestOptions& options = {}) const {
