@@ -22,7 +22,7 @@ SeenClock or_system(SeenClock clock) {
   return [] { return std::chrono::system_clock::now(); };
 }
 
-[[noreturn]] void invalid(const std::string& why) {
+[[noreturn]] void store_invalid(const std::string& why) {
   ErrorContext context;
   context.operation = "webhooks.seen_store";
   throw InvalidArgumentError(why, std::move(context));
@@ -65,9 +65,9 @@ InMemorySeenEventStore::InMemorySeenEventStore(std::chrono::seconds ttl, std::si
                                                SeenClock clock)
     : ttl_(ttl), max_entries_(max_entries), clock_(or_system(std::move(clock))) {
   if (ttl_.count() <= 0)
-    invalid("the ttl must be positive");
+    store_invalid("the ttl must be positive");
   if (max_entries_ == 0)
-    invalid("max_entries must be at least 1");
+    store_invalid("max_entries must be at least 1");
 }
 
 void InMemorySeenEventStore::prune(TimePoint now) {
@@ -115,9 +115,9 @@ std::size_t InMemorySeenEventStore::size() {
 FileSeenEventStore::FileSeenEventStore(std::string path, std::chrono::seconds ttl, SeenClock clock)
     : path_(std::move(path)), ttl_(ttl), clock_(or_system(std::move(clock))) {
   if (path_.empty())
-    invalid("the path must not be empty");
+    store_invalid("the path must not be empty");
   if (ttl_.count() <= 0)
-    invalid("the ttl must be positive");
+    store_invalid("the ttl must be positive");
   const TimePoint now = clock_();
   std::ifstream in(path_);
   if (in) {
@@ -194,7 +194,7 @@ bool FileSeenEventStore::seen(const std::string& event_id) {
 
 void FileSeenEventStore::mark_seen(const std::string& event_id) {
   if (event_id.empty() || event_id.find('\n') != std::string::npos) {
-    invalid("an event id must be non-empty and on one line");
+    store_invalid("an event id must be non-empty and on one line");
   }
   std::lock_guard<std::mutex> lock(mutex_);
   const TimePoint now = clock_();

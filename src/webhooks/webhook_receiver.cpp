@@ -18,7 +18,7 @@ WebhookResponse answer(int status, const char* what) {
   return r;
 }
 
-[[noreturn]] void invalid(const std::string& why) {
+[[noreturn]] void invalid_delivery(const std::string& why) {
   ErrorContext context;
   context.operation = "webhooks.receiver";
   throw InvalidArgumentError(why, std::move(context));
@@ -99,18 +99,18 @@ bool constant_time_equals(std::string_view expected, std::string_view given) noe
 
 WebhookReceiver::WebhookReceiver(WebhookReceiverOptions options) : options_(std::move(options)) {
   if (options_.secret.size() < kMinSecretSize)
-    invalid("the secret must be at least 16 characters long");
+    invalid_delivery("the secret must be at least 16 characters long");
   if (!std::all_of(options_.secret.begin(), options_.secret.end(), url_safe)) {
-    invalid("the secret may hold only letters, digits and - _ . ~ (it travels in a URL)");
+    invalid_delivery("the secret may hold only letters, digits and - _ . ~ (it travels in a URL)");
   }
   if (options_.path.empty() || options_.path.front() != '/')
-    invalid("the path must start with '/'");
+    invalid_delivery("the path must start with '/'");
   if (options_.path.find_first_of("?#") != std::string::npos)
-    invalid("the path must not hold a query or fragment");
+    invalid_delivery("the path must not hold a query or fragment");
   if (options_.secret_parameter.empty())
-    invalid("the secret's query parameter must have a name");
+    invalid_delivery("the secret's query parameter must have a name");
   if (options_.limits.max_depth < 1 || options_.limits.max_body_bytes == 0)
-    invalid("the parse limits must be positive");
+    invalid_delivery("the parse limits must be positive");
   options_.path = trimmed_path(options_.path);
   if (!options_.seen_store)
     options_.seen_store = std::make_shared<InMemorySeenEventStore>();
@@ -118,9 +118,9 @@ WebhookReceiver::WebhookReceiver(WebhookReceiverOptions options) : options_(std:
 
 void WebhookReceiver::on(std::string event_type, std::string object_key, Handler handler) {
   if (event_type.empty() || object_key.empty())
-    invalid("the event type and object key must not be empty (use \"*\" for any)");
+    invalid_delivery("the event type and object key must not be empty (use \"*\" for any)");
   if (!handler)
-    invalid("the handler must not be empty");
+    invalid_delivery("the handler must not be empty");
   std::unique_lock<std::shared_mutex> lock(routes_mutex_);
   routes_.push_back(Route{std::move(event_type), std::move(object_key), std::move(handler)});
 }

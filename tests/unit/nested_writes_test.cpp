@@ -27,7 +27,7 @@ roserocket::TransportError refused() {
   return roserocket::TransportError("connection refused", {}, false);
 }
 
-HttpResponse json_response(int status, const json& body) {
+HttpResponse nested_json_response(int status, const json& body) {
   HttpResponse r;
   r.status = status;
   r.headers.set("Content-Type", "application/json");
@@ -273,7 +273,7 @@ TEST_F(NestedWritesTest, BulkUpsertManyWithNewTasksIsNotResentAfterADroppedAnswe
   mock->set_fallback([&patches](const HttpRequest& request) -> HttpResponse {
     if (request.method == roserocket::HttpMethod::kPatch && patches++ == 0)
       throw dropped();
-    return json_response(200, kOrder);
+    return nested_json_response(200, kOrder);
   });
   json record = order_with_new_tasks();
   record["externalId"] = "ORD-1";
@@ -296,13 +296,14 @@ TEST_F(NestedWritesTest, BulkUpsertNestedManyLooksUpEachExternalIdOnceThenWrites
     if (request.method == roserocket::HttpMethod::kGet) {
       ++gets[request.url];
       if (request.url.find("/objects/task/T-SHARED/external") != std::string::npos)
-        return json_response(200, {{"id", "t-shared"}});
+        return nested_json_response(200, {{"id", "t-shared"}});
       if (request.url.find("/objects/task/T-BROKEN/external") != std::string::npos)
-        return json_response(403, {{"statusCode", 403}, {"message", "Forbidden"}});
-      return json_response(404, {{"statusCode", 404}});
+        return nested_json_response(403, {{"statusCode", 403}, {"message", "Forbidden"}});
+      return nested_json_response(404, {{"statusCode", 404}});
     }
     writes.push_back(json::parse(request.body));
-    return json_response(201, {{"id", "o"}, {"externalId", writes.back()["json"]["externalId"]}});
+    return nested_json_response(201,
+                                {{"id", "o"}, {"externalId", writes.back()["json"]["externalId"]}});
   });
   const std::vector<json> records = {
       {{"externalId", "ORD-1"},
