@@ -10,6 +10,7 @@
 
 #include "cli.hpp"
 #include "csv.hpp"
+#include "fields.hpp"
 #include "roserocket/bulk.hpp"
 #include "roserocket/model/catalog.hpp"
 
@@ -40,6 +41,9 @@ struct ImportArgs {
   std::string file;
   std::string external_id_column;
   int concurrency = 16;
+  bool json_cells = false;             // --json-cells: untyped columns read as JSON when it parses
+  bool allow_unknown_columns = false;  // --allow-unknown-columns
+  std::optional<std::string> null_token;  // --null-token: cells that clear their field
 };
 
 bool ends_with(const std::string& text, const std::string& suffix) {
@@ -66,6 +70,91 @@ bool ignored_column(const std::string& object_key, const std::string& column) {
   return column == "objectKey" || !roserocket::model::read_only_reason(object_key, column).empty();
 }
 
+// How one CSV column is read: not sent (server-written), or by its field's type.
+struct Column {
+  bool send = true;
+  const roserocket::model::FieldSpec* spec = nullptr;  // null: the catalog does not type it
+  bool json = false;  // an untyped column read as JSON when it parses (--json-cells)
+};
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names)
+    out += (out.empty() ? "\"" : ", \"") + name + "\"";
+  return out;
+}
+
+// Refuses fields the catalog does not know on an object whose fields it lists (a misspelt or
+// misplaced column would be stored silently), unless --allow-unknown-columns; then warns.
+void check_unknown(const ImportArgs& args, const std::vector<std::string>& unknown) {
+  if (unknown.empty())
+    return;
+  if (!args.allow_unknown_columns) {
+    std::string why;
+    for (const auto& name : unknown)
+      why += (why.empty() ? "" : "; ") + unknown_field_message(args.object_key, name);
+    throw UsageError(
+        "import: " + why +
+        ". Nothing was sent: fix the header, or give --allow-unknown-columns to send " +
+        (unknown.size() == 1 ? "it" : "them") + " untyped");
+  }
+  std::cerr << "rr: import: sending fields the catalog does not know for " << args.object_key
+            << (args.json_cells ? " (JSON when it parses, else text): " : " as text: ")
+            << quoted_list(unknown) << "\n";
+}
+
+// The reading of each column of @p header; @p ignored gets the columns not sent.
+std::vector<Column> plan_columns(const ImportArgs& args, const std::vector<std::string>& header,
+                                 std::vector<std::string>& ignored) {
+  std::vector<Column> columns(header.size());
+  std::vector<std::string> unknown;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string& name = header[i];
+    if (name.empty()) {
+      throw UsageError("import: column " + std::to_string(i + 1) + " of " + args.file +
+                       "'s header has no name");
+    }
+    if (std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+        header.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw UsageError("import: column \"" + name + "\" appears twice in " + args.file +
+                       "'s header");
+    }
+    Column& column = columns[i];
+    if (name == args.external_id_column && name != "externalId")
+      continue;  // the external id itself: text, not sent as a field
+    if (ignored_column(args.object_key, name)) {
+      column.send = false;
+      ignored.push_back(name);
+      continue;
+    }
+    const auto knowledge = field_knowledge(args.object_key, name, &column.spec);
+    column.json = column.spec == nullptr && args.json_cells;
+    if (knowledge == FieldKnowledge::kUnknown)
+      unknown.push_back(name);
+  }
+  check_unknown(args, unknown);
+  return columns;
+}
+
+// Prints the cells that do not fit their fields and refuses the file: nothing is sent.
+void refuse_bad_values(const std::vector<std::string>& errors) {
+  if (errors.empty())
+    return;
+  for (std::size_t i = 0; i < errors.size() && i < 10; ++i)
+    std::cerr << "rr: " << errors[i] << "\n";
+  if (errors.size() > 10)
+    std::cerr << "rr: ... and " << errors.size() - 10 << " more\n";
+  throw UsageError("import: " + std::to_string(errors.size()) +
+                   (errors.size() == 1 ? " value does" : " values do") +
+                   " not fit the field catalog's types (above); nothing was sent");
+}
+
+// A JSON value for a message, as written, cut after 40 bytes.
+std::string shown_json(const Json& value) {
+  const std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return text.size() > 40 ? text.substr(0, 40) + "..." : text;
+}
+
 // The external id a record carries, moved to `externalId` (empty when missing).
 std::string take_external_id(Json& record, const std::string& column) {
   const auto it = record.find(column);
@@ -86,16 +175,14 @@ Input read_input(const ImportArgs& args) {
   if (!in)
     throw UsageError("import: cannot read " + args.file);
   std::vector<std::string> ignored;
+  std::vector<std::string> bad_values;  // "row 3, column \"weight\": expected a number, ..."
   if (input.format == FileFormat::kCsv) {
     std::size_t line = 1;
     try {
       if (!rr_csv::read_record(in, input.header) ||
           (input.header.size() == 1 && input.header[0].empty()))
         throw UsageError("import: " + args.file + " is empty (expected a header line)");
-      for (const auto& column : input.header) {
-        if (ignored_column(args.object_key, column))
-          ignored.push_back(column);
-      }
+      const std::vector<Column> columns = plan_columns(args, input.header, ignored);
       Row row;
       while (row.line = ++line, rr_csv::read_record(in, row.cells)) {
         line += static_cast<std::size_t>(std::count_if(
@@ -109,10 +196,21 @@ Input read_input(const ImportArgs& args) {
         } else {
           Json record = Json::object();
           for (std::size_t i = 0; i < row.cells.size(); ++i) {
-            if (ignored_column(args.object_key, input.header[i]))
+            const std::string& cell = row.cells[i];
+            if (!columns[i].send)
               continue;
-            if (auto value = from_cell(row.cells[i]))
-              record[input.header[i]] = std::move(*value);
+            if (args.null_token && cell == *args.null_token) {
+              record[input.header[i]] = nullptr;
+              continue;
+            }
+            if (cell.empty())
+              continue;  // no value: the field is not sent
+            try {
+              record[input.header[i]] = read_value(columns[i].spec, cell, columns[i].json);
+            } catch (const ValueError& e) {
+              bad_values.push_back("row " + std::to_string(row.line) + ", column \"" +
+                                   input.header[i] + "\": " + e.what());
+            }
           }
           row.record = std::move(record);
         }
@@ -127,6 +225,7 @@ Input read_input(const ImportArgs& args) {
   } else {
     std::string text;
     std::size_t line = 0;
+    std::vector<std::string> unknown;
     while (std::getline(in, text)) {
       ++line;
       if (!text.empty() && text.back() == '\r')
@@ -141,16 +240,29 @@ Input read_input(const ImportArgs& args) {
         row.error = "not a JSON object";
       } else {
         for (auto it = record.begin(); it != record.end();) {
-          if (ignored_column(args.object_key, it.key()))
+          if (ignored_column(args.object_key, it.key())) {
             it = record.erase(it);
-          else
-            ++it;
+            continue;
+          }
+          const roserocket::model::FieldSpec* spec = nullptr;
+          const auto knowledge = field_knowledge(args.object_key, it.key(), &spec);
+          if (knowledge == FieldKnowledge::kUnknown && it.key() != args.external_id_column &&
+              std::find(unknown.begin(), unknown.end(), it.key()) == unknown.end())
+            unknown.push_back(it.key());
+          if (spec != nullptr && !value_fits(spec->type, *it)) {
+            bad_values.push_back("line " + std::to_string(line) + ", field \"" + it.key() +
+                                 "\": expected " + expected_type(spec->type) + ", got " +
+                                 shown_json(*it));
+          }
+          ++it;
         }
         row.record = std::move(record);
       }
       input.rows.push_back(std::move(row));
     }
+    check_unknown(args, unknown);
   }
+  refuse_bad_values(bad_values);
   if (!ignored.empty()) {
     std::string names;
     for (const auto& name : ignored)
@@ -293,7 +405,19 @@ void add_import_command(CLI::App& app, Context& context) {
                      "upsert by external id taken from this column (else create every row)");
   import->add_option("--concurrency", args->concurrency, "requests in flight (default 16)")
       ->check(CLI::Range(1, 256));
-  context.actions[import] = [&context, args] { return run_import(context, *args); };
+  import->add_flag("--json-cells", args->json_cells,
+                   "read cells of columns the field catalog does not type as JSON when they "
+                   "parse (typed columns follow their type)");
+  auto null_token = std::make_shared<std::string>();
+  auto* null_option = import->add_option("--null-token", *null_token,
+                                         "a cell equal to this text clears its field (sends null)");
+  import->add_flag("--allow-unknown-columns", args->allow_unknown_columns,
+                   "send columns that are no field of the object in the field catalog (warned)");
+  context.actions[import] = [&context, args, null_token, null_option] {
+    if (null_option->count() > 0)
+      args->null_token = *null_token;
+    return run_import(context, *args);
+  };
 }
 
 }  // namespace rr_cli

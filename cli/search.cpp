@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "cli.hpp"
 #include "csv.hpp"
+#include "fields.hpp"
 #include "roserocket/objects/boards.hpp"
 
 namespace rr_cli {
@@ -21,12 +23,6 @@ std::string to_cell(const Json& value) {
     return text;
   }
   return value.dump();
-}
-
-std::optional<Json> from_cell(const std::string& cell) {
-  if (cell.empty())
-    return std::nullopt;
-  return json_or_string(cell);
 }
 
 namespace {
@@ -189,11 +185,16 @@ class JsonlWriter final : public RecordWriter {
 };
 
 // Columns given, or the union of the top-level fields of the first @p lookahead records (the
-// first page), in order of appearance; those are held until the header is known.
+// first page), in order of appearance; those are held until the header is known. Cells are
+// written by the field catalog's types of @p object_key, so that rr import reads them back.
 class CsvWriter final : public RecordWriter {
  public:
-  CsvWriter(std::vector<std::string> columns, std::size_t lookahead)
-      : columns_(std::move(columns)), lookahead_(lookahead) {}
+  CsvWriter(std::string object_key, std::vector<std::string> columns, std::size_t lookahead,
+            std::optional<std::string> null_token)
+      : object_key_(std::move(object_key)),
+        columns_(std::move(columns)),
+        lookahead_(lookahead),
+        null_token_(std::move(null_token)) {}
   void write(const Json& record) override {
     if (!header_written_ && columns_.empty()) {
       held_.push_back(record);
@@ -208,6 +209,28 @@ class CsvWriter final : public RecordWriter {
     flush_held();
     write_header();
     std::cout.flush();
+    // What rr import would not read back as it was, said once per column.
+    if (!needs_json_.empty()) {
+      std::string names;
+      for (const auto& name : needs_json_)
+        names += (names.empty() ? "" : ", ") + name;
+      std::cerr << "rr: export: the field catalog does not type " << names
+                << "; their cells are JSON where the value is not plain text: import with "
+                   "--json-cells to read them back\n";
+    }
+    for (const auto& [column, count] : off_type_) {
+      const auto* spec = roserocket::model::find_field(object_key_, column);
+      std::cerr << "rr: export: " << count << (count == 1 ? " value" : " values") << " of \""
+                << column << "\" are not of its catalog type ("
+                << roserocket::model::to_string(spec->type)
+                << "); rr import reads their cells as that type. --format jsonl keeps them as "
+                   "they are\n";
+    }
+    if (nulls_ > 0 && !null_token_) {
+      std::cerr << "rr: export: " << nulls_
+                << " null values are written as empty cells, which rr import leaves out; "
+                   "--null-token TEXT on both commands keeps them\n";
+    }
   }
 
  private:
@@ -235,18 +258,44 @@ class CsvWriter final : public RecordWriter {
     header_written_ = true;
   }
   void write_row(const Json& record) {
+    if (specs_.size() != columns_.size()) {
+      for (const auto& column : columns_)
+        specs_.push_back(roserocket::model::find_field(object_key_, column));
+    }
     std::vector<std::string> cells;
     cells.reserve(columns_.size());
-    for (const auto& column : columns_) {
-      const auto it = record.find(column);
-      cells.push_back(it == record.end() ? std::string() : to_cell(*it));
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const auto it = record.find(columns_[i]);
+      if (it == record.end()) {
+        cells.emplace_back();
+        continue;
+      }
+      const Json& value = *it;
+      if (null_token_ && value.is_string() && value.get_ref<const std::string&>() == *null_token_) {
+        throw UsageError("export: a value of \"" + columns_[i] + "\" is the --null-token " +
+                         shown(*null_token_) + " itself; choose a token no value has");
+      }
+      const auto* spec = specs_[i];
+      cells.push_back(cell_of(spec, value, null_token_.value_or("")));
+      if (value.is_null())
+        ++nulls_;
+      else if (spec == nullptr && !(value.is_string() && cells.back() == value.get<std::string>()))
+        needs_json_.insert(columns_[i]);
+      else if (spec != nullptr && !value_fits(spec->type, value))
+        ++off_type_[columns_[i]];
     }
     rr_csv::write_record(std::cout, cells);
   }
+  std::string object_key_;
   std::vector<std::string> columns_;
+  std::vector<const roserocket::model::FieldSpec*> specs_;  // of columns_, once known
   std::size_t lookahead_;
+  std::optional<std::string> null_token_;
   bool header_written_ = false;
   std::vector<Json> held_;
+  std::set<std::string> needs_json_;             // untyped columns with JSON cells
+  std::map<std::string, std::size_t> off_type_;  // values not of their column's catalog type
+  std::size_t nulls_ = 0;
 };
 
 // A table needs every width before the first line: it holds the records (search output only).
@@ -322,6 +371,7 @@ struct SearchArgs {
   std::vector<std::string> columns;
   std::vector<std::string> paths;
   std::string board_id;
+  std::optional<std::string> null_token;  // export --null-token
 };
 
 std::unique_ptr<RecordWriter> make_writer(const SearchArgs& args, std::size_t page_size) {
@@ -330,7 +380,7 @@ std::unique_ptr<RecordWriter> make_writer(const SearchArgs& args, std::size_t pa
   if (args.format == "jsonl")
     return std::make_unique<JsonlWriter>();
   if (args.format == "csv")
-    return std::make_unique<CsvWriter>(args.columns, page_size);
+    return std::make_unique<CsvWriter>(args.object_key, args.columns, page_size, args.null_token);
   return std::make_unique<TableWriter>(args.columns);
 }
 
@@ -409,7 +459,13 @@ void add_search_commands(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"jsonl", "csv"}));
   exporter->add_option("--page-size", export_args->limit, "records per request (default 100)")
       ->check(CLI::Range(1, 1000));
-  context.actions[exporter] = [&context, export_args] {
+  auto null_token = std::make_shared<std::string>();
+  auto* null_option =
+      exporter->add_option("--null-token", *null_token,
+                           "csv: write null values as this text (rr import --null-token reads it)");
+  context.actions[exporter] = [&context, export_args, null_token, null_option] {
+    if (null_option->count() > 0)
+      export_args->null_token = *null_token;
     return run_search(context, *export_args, true);
   };
 }

@@ -45,7 +45,8 @@ _rr() {
       ;;
     --base-url | --profile | --client-id | --client-secret | --token-url | --authorize-url | \
       --paths | --object | --external-id | --set | --filter | --limit | --columns | --board | \
-      --page-size | --by-external-id | --concurrency | --port | --timeout)
+      --page-size | --by-external-id | --concurrency | --port | --timeout | --clear | \
+      --null-token)
       return
       ;;
   esac
@@ -58,12 +59,12 @@ _rr() {
       ;;
     get) options="--paths --object --external-id" ;;
     create) options="--data" ;;
-    update) options="--set --object" ;;
+    update) options="--set --clear --object --json-values --allow-unknown-fields" ;;
     delete) options="" ;;
     search) options="--filter --all --limit --format --columns --paths --board" ;;
-    export) options="--filter --format --columns --paths --board --page-size" ;;
+    export) options="--filter --format --columns --paths --board --page-size --null-token" ;;
     import)
-      options="--by-external-id --concurrency"
+      options="--by-external-id --concurrency --null-token --json-cells --allow-unknown-columns"
       if [[ "$cur" != -* ]]; then
         COMPREPLY=($(compgen -f -- "$cur"))
         return

@@ -16,6 +16,7 @@
 
 #include "cli_support.hpp"
 #include "roserocket/model/catalog.hpp"
+#include "roserocket/model/records.hpp"
 #include "rr_emulator/emulator.hpp"
 #include "rr_emulator/pacing.hpp"
 
@@ -166,15 +167,20 @@ TEST_F(Rr, CreateGetUpdateDelete) {
   ASSERT_EQ(by_external.code, 0) << describe(by_external);
   EXPECT_EQ(json::parse(by_external.out).at("id"), id);
 
+  // The README's example: each value read by the catalog's type of its field.
   const auto updated =
-      rr({"update", id, "--set", "city=Boston", "--set", R"(postal="02110")", "--set",
-          "address.line1=1 Main St", "--set", "etaDelayNotifyEnabled=false"});
+      rr({"update", id, "--set", "city=Boston", "--set", "postal=02110", "--set",
+          "address=1 Main St", "--set", "etaDelayNotifyEnabled=false", "--set", "name=1234"});
   ASSERT_EQ(updated.code, 0) << describe(updated);
   const json after = json::parse(rr({"get", id}).out);
   EXPECT_EQ(after.at("city"), "Boston");
-  EXPECT_EQ(after.at("postal"), "02110");  // quoted: a string, not the number 2110
-  EXPECT_EQ(after.at("address").at("line1"), "1 Main St");
-  EXPECT_EQ(after.at("etaDelayNotifyEnabled"), false);
+  EXPECT_EQ(after.at("postal"), "02110");  // a string field: text, not the number 2110
+  EXPECT_EQ(after.at("address"), "1 Main St");
+  EXPECT_EQ(after.at("etaDelayNotifyEnabled"), false);  // a boolean field: parsed
+  EXPECT_EQ(after.at("name"), "1234");
+  const auto cleared = rr({"update", id, "--object", "customer", "--clear", "city"});
+  ASSERT_EQ(cleared.code, 0) << describe(cleared);
+  EXPECT_TRUE(json::parse(rr({"get", id}).out).at("city").is_null());
 
   EXPECT_EQ(rr({"delete", id}).code, 0);
   const auto gone = rr({"get", id});
@@ -275,30 +281,42 @@ TEST_F(Rr, ExportPagesLazilyThroughEveryRecord) {
 // ---- import ------------------------------------------------------------------------------------
 
 TEST_F(Rr, ExportToCsvImportsBackToTheSameRecords) {
+  // Values that look like something else, leading zeros, commas, quotes and line breaks, empty
+  // cells (absent fields), nulls, typed values and a custom field the catalog does not type.
+  const std::vector<std::string> tricky = {"10001",     "02134", "true", "null",    "[x]",
+                                           "{\"a\":1}", "1e5",   "-0",   " padded "};
   std::vector<json> customers;
   for (int i = 0; i < 30; ++i) {
     json c = {{"name", "Name " + std::to_string(i) + ", \"quoted\"\nsecond line"},
               {"externalId", "rt-" + std::to_string(i)},
-              {"postal", std::to_string(10000 + i)},  // digits, but a string
-              {"companyEmail", ""},                   // empty, not absent
-              {"address", {{"line1", std::to_string(i) + " Main St"}, {"unit", i}}},
-              {"etaDelayNotifyEnabled", i % 2 == 0}};
+              {"postal", std::to_string(10000 + i).replace(0, 1, "0")},  // 00000...: a string
+              {"companyPhone", std::to_string(5550100 + i)},
+              {"address", std::to_string(i) + " Main St, Unit \"B\""},
+              {"city", tricky[static_cast<std::size_t>(i) % tricky.size()]},
+              {"etaDelayNotifyEnabled", i % 2 == 0},
+              {"busHoursMonStartAt", 8 * 3600 + i * 60}};
+    if (i % 4 == 0)
+      c["state"] = nullptr;  // cleared
     if (i % 3 == 0)
-      c["city"] = "true";  // a string that reads as JSON
+      c.erase("companyPhone");  // absent: an empty cell
     if (i % 5 == 0)
-      c["notes"] = nullptr;
+      c["region__c"] = i % 2 == 0 ? json("10") : json(10);  // untyped: JSON cells read it back
     customers.push_back(std::move(c));
   }
   emulator_->seed_records("customer", customers);
-  const auto exported = rr({"export", "customer", "--format", "csv", "--page-size", "7"});
+  const auto exported =
+      rr({"export", "customer", "--format", "csv", "--page-size", "7", "--null-token", "\\N"});
   ASSERT_EQ(exported.code, 0) << describe(exported);
+  EXPECT_THAT(exported.out, HasSubstr(",00000,"));  // text as it is, not JSON-quoted
+  EXPECT_THAT(exported.err, HasSubstr("import with --json-cells"));  // region__c said so
   const auto before = all("customer");
   ASSERT_EQ(before.size(), 30u);
   const std::string csv = file("customers.csv", exported.out);
 
   // Into an empty emulator: the same records come back, field by field.
   start();
-  const auto imported = rr({"import", "customer", csv, "--by-external-id", "externalId"});
+  const auto imported = rr({"import", "customer", csv, "--by-external-id", "externalId",
+                            "--null-token", "\\N", "--json-cells"});
   ASSERT_EQ(imported.code, 0) << describe(imported);
   EXPECT_EQ(json::parse(imported.out).at("upserted"), 30);
   const auto after = all("customer");
@@ -311,16 +329,36 @@ TEST_F(Rr, ExportToCsvImportsBackToTheSameRecords) {
     for (const auto& [field, value] : original.items()) {
       if (!roserocket::model::read_only_reason("customer", field).empty() || field == "objectKey")
         continue;  // written by the server: a new id, fullId, timestamps
-      ASSERT_TRUE(copy.contains(field)) << field;
+      ASSERT_TRUE(copy.contains(field)) << original.at("externalId") << " " << field;
       EXPECT_EQ(copy.at(field), value) << original.at("externalId") << " " << field;
+    }
+    for (const auto& [field, value] : copy.items()) {
+      if (roserocket::model::read_only_reason("customer", field).empty() && field != "objectKey") {
+        EXPECT_TRUE(original.contains(field)) << original.at("externalId") << " " << field;
+      }
     }
   }
 
   // Again onto the same records: updates, nothing new.
-  const auto again = rr({"import", "customer", csv, "--by-external-id", "externalId"});
+  const auto again = rr({"import", "customer", csv, "--by-external-id", "externalId",
+                         "--null-token", "\\N", "--json-cells"});
   ASSERT_EQ(again.code, 0) << describe(again);
   EXPECT_EQ(json::parse(again.out).at("upserted"), 30);
   EXPECT_EQ(all("customer").size(), 30u);
+}
+
+TEST_F(Rr, ExportWithoutANullTokenSaysNullsBecomeEmptyCells) {
+  emulator_->seed_records(
+      "customer",
+      {json{{"name", "A"}, {"externalId", "n-1"}, {"city", nullptr}, {"companyEmail", ""}}});
+  const auto exported = rr(
+      {"export", "customer", "--format", "csv", "--columns", "externalId,name,city,companyEmail"});
+  ASSERT_EQ(exported.code, 0) << describe(exported);
+  EXPECT_EQ(exported.out, "externalId,name,city,companyEmail\nn-1,A,,\n");
+  EXPECT_THAT(exported.err, HasSubstr("1 null values are written as empty cells"));
+  // A value equal to the token would read back as null: refused.
+  expect_refused({"export", "customer", "--format", "csv", "--null-token", "A"}, 2,
+                 "is the --null-token \"A\" itself");
 }
 
 TEST_F(Rr, FailedRowsGoToAFileThatImportsAgain) {
@@ -404,6 +442,179 @@ TEST_F(Rr, FiveThousandRowsThroughInjected429sEndWithEveryRowExactlyOnce) {
   ASSERT_EQ(count.size(), 5000u);
   for (const auto& [external_id, n] : count)
     EXPECT_EQ(n, 1) << external_id;
+}
+
+// ---- values by the field catalog's types -------------------------------------------------------
+
+TEST_F(Rr, UpdateRefusesWritesThatWouldDamageTheRecord) {
+  const auto made = rr({"create", "customer", "--data",
+                        R"({"name":"Elm Co","address":"9 Elm St","region__c":"north"})"});
+  ASSERT_EQ(made.code, 0) << describe(made);
+  const json before = json::parse(made.out);
+  const std::string id = before.at("id");
+
+  // Each refused locally with exit 2, before any write: the record is as it was.
+  expect_refused({"update", id, "--set", "address.line1=1 Main St"}, 2,
+                 "address is a string field of customer, not an object");
+  expect_refused({"update", id, "--set", "fullId=X"}, 2, "fullId is read-only on customer");
+  expect_refused({"update", id, "--object", "customer", "--clear", "version"}, 2,
+                 "version is read-only on customer");
+  expect_refused({"update", id, "--set", "zip=80202"}, 2,
+                 "\"zip\" is not a field of customer in the field catalog");
+  expect_refused({"update", id, "--set", "busHoursTuesStartAt=09:00"}, 2,
+                 "the catalog writes it busHoursTueStartAt");
+  expect_refused({"update", id, "--set", "etaDelayNotifyEnabled=maybe"}, 2,
+                 "etaDelayNotifyEnabled: expected true or false, got \"maybe\"");
+  expect_refused({"update", id, "--set", "busHoursMonStartAt=25:00"}, 2, "expected a time of day");
+  // A field the catalog does not type: the record says it holds a string, not an object.
+  expect_refused({"update", id, "--set", "region__c.zone=4"}, 2,
+                 "region__c holds a string on this record, not an object");
+  expect_refused({"update", id, "--json-values", "--set", R"(region__c={"zone":4})"}, 2,
+                 "region__c holds a string on this record");
+  expect_refused({"update", id, "--set", "city=X", "--clear", "city"}, 2, "also given to --set");
+  expect_refused({"update", id}, 2, "give --set field=value or --clear field");
+  const json unchanged = json::parse(rr({"get", id}).out);
+  EXPECT_EQ(unchanged.at("version"), before.at("version"));
+  EXPECT_EQ(unchanged.at("address"), "9 Elm St");
+  EXPECT_EQ(unchanged.at("fullId"), before.at("fullId"));
+  EXPECT_FALSE(unchanged.contains("zip"));
+
+  // What is allowed: typed values, a custom field as text (JSON on request), an unknown field
+  // when asked for.
+  const auto ok = rr({"update", id, "--set", "busHoursMonStartAt=09:30", "--set", "region__c=007",
+                      "--set", "score__c=5", "--allow-unknown-fields", "--set", "zip=02134"});
+  ASSERT_EQ(ok.code, 0) << describe(ok);
+  json now = json::parse(rr({"get", id}).out);
+  EXPECT_EQ(now.at("busHoursMonStartAt"), 9 * 3600 + 30 * 60);
+  EXPECT_EQ(now.at("region__c"), "007");
+  EXPECT_EQ(now.at("score__c"), "5");
+  EXPECT_EQ(now.at("zip"), "02134");
+  const auto as_json =
+      rr({"update", id, "--json-values", "--set", "score__c=5", "--set", R"(extra__c={"a":[1]})"});
+  ASSERT_EQ(as_json.code, 0) << describe(as_json);
+  now = json::parse(rr({"get", id}).out);
+  EXPECT_EQ(now.at("score__c"), 5);
+  EXPECT_EQ(now.at("extra__c"), json({{"a", {1}}}));
+  EXPECT_EQ(now.at("name"), "Elm Co");  // a typed field ignores --json-values
+
+  // An object without catalog fields takes any field, as text.
+  const auto tag = rr({"create", "tag", "--data", R"({"name":"t"})"});
+  ASSERT_EQ(tag.code, 0) << describe(tag);
+  const std::string tag_id = json::parse(tag.out).at("id");
+  ASSERT_EQ(rr({"update", tag_id, "--set", "name=42"}).code, 0);
+  EXPECT_EQ(json::parse(rr({"get", tag_id}).out).at("name"), "42");
+}
+
+TEST_F(Rr, ImportReadsCellsByTheCatalogsTypes) {
+  // The ERP row of the issue: digits in text fields stay text, "null" is a city's text.
+  const std::string erp = file("erp.csv",
+                               "externalId,name,postal,companyPhone,etaDelayNotifyEnabled,"
+                               "busHoursMonStartAt,city,region__c\n"
+                               "Z-1,1234,02134,5550100,TRUE,09:00,null,007\n"
+                               "Z-2,\"Acme, \"\"The\"\" Co\",80202,,false,3600,,\n");
+  const auto r = rr({"import", "customer", erp, "--by-external-id", "externalId"});
+  ASSERT_EQ(r.code, 0) << describe(r);
+  std::map<std::string, json> got;
+  for (const auto& record : all("customer"))
+    got[record.at("externalId")] = record;
+  ASSERT_EQ(got.size(), 2u);
+  const json& z1 = got.at("Z-1");
+  EXPECT_EQ(z1.at("name"), "1234");
+  EXPECT_EQ(z1.at("postal"), "02134");
+  EXPECT_EQ(z1.at("companyPhone"), "5550100");
+  EXPECT_EQ(z1.at("etaDelayNotifyEnabled"), true);
+  EXPECT_EQ(z1.at("busHoursMonStartAt"), 9 * 3600);
+  EXPECT_EQ(z1.at("city"), "null");
+  EXPECT_EQ(z1.at("region__c"), "007");  // a custom field: text unless --json-cells
+  const json& z2 = got.at("Z-2");
+  EXPECT_EQ(z2.at("name"), "Acme, \"The\" Co");
+  EXPECT_FALSE(z2.contains("companyPhone"));  // an empty cell sends no field
+  EXPECT_FALSE(z2.contains("region__c"));
+  // The SDK's typed getters read every record rr wrote.
+  for (const auto& [external_id, record] : got) {
+    SCOPED_TRACE(external_id);
+    const auto customer = roserocket::model::Customer::from_json(record);
+    EXPECT_NO_THROW((void)customer.name());
+    EXPECT_NO_THROW((void)customer.postal());
+    EXPECT_NO_THROW((void)customer.company_phone());
+    EXPECT_NO_THROW((void)customer.eta_delay_notify_enabled());
+    EXPECT_NO_THROW((void)customer.bus_hours_mon_start_at());
+  }
+  EXPECT_EQ(roserocket::model::Customer::from_json(z1).postal(), "02134");
+
+  // A null token is opt-in: it clears the field; the other empty cells leave theirs alone.
+  const std::string clear = file("clear.csv", "externalId,city,postal\nZ-1,NULL,\n");
+  const auto cleared =
+      rr({"import", "customer", clear, "--by-external-id", "externalId", "--null-token", "NULL"});
+  ASSERT_EQ(cleared.code, 0) << describe(cleared);
+  for (const auto& record : all("customer")) {
+    if (record.at("externalId") == "Z-1") {
+      EXPECT_TRUE(record.at("city").is_null());
+      EXPECT_EQ(record.at("postal"), "02134");
+    }
+  }
+
+  // JSON cells are opt-in and apply to columns the catalog does not type only.
+  const std::string custom = file("custom.csv", "externalId,name,score__c\nZ-3,5,5\n");
+  const auto as_json =
+      rr({"import", "customer", custom, "--by-external-id", "externalId", "--json-cells"});
+  ASSERT_EQ(as_json.code, 0) << describe(as_json);
+  for (const auto& record : all("customer")) {
+    if (record.at("externalId") == "Z-3") {
+      EXPECT_EQ(record.at("name"), "5");
+      EXPECT_EQ(record.at("score__c"), 5);
+    }
+  }
+
+  // An object without catalog fields (tag) takes any column, as text.
+  const auto tags = rr({"import", "tag", file("tags.csv", "name,rank\n42,007\n")});
+  ASSERT_EQ(tags.code, 0) << describe(tags);
+  const auto tag_records = all("tag");
+  ASSERT_EQ(tag_records.size(), 1u);
+  EXPECT_EQ(tag_records[0].at("name"), "42");
+  EXPECT_EQ(tag_records[0].at("rank"), "007");
+}
+
+TEST_F(Rr, ImportRefusesCellsAndColumnsThatDoNotFitAndSendsNothing) {
+  // A cell that is not of its field's type: row (the file's line), column and expected type.
+  const std::string goods = file("goods.csv",
+                                 "description,quantity,weight\n"
+                                 "Pallets,4,120.5\n"
+                                 "Boxes,2,12kg\n"
+                                 "Crates,2.5,30\n");
+  const auto bad = rr({"import", "commodity", goods});
+  EXPECT_EQ(bad.code, 2) << describe(bad);
+  EXPECT_THAT(bad.err, HasSubstr("rr: row 3, column \"weight\": expected a number, got \"12kg\""));
+  EXPECT_THAT(bad.err,
+              HasSubstr("rr: row 4, column \"quantity\": expected a whole number, got \"2.5\""));
+  EXPECT_THAT(bad.err, HasSubstr("2 values do not fit the field catalog's types"));
+  EXPECT_TRUE(all("commodity").empty());  // nothing was sent, not even the good row
+
+  // A column that is no field of the object: refused, or sent as text when allowed.
+  const std::string zip = file("zip.csv", "externalId,name,zip\nZ-1,One,02134\n");
+  expect_refused({"import", "customer", zip, "--by-external-id", "externalId"}, 2,
+                 "\"zip\" is not a field of customer in the field catalog");
+  EXPECT_TRUE(all("customer").empty());
+  const auto allowed =
+      rr({"import", "customer", zip, "--by-external-id", "externalId", "--allow-unknown-columns"});
+  ASSERT_EQ(allowed.code, 0) << describe(allowed);
+  EXPECT_THAT(allowed.err, HasSubstr("sending fields the catalog does not know for customer as "
+                                     "text: \"zip\""));
+  const auto customers = all("customer");
+  ASSERT_EQ(customers.size(), 1u);
+  EXPECT_EQ(customers[0].at("zip"), "02134");
+
+  // A header without a name or with a name twice; JSON Lines of the wrong type or field.
+  expect_refused({"import", "customer", file("blank.csv", "name,\nA,B\n")}, 2, "column 2 of");
+  expect_refused({"import", "customer", file("twice.csv", "name,name\nA,B\n")}, 2,
+                 "column \"name\" appears twice");
+  expect_refused({"import", "customer", file("n.jsonl", "{\"name\":\"A\"}\n{\"name\":1234}\n")}, 2,
+                 "rr: line 2, field \"name\": expected text, got 1234");
+  expect_refused({"import", "customer", file("z.jsonl", "{\"name\":\"A\",\"zip\":\"1\"}\n")}, 2,
+                 "\"zip\" is not a field of customer");
+  expect_refused({"import", "customer", file("d.csv", "name,busHoursMonStartAt\nA,9am\n")}, 2,
+                 "column \"busHoursMonStartAt\": expected a time of day");
+  EXPECT_EQ(all("customer").size(), 1u);
 }
 
 // ---- secrets -----------------------------------------------------------------------------------

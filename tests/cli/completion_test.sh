@@ -26,4 +26,6 @@ expect "$(complete_words rr search customer --for)" --format
 expect "$(complete_words rr search customer --format '')" table
 expect "$(complete_words rr --ver)" --version
 expect "$(complete_words rr import customer x.csv --by)" --by-external-id
+expect "$(complete_words rr import customer x.csv --null)" --null-token
+expect "$(complete_words rr update x --cl)" --clear
 echo "completion ok"
