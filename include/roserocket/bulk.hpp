@@ -79,6 +79,16 @@ struct ItemResult {
   [[nodiscard]] bool ok() const noexcept { return status == ItemStatus::kSucceeded; }
 };
 
+/// @brief One item of a typed `upsert_many`: an `ItemResult` (the typed record in `value`) plus
+/// what the call did to the record, as `UpsertResult` tells it. A value type.
+template <class T>
+struct UpsertItemResult : ItemResult<T> {
+  /// True only when the record is known to have been created (`outcome == kCreated`).
+  bool created = false;
+  /// What the call did, as far as the answer tells; `kUnknown` when the item failed.
+  UpsertOutcome outcome = UpsertOutcome::kUnknown;
+};
+
 /// @brief Per-batch settings.
 struct ROSEROCKET_API BatchOptions {
   /// Applied to every item's call (headers, paths, timeouts, retry policy, board id). Its
@@ -224,10 +234,11 @@ class ROSEROCKET_API BulkEngine {
     return typed<T>(create_many(T::kObjectKey, fields, batch));
   }
 
-  /// @brief Typed `upsert_many`, by each record's external id.
+  /// @brief Typed `upsert_many`, by each record's external id. Each result is an
+  /// `ItemResult<T>` that also carries the upsert's `created` and `outcome`.
   template <class T>
-  [[nodiscard]] std::vector<ItemResult<T>> upsert_many(const std::vector<T>& records,
-                                                       const BatchOptions& batch = {}) {
+  [[nodiscard]] std::vector<UpsertItemResult<T>> upsert_many(const std::vector<T>& records,
+                                                             const BatchOptions& batch = {}) {
     std::vector<Json> fields;
     fields.reserve(records.size());
     for (const T& r : records) {
@@ -236,11 +247,14 @@ class ROSEROCKET_API BulkEngine {
         fields.back()["externalId"] = *external_id;
     }
     auto raw = upsert_many(T::kObjectKey, fields, batch);
-    std::vector<ItemResult<T>> out(raw.size());
+    std::vector<UpsertItemResult<T>> out(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
       move_status(raw[i], out[i]);
-      if (raw[i].value)
+      if (raw[i].value) {
+        out[i].created = raw[i].value->created;
+        out[i].outcome = raw[i].value->outcome;
         out[i].value = T::from_json(std::move(raw[i].value->record));
+      }
     }
     return out;
   }

@@ -1,6 +1,8 @@
 #include "roserocket/auth/caching_token_provider.hpp"
 
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "auth/crypto.hpp"
 #include "core/redaction.hpp"
@@ -17,14 +19,40 @@ struct CachingTokenProvider::Flight {
   std::string access_token;
 };
 
+namespace {
+
+// The base64 lines between a PEM's BEGIN and END lines (the key's bytes).
+std::vector<std::string> pem_body_lines(const std::string& pem) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < pem.size()) {
+    std::size_t end = pem.find('\n', start);
+    if (end == std::string::npos)
+      end = pem.size();
+    std::string line = pem.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (!line.empty() && line.find("-----") == std::string::npos)
+      lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
 CachingTokenProvider::CachingTokenProvider(OAuthOptions options) : options_(std::move(options)) {
   const std::string& secret = options_.client_secret;
   if (!secret.empty()) {
     held_secrets_.push_back(detail::register_secret(secret));
-    held_secrets_.push_back(
-        detail::register_secret(detail::base64_encode(options_.client_id + ":" + secret)));
-    held_secrets_.push_back(detail::register_secret(
-        detail::base64_encode(percent_encode(options_.client_id) + ":" + percent_encode(secret))));
+    for (auto& form : detail::basic_credential_forms(options_.client_id, secret))
+      held_secrets_.push_back(detail::register_secret(std::move(form)));
+  }
+  // The private key of private_key_jwt: whole, and each line of its PEM body.
+  if (!options_.client_assertion_key.empty()) {
+    held_secrets_.push_back(detail::register_secret(options_.client_assertion_key));
+    for (const auto& line : pem_body_lines(options_.client_assertion_key))
+      held_secrets_.push_back(detail::register_secret(line));
   }
   if (options_.token_store) {
     if (auto saved = options_.token_store->load()) {

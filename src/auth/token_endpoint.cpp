@@ -94,9 +94,8 @@ std::vector<std::string> hidden_values(const OAuthOptions& options,
   std::vector<std::string> hidden = secrets;
   hidden.push_back(options.client_secret);
   if (!options.client_secret.empty()) {
-    hidden.push_back(base64_encode(options.client_id + ":" + options.client_secret));
-    hidden.push_back(base64_encode(percent_encode(options.client_id) + ":" +
-                                   percent_encode(options.client_secret)));
+    for (auto& form : basic_credential_forms(options.client_id, options.client_secret))
+      hidden.push_back(std::move(form));
   }
   return hidden;
 }

@@ -95,7 +95,7 @@ std::vector<ItemResult<UpsertResult>> BulkEngine::upsert_many(std::string_view o
       },
       [client](ApiResponse&& response, const ApiRequest& request) {
         detail::check_record(response, request, client);
-        return detail::to_upsert(std::move(response));
+        return detail::to_upsert(std::move(response), detail::UpsertRoute::kStatusSilent);
       });
 }
 

@@ -1,10 +1,14 @@
 #include "core/redaction.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 
+#include "auth/crypto.hpp"
 #include "http/url.hpp"
+#include "roserocket/client.hpp"
 
 namespace roserocket::detail {
 namespace {
@@ -20,138 +24,298 @@ Registry& registry() {
   return *r;
 }
 
-enum class Match { kNone, kFull, kPartial };
+// A text decoded one way, each byte knowing the range [from, to) of the original text it came
+// from. `tail` is where an escape cut short by the end of the text starts (npos if none).
+struct Decoded {
+  std::string bytes;
+  std::vector<std::size_t> from;
+  std::vector<std::size_t> to;
+  std::size_t tail = std::string::npos;
+};
 
-// Matches @p secret at text[pos...], decoding escapes on the way; @p end is one past the match.
-Match match_at(std::string_view text, std::size_t pos, std::string_view secret, std::size_t& end) {
-  std::size_t p = pos;
-  std::size_t j = 0;
-  const std::size_t n = text.size();
-  while (j < secret.size()) {
-    if (p >= n)
-      break;
-    const char want = secret[j];
-    const char c = text[p];
-    if (c == want) {
-      ++p;
-      ++j;
-      continue;
-    }
-    if (c == '%') {
-      if (n - p < 3) {
-        p = n;
-        break;
-      }
-      const int hi = hex_digit_value(text[p + 1]);
-      const int lo = hex_digit_value(text[p + 2]);
-      if (hi < 0 || lo < 0 || static_cast<char>(hi * 16 + lo) != want)
-        return Match::kNone;
-      p += 3;
-      ++j;
-      continue;
-    }
-    if (c == '+' && want == ' ') {
-      ++p;
-      ++j;
-      continue;
-    }
-    if (c == '\\') {
-      if (n - p < 2) {
-        p = n;
-        break;
-      }
-      const char e = text[p + 1];
-      if (e == 'u') {
-        if (n - p < 6) {
-          p = n;
-          break;
-        }
-        int value = 0;
-        for (std::size_t k = 2; k < 6; ++k) {
-          const int h = hex_digit_value(text[p + k]);
-          if (h < 0)
-            return Match::kNone;
-          value = value * 16 + h;
-        }
-        if (value >= 0x80 || static_cast<char>(value) != want)
-          return Match::kNone;
-        p += 6;
-        ++j;
-        continue;
-      }
-      char decoded = 0;
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          decoded = e;
-          break;
-        case 'n':
-          decoded = '\n';
-          break;
-        case 't':
-          decoded = '\t';
-          break;
-        case 'r':
-          decoded = '\r';
-          break;
-        case 'b':
-          decoded = '\b';
-          break;
-        case 'f':
-          decoded = '\f';
-          break;
-        default:
-          return Match::kNone;
-      }
-      if (decoded != want)
-        return Match::kNone;
-      p += 2;
-      ++j;
-      continue;
-    }
-    return Match::kNone;
+Decoded identity(std::string_view text) {
+  Decoded d;
+  d.bytes.assign(text);
+  d.from.resize(text.size());
+  d.to.resize(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    d.from[i] = i;
+    d.to[i] = i + 1;
   }
-  end = p;
-  if (j == secret.size())
-    return Match::kFull;
-  return j > 0 || p > pos ? Match::kPartial : Match::kNone;
+  return d;
 }
 
-bool may_start(char c, char first) {
-  return c == first || c == '%' || c == '\\' || (c == '+' && first == ' ');
+class Builder {
+ public:
+  explicit Builder(const Decoded& in) : in_(in) {
+    out_.tail = in.tail;
+    out_.bytes.reserve(in.bytes.size());
+    out_.from.reserve(in.bytes.size());
+    out_.to.reserve(in.bytes.size());
+  }
+  // Appends @p byte, made from input bytes [first, last].
+  void put(char byte, std::size_t first, std::size_t last) {
+    out_.bytes.push_back(byte);
+    out_.from.push_back(in_.from[first]);
+    out_.to.push_back(in_.to[last]);
+  }
+  void cut_short_at(std::size_t i) { out_.tail = std::min(out_.tail, in_.from[i]); }
+  Decoded take() { return std::move(out_); }
+
+ private:
+  const Decoded& in_;
+  Decoded out_;
+};
+
+bool all_hex(std::string_view s) {
+  for (char c : s) {
+    if (hex_digit_value(c) < 0)
+      return false;
+  }
+  return true;
+}
+
+// %XX in either case, and with @p plus_is_space `+` for a space (form encoding).
+Decoded percent_decode(const Decoded& in, bool plus_is_space) {
+  Builder b(in);
+  const std::string& t = in.bytes;
+  const std::size_t n = t.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t[i] == '%' && i + 2 < n && all_hex(std::string_view(t).substr(i + 1, 2))) {
+      b.put(static_cast<char>(hex_digit_value(t[i + 1]) * 16 + hex_digit_value(t[i + 2])), i,
+            i + 2);
+      i += 2;
+      continue;
+    }
+    if (t[i] == '%' && all_hex(std::string_view(t).substr(i + 1)))
+      b.cut_short_at(i);
+    b.put(plus_is_space && t[i] == '+' ? ' ' : t[i], i, i);
+  }
+  return b.take();
+}
+
+void put_utf8(Builder& b, std::uint32_t cp, std::size_t first, std::size_t last) {
+  if (cp < 0x80) {
+    b.put(static_cast<char>(cp), first, last);
+  } else if (cp < 0x800) {
+    b.put(static_cast<char>(0xC0 | (cp >> 6)), first, last);
+    b.put(static_cast<char>(0x80 | (cp & 0x3F)), first, last);
+  } else if (cp < 0x10000) {
+    b.put(static_cast<char>(0xE0 | (cp >> 12)), first, last);
+    b.put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), first, last);
+    b.put(static_cast<char>(0x80 | (cp & 0x3F)), first, last);
+  } else {
+    b.put(static_cast<char>(0xF0 | (cp >> 18)), first, last);
+    b.put(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)), first, last);
+    b.put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), first, last);
+    b.put(static_cast<char>(0x80 | (cp & 0x3F)), first, last);
+  }
+}
+
+// \uXXXX at t[i..], or -1.
+long unit_at(std::string_view t, std::size_t i) {
+  if (i + 6 > t.size() || t[i] != '\\' || t[i + 1] != 'u' || !all_hex(t.substr(i + 2, 4)))
+    return -1;
+  long v = 0;
+  for (std::size_t k = i + 2; k < i + 6; ++k)
+    v = v * 16 + hex_digit_value(t[k]);
+  return v;
+}
+
+// Whether @p rest is the start of a \uXXXX escape that the end of the text cut short.
+bool cut_unit(std::string_view rest) {
+  if (rest.size() >= 6 || (!rest.empty() && rest[0] != '\\') ||
+      (rest.size() >= 2 && rest[1] != 'u'))
+    return false;
+  return all_hex(rest.substr(std::min<std::size_t>(2, rest.size())));
+}
+
+// JSON string escapes: \" \\ \/ \b \f \n \r \t and \uXXXX (surrogate pairs joined) as UTF-8.
+Decoded json_unescape(const Decoded& in) {
+  Builder b(in);
+  const std::string_view t = in.bytes;
+  const std::size_t n = t.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t[i] != '\\' || i + 1 >= n) {
+      if (t[i] == '\\')
+        b.cut_short_at(i);
+      b.put(t[i], i, i);
+      continue;
+    }
+    const char e = t[i + 1];
+    if (e == 'u') {
+      const long unit = unit_at(t, i);
+      if (unit < 0) {
+        if (cut_unit(t.substr(i)))
+          b.cut_short_at(i);
+        b.put(t[i], i, i);
+        continue;
+      }
+      if (unit >= 0xD800 && unit < 0xDC00) {
+        const long low = unit_at(t, i + 6);
+        if (low >= 0xDC00 && low < 0xE000) {
+          const auto cp =
+              static_cast<std::uint32_t>(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+          put_utf8(b, cp, i, i + 11);
+          i += 11;
+          continue;
+        }
+        if (cut_unit(t.substr(i + 6)))
+          b.cut_short_at(i);
+      }
+      if (unit >= 0xD800 && unit < 0xE000) {  // a lone surrogate: left as it is
+        b.put(t[i], i, i);
+        continue;
+      }
+      put_utf8(b, static_cast<std::uint32_t>(unit), i, i + 5);
+      i += 5;
+      continue;
+    }
+    char decoded = 0;
+    switch (e) {
+      case '"':
+      case '\\':
+      case '/':
+        decoded = e;
+        break;
+      case 'b':
+        decoded = '\b';
+        break;
+      case 'f':
+        decoded = '\f';
+        break;
+      case 'n':
+        decoded = '\n';
+        break;
+      case 'r':
+        decoded = '\r';
+        break;
+      case 't':
+        decoded = '\t';
+        break;
+      default:
+        b.put(t[i], i, i);
+        continue;
+    }
+    b.put(decoded, i, i + 1);
+    ++i;
+  }
+  return b.take();
+}
+
+// KMP failure function of @p s: fail[j] is the longest proper border of s[0..j].
+std::vector<std::size_t> borders(std::string_view s) {
+  std::vector<std::size_t> fail(s.size(), 0);
+  std::size_t k = 0;
+  for (std::size_t j = 1; j < s.size(); ++j) {
+    while (k > 0 && s[j] != s[k])
+      k = fail[k - 1];
+    if (s[j] == s[k])
+      ++k;
+    fail[j] = k;
+  }
+  return fail;
+}
+
+using Range = std::pair<std::size_t, std::size_t>;
+
+// Every occurrence of @p secret in @p d as a range of the original text; with @p cut_end, also
+// the longest prefix of it that ends where the text (or an escape cut short) does.
+void find_all(const Decoded& d, std::string_view secret, const std::vector<std::size_t>& fail,
+              bool cut_end, std::size_t original_size, std::vector<Range>& out) {
+  const std::string_view t = d.bytes;
+  std::size_t end = t.size();
+  if (cut_end && d.tail != std::string::npos) {
+    end = 0;  // the first decoded byte at or after the cut-short escape
+    while (end < t.size() && d.from[end] < d.tail)
+      ++end;
+  }
+  std::size_t q = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    while (q > 0 && t[i] != secret[q])
+      q = fail[q - 1];
+    if (t[i] == secret[q])
+      ++q;
+    if (q == secret.size()) {
+      out.emplace_back(d.from[i + 1 - q], d.to[i]);
+      q = fail[q - 1];
+    }
+  }
+  if (!cut_end)
+    return;
+  if (q > 0)
+    out.emplace_back(d.from[end - q], original_size);
+  else if (d.tail != std::string::npos)
+    out.emplace_back(d.tail, original_size);
 }
 
 std::string mask(std::string_view text, const std::vector<std::string>& secrets, bool cut_end) {
+  std::vector<std::vector<std::size_t>> fails;
+  fails.reserve(secrets.size());
+  for (const auto& secret : secrets)
+    fails.push_back(borders(secret));
+  std::vector<Range> ranges;
+  auto scan = [&](const Decoded& d) {
+    for (std::size_t k = 0; k < secrets.size(); ++k)
+      find_all(d, secrets[k], fails[k], cut_end, text.size(), ranges);
+  };
+  auto has = [](const Decoded& d, char c) { return d.bytes.find(c) != std::string::npos; };
+  // The forms a server echoes a value in, as decoders: raw, percent/form, JSON, and one inside
+  // the other. Each is linear; a view that would equal its input is skipped, and at most three
+  // are alive at once.
+  const Decoded raw = identity(text);
+  scan(raw);
+  for (const bool plus : {false, true}) {
+    if (!has(raw, '%') && !(plus && has(raw, '+')))
+      continue;
+    const Decoded percent = percent_decode(raw, plus);
+    scan(percent);
+    if (has(percent, '\\'))
+      scan(json_unescape(percent));
+  }
+  if (has(raw, '\\')) {
+    const Decoded json = json_unescape(raw);
+    scan(json);
+    for (const bool plus : {false, true}) {
+      if (has(json, '%') || (plus && has(json, '+')))
+        scan(percent_decode(json, plus));
+    }
+  }
+  if (ranges.empty())
+    return std::string(text);
+  std::sort(ranges.begin(), ranges.end());
   std::string out;
   std::size_t copied = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    bool replaced = false;
-    for (const auto& secret : secrets) {
-      if (!may_start(text[i], secret.front()))
-        continue;
-      std::size_t end = 0;
-      const Match m = match_at(text, i, secret, end);
-      if (m == Match::kFull || (m == Match::kPartial && cut_end && end == text.size())) {
-        out.append(text.substr(copied, i - copied));
-        out.append(kRedacted);
-        copied = end;
-        i = end;
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced)
-      ++i;
+  for (std::size_t i = 0; i < ranges.size();) {
+    const std::size_t start = ranges[i].first;
+    std::size_t stop = ranges[i].second;
+    for (++i; i < ranges.size() && ranges[i].first <= stop; ++i)
+      stop = std::max(stop, ranges[i].second);
+    out.append(text.substr(copied, start - copied));
+    out.append(kRedacted);
+    copied = stop;
   }
-  if (copied == 0)
-    return std::string(text);
   out.append(text.substr(copied));
   return out;
 }
 
 }  // namespace
+
+std::vector<std::string> basic_credential_forms(std::string_view id, std::string_view secret) {
+  std::vector<std::string> forms;
+  const std::string plain = std::string(id) + ":" + std::string(secret);
+  const std::string encoded = percent_encode(id) + ":" + percent_encode(secret);
+  for (const std::string* credentials : {&plain, &encoded}) {
+    std::string standard = base64_encode(*credentials);
+    while (!standard.empty() && standard.back() == '=')
+      standard.pop_back();
+    for (std::string form : {standard, base64url_encode(*credentials)}) {
+      if (std::find(forms.begin(), forms.end(), form) == forms.end())
+        forms.push_back(std::move(form));
+    }
+  }
+  return forms;
+}
 
 std::shared_ptr<void> register_secret(std::string secret) {
   if (secret.size() < kMinSecretLength)

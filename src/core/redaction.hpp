@@ -24,12 +24,20 @@ constexpr std::size_t kMinSecretLength = 4;
 /// Thread-safe.
 std::shared_ptr<void> register_secret(std::string secret);
 
+/// @brief The forms an echoed HTTP Basic header built from @p id and @p secret takes: base64 and
+/// base64url, without padding (which leaves at most `==` in view), of `id:secret` raw and with
+/// both parts percent-encoded as the SDK sends them (RFC 6749 §2.3.1). Register them with the
+/// secret: a secret cannot be found inside a base64 text that holds more than it.
+std::vector<std::string> basic_credential_forms(std::string_view id, std::string_view secret);
+
 /// @brief Masks, in @p text, every registered secret and each of @p extra: the raw value and the
-/// forms servers echo it in (any byte percent-encoded in either hex case, `+` for a space,
-/// JSON escapes such as `\u007e`, `\/`, `\"`). With @p cut_end, a prefix of a secret that runs
-/// into the end of @p text (a text cut short) is masked too.
+/// forms servers echo it in. Each byte may be raw or percent-encoded (either hex case), a space
+/// may be `+` (form encoding: any encoder's choice of kept characters, URLSearchParams' and
+/// browsers' included), and each may be JSON-escaped (`\"`, `\\`, `\/`, `\u007e`, `\u00e9`, a
+/// surrogate pair), one encoding inside the other included. With @p cut_end, a prefix of a secret
+/// that runs into the end of @p text (a text cut short, an escape cut in half) is masked too.
 ///
-/// Thread-safe.
+/// Linear in the size of @p text for each secret. Thread-safe.
 std::string redact(std::string text, const std::vector<std::string>& extra = {},
                    bool cut_end = false);
 

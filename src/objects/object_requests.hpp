@@ -27,7 +27,13 @@ ApiRequest upsert_by_external_id_request(std::string_view object_key, std::strin
 // A 2xx whose body is not the record the operation promises: MalformedResponseError.
 void check_record(const ApiResponse& response, const ApiRequest& request, const Client& client);
 Json expect_object(ApiResponse&& response, const ApiRequest& request, const Client& client);
-UpsertResult to_upsert(ApiResponse&& response);
+// What an upsert route's status says (docs/external-ids.md): the keyed `PATCH /objects` answers
+// 201 or 200, the unkeyed one always creates, the others answer 200 either way.
+enum class UpsertRoute { kStatusTells, kAlwaysCreates, kStatusSilent };
+// The outcome read from the status where the route tells, else from the record's
+// version/createdAt/updatedAt (a 201 always means created).
+UpsertOutcome upsert_outcome(int status, const Json& record, UpsertRoute route);
+UpsertResult to_upsert(ApiResponse&& response, UpsertRoute route);
 std::optional<Json> to_optional(ApiResponse&& response);
 
 }  // namespace roserocket::detail

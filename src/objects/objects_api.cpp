@@ -53,8 +53,36 @@ void add_board(ApiRequest& r, const RequestOptions& options) {
 
 namespace detail {
 
-UpsertResult to_upsert(ApiResponse&& response) {
-  return UpsertResult{std::move(response.body), response.status == 201};
+UpsertOutcome upsert_outcome(int status, const Json& record, UpsertRoute route) {
+  if (status == 201 || route == UpsertRoute::kAlwaysCreates)
+    return UpsertOutcome::kCreated;
+  if (route == UpsertRoute::kStatusTells)
+    return UpsertOutcome::kUpdated;
+  if (!record.is_object())
+    return UpsertOutcome::kUnknown;
+  const auto version = record.find("version");
+  if (version == record.end() || !version->is_number_integer())
+    return UpsertOutcome::kUnknown;
+  const std::int64_t v = version->get<std::int64_t>();
+  if (v >= 2)
+    return UpsertOutcome::kUpdated;
+  const auto created_at = record.find("createdAt");
+  const auto updated_at = record.find("updatedAt");
+  // A write that changes nothing keeps version 1 and updatedAt, so this stays ambiguous.
+  if (v == 1 && created_at != record.end() && updated_at != record.end() &&
+      created_at->is_string() && !created_at->get_ref<const std::string&>().empty() &&
+      *created_at == *updated_at) {
+    return UpsertOutcome::kCreatedOrUnchanged;
+  }
+  return UpsertOutcome::kUnknown;
+}
+
+UpsertResult to_upsert(ApiResponse&& response, UpsertRoute route) {
+  UpsertResult result;
+  result.outcome = upsert_outcome(response.status, response.body, route);
+  result.created = result.outcome == UpsertOutcome::kCreated;
+  result.record = std::move(response.body);
+  return result;
 }
 
 std::optional<Json> to_optional(ApiResponse&& response) {
@@ -154,6 +182,20 @@ using detail::expect_object;
 using detail::to_optional;
 using detail::to_upsert;
 
+const char* to_string(UpsertOutcome outcome) noexcept {
+  switch (outcome) {
+    case UpsertOutcome::kCreated:
+      return "created";
+    case UpsertOutcome::kUpdated:
+      return "updated";
+    case UpsertOutcome::kCreatedOrUnchanged:
+      return "createdOrUnchanged";
+    case UpsertOutcome::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
 ObjectsApi::ObjectsApi(Client client) : client_(std::move(client)) {}
 
 Json ObjectsApi::create(std::string_view object_key, const Json& fields,
@@ -175,7 +217,11 @@ UpsertResult ObjectsApi::upsert(std::string_view object_key, const Json& fields,
   r.body = envelope(object_key, fields, options, /*with_board=*/true);
   auto response = client_.call(r);
   check_record(response, r, client_);
-  return to_upsert(std::move(response));
+  // An externalId that is there but not a usable key (empty, a number) may still match.
+  const bool unkeyed = ext == fields.end() || ext->is_null();
+  return to_upsert(std::move(response), keyed     ? detail::UpsertRoute::kStatusTells
+                                        : unkeyed ? detail::UpsertRoute::kAlwaysCreates
+                                                  : detail::UpsertRoute::kStatusSilent);
 }
 
 UpsertResult ObjectsApi::upsert_by_id(std::string_view object_key, std::string_view id,
@@ -191,7 +237,7 @@ UpsertResult ObjectsApi::upsert_by_id(std::string_view object_key, std::string_v
   r.body = std::move(body);
   auto response = client_.call(r);
   check_record(response, r, client_);
-  return to_upsert(std::move(response));
+  return to_upsert(std::move(response), detail::UpsertRoute::kStatusSilent);
 }
 
 Json ObjectsApi::get(std::string_view id, const RequestOptions& options) const {
@@ -222,7 +268,7 @@ UpsertResult ObjectsApi::upsert_by_external_id(std::string_view object_key,
       detail::upsert_by_external_id_request(object_key, external_id, fields, options);
   auto response = client_.call(r);
   check_record(response, r, client_);
-  return to_upsert(std::move(response));
+  return to_upsert(std::move(response), detail::UpsertRoute::kStatusSilent);
 }
 
 NestedUpsertResult ObjectsApi::upsert_nested(std::string_view object_key,

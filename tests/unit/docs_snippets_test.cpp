@@ -416,6 +416,28 @@ TEST(DocsSnippets, ExternalIdsUpsertNested) {
   EXPECT_EQ(m.body(2)["json"]["tasks"][0]["id"], "t1");
 }
 
+TEST(DocsSnippets, ExternalIdsUpsertOutcome) {
+  MockClient m;
+  rr::Client& client = m.client;
+  using roserocket::model::Customer;
+  m.mock->enqueue_json(200, record("customer", "c2",
+                                   {{"externalId", "ERP-1002"},
+                                    {"version", 1},
+                                    {"createdAt", "2026-01-05T10:00:00.000Z"},
+                                    {"updatedAt", "2026-01-05T10:00:00.000Z"}}));
+  testing::internal::CaptureStdout();
+
+  Customer change;
+  change.set_name("ABC Logistics");
+  auto upserted = client.customers().upsert_by_external_id("ERP-1002", change);
+  if (upserted.outcome == roserocket::UpsertOutcome::kUpdated)
+    std::cout << "ERP-1002 was there already\n";
+  std::cout << roserocket::to_string(upserted.outcome) << "\n";  // "createdOrUnchanged"
+
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "createdOrUnchanged\n");
+  EXPECT_FALSE(upserted.created);
+}
+
 // ---- docs/boards-events-user-groups.md
 
 TEST(DocsSnippets, BoardsEventsUserGroups) {

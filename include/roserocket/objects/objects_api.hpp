@@ -53,14 +53,37 @@ struct ROSEROCKET_API RequestOptions {
   ResponseMetadata* metadata = nullptr;
 };
 
-/// @brief Result of an upsert: the record, and whether the server created it (201) or updated
-/// (200).
+/// @brief What an upsert did, as far as the answer tells (docs/external-ids.md: which route
+/// tells what, and how the record's `version`, `createdAt` and `updatedAt` are read).
+enum class UpsertOutcome {
+  /// The answer does not tell (a record without `version`, say).
+  kUnknown,
+  /// The server created the record: it answered 201, or the call was `upsert` without an
+  /// external id (which always creates).
+  kCreated,
+  /// The record existed before the call: the server answered 200 where it tells 201 from 200
+  /// (`upsert` by external id), or the record came back at `version` 2 or more. Its fields now
+  /// hold what was sent; nothing may have changed.
+  kUpdated,
+  /// The record came back at `version` 1 with `createdAt` equal to `updatedAt` on a route that
+  /// answers 200 either way: created by this call, or a record never changed since its creation
+  /// that already held every value sent (a write that changes nothing keeps the version).
+  kCreatedOrUnchanged,
+};
+
+/// @brief Result of an upsert: the record, and what the call did to it.
 struct ROSEROCKET_API UpsertResult {
   /// The record as the server answered.
   Json record;
-  /// True on 201 (created), false on 200 (updated).
+  /// True only when the record is known to have been created (`outcome == kCreated`); false
+  /// when it was updated or when the answer does not tell (see `outcome`).
   bool created = false;
+  /// What the call did, as far as the answer tells.
+  UpsertOutcome outcome = UpsertOutcome::kUnknown;
 };
+
+/// @brief The name of @p outcome: "created", "updated", "createdOrUnchanged" or "unknown".
+ROSEROCKET_API const char* to_string(UpsertOutcome outcome) noexcept;
 
 /// @brief Result of `ObjectsApi::upsert_nested`: the record, whether it was created, and what
 /// happened to its nested records (paths such as "json.tasks[0]", in body order).

@@ -19,13 +19,16 @@
 
 namespace roserocket {
 
-/// @brief What a typed upsert returns: the record, and whether the server created it.
+/// @brief What a typed upsert returns: the record, and what the call did to it (see
+/// `UpsertResult`).
 template <class T>
 struct TypedUpsert {
   /// The record as the server answered.
   T record;
-  /// True on 201 (created), false on 200 (updated).
+  /// True only when the record is known to have been created (`outcome == kCreated`).
   bool created = false;
+  /// What the call did, as far as the answer tells.
+  UpsertOutcome outcome = UpsertOutcome::kUnknown;
 };
 
 /// @brief One page of typed search results.
@@ -230,7 +233,7 @@ class Resource {
     throw InvalidArgumentError(why, std::move(context));
   }
   static TypedUpsert<T> typed(UpsertResult result) {
-    return TypedUpsert<T>{T::from_json(std::move(result.record)), result.created};
+    return TypedUpsert<T>{T::from_json(std::move(result.record)), result.created, result.outcome};
   }
   static std::optional<T> typed(std::optional<model::Json> record) {
     if (!record)
