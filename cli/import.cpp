@@ -334,17 +334,31 @@ int run_import(const Context& context, const ImportArgs& args) {
   if (terminal)
     batch.progress = draw_progress;
 
-  // The external-id upsert says "created" (201) on some routes only; otherwise a row is counted
-  // as upserted (created or updated).
-  std::size_t created = 0, upserted = 0;
+  // The external-id route answers 200 either way: each row is counted by what the SDK could
+  // tell from the record (UpsertOutcome), "unknown" included, never guessed.
+  std::size_t created = 0, updated = 0, created_or_unchanged = 0, unknown = 0;
   const auto started = std::chrono::steady_clock::now();
   if (!args.external_id_column.empty()) {
     const auto results = engine.upsert_many(args.object_key, records, batch);
     for (std::size_t i = 0; i < results.size(); ++i) {
-      if (results[i].ok())
-        ++(results[i].value->created ? created : upserted);
-      else
+      if (!results[i].ok()) {
         input.rows[row_of[i]].error = results[i].error_message;
+        continue;
+      }
+      switch (results[i].value->outcome) {
+        case roserocket::UpsertOutcome::kCreated:
+          ++created;
+          break;
+        case roserocket::UpsertOutcome::kUpdated:
+          ++updated;
+          break;
+        case roserocket::UpsertOutcome::kCreatedOrUnchanged:
+          ++created_or_unchanged;
+          break;
+        case roserocket::UpsertOutcome::kUnknown:
+          ++unknown;
+          break;
+      }
     }
   } else {
     const auto results = engine.create_many(args.object_key, records, batch);
@@ -370,9 +384,13 @@ int run_import(const Context& context, const ImportArgs& args) {
   if (failed > 10)
     std::cerr << "rr: import: ... and " << failed - 10 << " more failed rows\n";
 
+  const std::size_t upserted = created + updated + created_or_unchanged + unknown;
   Json summary = {{"rows", input.rows.size()},
                   {"created", created},
-                  {"upserted", upserted},
+                  {"updated", updated},
+                  {"createdOrUnchanged", created_or_unchanged},
+                  {"unknown", unknown},
+                  {"upserted", args.external_id_column.empty() ? std::size_t{0} : upserted},
                   {"failed", failed},
                   {"seconds", seconds}};
   std::string failed_file;
@@ -382,10 +400,15 @@ int run_import(const Context& context, const ImportArgs& args) {
     summary["failedFile"] = failed_file;
   }
   print_json(summary);
-  char line[200];
-  std::snprintf(line, sizeof line,
-                "%zu created, %zu upserted (created or updated), %zu failed in %.2f s", created,
-                upserted, failed, seconds);
+  char line[300];
+  if (args.external_id_column.empty()) {
+    std::snprintf(line, sizeof line, "%zu created, %zu failed in %.2f s", created, failed, seconds);
+  } else {
+    std::snprintf(line, sizeof line,
+                  "%zu upserted: %zu created, %zu updated, %zu created or unchanged, %zu unknown; "
+                  "%zu failed in %.2f s",
+                  upserted, created, updated, created_or_unchanged, unknown, failed, seconds);
+  }
   std::cerr << "rr: import: " << line << "\n";
   if (failed > 0) {
     throw PartialFailure("import: " + std::to_string(failed) + " rows failed; they are in " +

@@ -361,6 +361,43 @@ TEST_F(Rr, ExportWithoutANullTokenSaysNullsBecomeEmptyCells) {
                  "is the --null-token \"A\" itself");
 }
 
+TEST_F(Rr, ImportSummaryCountsWhatEachUpsertDidWithoutGuessing) {
+  // The external-id route answers 200 either way: a new record and one left as it was both come
+  // back at version 1, so rr counts them together; a changed one is at version 2.
+  const std::string first = file("first.csv", "ext,name\nu-1,One\nu-2,Two\nu-3,Three\n");
+  const auto a = rr({"import", "customer", first, "--by-external-id", "ext"});
+  ASSERT_EQ(a.code, 0) << describe(a);
+  const json sa = json::parse(a.out);
+  EXPECT_EQ(sa.at("upserted"), 3);
+  EXPECT_EQ(sa.at("created"), 0);
+  EXPECT_EQ(sa.at("updated"), 0);
+  EXPECT_EQ(sa.at("createdOrUnchanged"), 3);
+  EXPECT_EQ(sa.at("unknown"), 0);
+  EXPECT_THAT(a.err, HasSubstr("3 upserted: 0 created, 0 updated, 3 created or unchanged, "
+                               "0 unknown; 0 failed"));
+
+  const std::string second =
+      file("second.csv", "ext,name\nu-1,One changed\nu-2,Two\nu-3,Three\nu-4,Four\n");
+  const auto b = rr({"import", "customer", second, "--by-external-id", "ext"});
+  ASSERT_EQ(b.code, 0) << describe(b);
+  const json sb = json::parse(b.out);
+  EXPECT_EQ(sb.at("upserted"), 4);
+  EXPECT_EQ(sb.at("updated"), 1);
+  EXPECT_EQ(sb.at("createdOrUnchanged"), 3);
+  EXPECT_EQ(sb.at("created"), 0);
+  EXPECT_EQ(sb.at("unknown"), 0);
+  EXPECT_EQ(all("customer").size(), 4u);
+
+  // Without an external id every row is created, and said so.
+  const auto c = rr({"import", "tag", file("tags.csv", "name\nred\nblue\n")});
+  ASSERT_EQ(c.code, 0) << describe(c);
+  const json sc = json::parse(c.out);
+  EXPECT_EQ(sc.at("created"), 2);
+  EXPECT_EQ(sc.at("upserted"), 0);
+  EXPECT_EQ(sc.at("updated"), 0);
+  EXPECT_THAT(c.err, HasSubstr("2 created, 0 failed"));
+}
+
 TEST_F(Rr, FailedRowsGoToAFileThatImportsAgain) {
   const std::string csv = file("in.csv",
                                "ext,name,city\n"
