@@ -27,6 +27,15 @@ compare() {
   fi
   if [ $((status & 12)) -ne 0 ]; then
     cat "$work/abidiff.txt"
+    # A member added in a struct's tail padding keeps its size, alignment and every old member's
+    # offset: a 1.0 program reads what it always read. That alone (and nothing removed, resized,
+    # moved, renamed or retyped) is compatible; anything else in the report is not.
+    if [ $((status & 8)) -eq 0 ] && grep -q "data member insertion" "$work/abidiff.txt" &&
+       ! grep -q -E "type size changed|offset changed|deletion|[1-9][0-9]* Removed|removed|name changed|alignment changed|enumerator|vtable|virtual|changed from|changed to" \
+         "$work/abidiff.txt"; then
+      echo "only members added in tail padding (sizes and offsets unchanged): compatible"
+      return 0
+    fi
     if [ "$soname" = "$baseline_soname" ]; then
       echo "the ABI changed but the SONAME is still $soname: keep the ABI, or raise the major" \
            "version (ADR 0008)"
@@ -49,21 +58,31 @@ make_lib() {
 
 if [ "${1:-}" = "--self-test" ]; then
   v='__attribute__((visibility("default")))'
-  make_lib v1 libx.so.1 "struct $v S { int a; }; $v int f(S s);" "int f(S s) { return s.a; }"
+  make_lib v1 libx.so.1 "struct $v S { int a; bool b; }; $v int f(S s);" "int f(S s) { return s.a; }"
   abidw --headers-dir "$work/v1/include" --drop-private-types --no-show-locs "$work/v1/lib.so" \
     > "$work/v1.abi"
-  make_lib added libx.so.1 "struct $v S { int a; }; $v int f(S s); $v int g();" \
+  make_lib added libx.so.1 "struct $v S { int a; bool b; }; $v int f(S s); $v int g();" \
     "int f(S s) { return s.a; } int g() { return 1; }"
-  make_lib layout libx.so.1 "struct $v S { int a; double b; }; $v int f(S s);" \
+  make_lib layout libx.so.1 "struct $v S { int a; bool b; double d; }; $v int f(S s);" \
     "int f(S s) { return s.a; }"
   make_lib removed libx.so.1 "$v int g();" "int g() { return 1; }"
-  make_lib major libx.so.2 "struct $v S { int a; double b; }; $v int f(S s);" \
+  make_lib padding libx.so.1 "struct $v S { int a; bool b; bool c; }; $v int f(S s);" \
+    "int f(S s) { return s.a; }"
+  make_lib grown libx.so.1 "struct $v S { int a; bool b; bool c; long d; }; $v int f(S s);" \
+    "int f(S s) { return s.a; }"
+  make_lib retyped libx.so.1 "struct $v S { float a; bool b; }; $v int f(S s);" \
+    "int f(S s) { return static_cast<int>(s.a); }"
+  make_lib major libx.so.2 "struct $v S { int a; bool b; double d; }; $v int f(S s);" \
     "int f(S s) { return s.a; }"
   compare "$work/v1.abi" "$work/added/lib.so" || fail "an added function was refused"
   ! compare "$work/v1.abi" "$work/layout/lib.so" || fail "a changed layout passed"
   ! compare "$work/v1.abi" "$work/removed/lib.so" || fail "a removed function passed"
+  compare "$work/v1.abi" "$work/padding/lib.so" || fail "a member added in tail padding was refused"
+  ! compare "$work/v1.abi" "$work/grown/lib.so" || fail "a grown struct passed"
+  ! compare "$work/v1.abi" "$work/retyped/lib.so" || fail "a retyped member passed"
   compare "$work/v1.abi" "$work/major/lib.so" || fail "a changed layout with a new SONAME was refused"
-  echo "self-test: additions pass, a changed layout and a removal fail, a new major passes"
+  echo "self-test: additions (functions, members in tail padding) pass; a grown struct, a retyped"
+  echo "member and a removal fail; a new major passes"
   exit 0
 fi
 
