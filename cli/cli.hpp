@@ -116,18 +116,12 @@ Json json_or_string(const std::string& text);
 /// @throw UsageError when it cannot be read or parsed.
 Json read_json_argument(const std::string& argument, const std::string& what);
 
-/// The fields of `rr update --set a.b=1 --set c=x`: {"a":{"b":1},"c":"x"}.
-/// @throw UsageError for an assignment without '=' or with an empty field name.
-Json parse_assignments(const std::vector<std::string>& assignments);
-
 /// The `--filter` mini-syntax: "field op value" (see docs/cli.md).
 /// @throw UsageError when it does not parse.
 roserocket::SearchFilter parse_filter(const std::string& text);
 /// A field's CSV cell: strings as they are (JSON-quoted when they would read back as JSON, or
 /// when empty), everything else as JSON text. An absent field is an empty cell.
 std::string to_cell(const Json& value);
-/// The field a CSV cell holds: nothing when empty, JSON when it parses, else the text.
-std::optional<Json> from_cell(const std::string& cell);
 
 // One function per command group, each adding its subcommands to @p app.
 void add_record_commands(CLI::App& app, Context& context);
