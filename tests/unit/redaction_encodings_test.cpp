@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "auth/crypto.hpp"
-#include "redaction.hpp"
+#include "core/redaction.hpp"
 #include "roserocket/client.hpp"
 #include "support/echo_encodings.hpp"
 
