@@ -9,6 +9,21 @@ option(ROSEROCKET_PRECOMPILED_HEADERS
        ${PROJECT_IS_TOP_LEVEL})
 option(ROSEROCKET_UNITY_BUILD "Compile the test programs' sources in unity batches"
        ${PROJECT_IS_TOP_LEVEL})
+# The test programs' own code is compiled without optimization (measured on a unit-test batch with
+# gcc 12: -O0 -g costs 48% of the CPU time of -O2 -g). The code under test (the library, the
+# emulator, rr) keeps the build type's flags; only the test files' code is left unoptimized.
+if(PROJECT_IS_TOP_LEVEL)
+  set(ROSEROCKET_TEST_OPTIMIZATION "-O0" CACHE STRING
+      "Optimization flag for the SDK's own test programs (empty: the build type's)")
+endif()
+
+# roserocket_test_optimization(TARGET): ROSEROCKET_TEST_OPTIMIZATION on a test program (after the
+# build type's flags, so it wins).
+function(roserocket_test_optimization target)
+  if(ROSEROCKET_TEST_OPTIMIZATION)
+    target_compile_options(${target} PRIVATE ${ROSEROCKET_TEST_OPTIMIZATION})
+  endif()
+endfunction()
 
 # ccache, when present and the caller has not chosen a launcher. The base directory is the source
 # tree, so a fresh clone in another folder hits what an earlier clone on this machine cached (paths

@@ -19,6 +19,7 @@
 #include "roserocket/model/records.hpp"
 #include "rr_emulator/emulator.hpp"
 #include "rr_emulator/pacing.hpp"
+#include "support/build_paths.hpp"
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/build_paths.hpp"
 #include "support/oauth_test_server.hpp"
 #include "support/process.hpp"
 

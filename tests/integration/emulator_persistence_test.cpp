@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "emulator_fixture.hpp"
+#include "support/build_paths.hpp"
 
 namespace rr_emulator_test {
 namespace {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rr_emulator/emulator.hpp"
+#include "support/build_paths.hpp"
 #include "support/process.hpp"
 
 #ifdef RR_GETTING_STARTED_EXAMPLE

@@ -14,6 +14,7 @@
 
 #include "model_test_support.hpp"
 #include "roserocket/bulk.hpp"
+#include "support/build_paths.hpp"
 
 namespace rr = roserocket;
 using rr::model::Json;
