@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# What including the SDK costs a user's translation unit, against nlohmann/json alone (which every
+# SDK header needs). Compiles three one-line translation units N times each, interleaved, and prints
+# the median compiler CPU time (user + system) and preprocessed line count of each, and the ratios:
+#   json      #include <nlohmann/json.hpp>
+#   umbrella  #include <roserocket/roserocket.hpp>
+#   client    #include <roserocket/client.hpp>
+# With --each, also every public header on its own (what a header adds over json).
+# Builds nothing else.
+#
+# Usage: bench/header_cost.sh [--each] [-n N] [BUILD_DIR]
+#   BUILD_DIR  a configured build of this tree (its generated version header is used), default build
+#   CXX        the compiler (default c++); CXXFLAGS  extra flags (default -O0, as a debug build)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+each=0
+runs=5
+build_dir="$root/build"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --each) each=1 ;;
+    -n) shift; runs="$1" ;;
+    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) build_dir="$1" ;;
+  esac
+  shift
+done
+generated="$build_dir/roserocket_generated/include"
+if [[ ! -f $generated/roserocket/version_config.hpp ]]; then
+  echo "$generated/roserocket/version_config.hpp not found: configure $build_dir first" >&2
+  exit 1
+fi
+cxx="${CXX:-c++}"
+read -r -a flags <<<"${CXXFLAGS:--O0}"
+flags+=(-std=c++17 -I"$root/include" -I"$generated")
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# cpu_seconds FILE: the compiler's CPU time for FILE, to the millisecond.
+cpu_seconds() {
+  # bash's `times` reports the CPU time of this shell's finished children: run it before and after
+  # in this shell, into files (in a pipeline or $(...) it would run in a subshell without them).
+  local before after
+  times >"$work/times.before"
+  "$cxx" "${flags[@]}" -c "$1" -o "$work/out.o"
+  times >"$work/times.after"
+  before="$(tail -n 1 "$work/times.before")"
+  after="$(tail -n 1 "$work/times.after")"
+  awk -v b="$before" -v a="$after" 'function s(t,   m, r) {
+      # "0m1.234s 0m0.100s": user and system of the children
+      split(t, f, " "); r = 0
+      for (i = 1; i <= 2; i++) { m = f[i]; sub(/s$/, "", m); split(m, p, "m"); r += p[1] * 60 + p[2] }
+      return r }
+    BEGIN { printf "%.3f\n", s(a) - s(b) }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+names=(json umbrella client)
+includes=("nlohmann/json.hpp" "roserocket/roserocket.hpp" "roserocket/client.hpp")
+if [[ $each -eq 1 ]]; then
+  while IFS= read -r header; do
+    rel="${header#"$root/include/"}"
+    [[ $rel == roserocket/roserocket.hpp || $rel == roserocket/client.hpp ]] && continue
+    names+=("$rel")
+    includes+=("$rel")
+  done < <(find "$root/include/roserocket" -name '*.hpp' | sort)
+fi
+
+for i in "${!names[@]}"; do
+  printf '#include <%s>\n' "${includes[$i]}" >"$work/tu$i.cpp"
+  "$cxx" "${flags[@]}" -E "$work/tu$i.cpp" | wc -l >"$work/lines$i"
+  : >"$work/times$i"
+done
+# Interleaved, so that a change of machine load spreads over every translation unit alike.
+for _ in $(seq 1 "$runs"); do
+  for i in "${!names[@]}"; do
+    cpu_seconds "$work/tu$i.cpp" >>"$work/times$i"
+  done
+done
+
+echo "compiler: $("$cxx" --version | head -n 1); flags: ${CXXFLAGS:--O0}; median of $runs runs"
+json_seconds="$(median <"$work/times0")"
+printf '%-44s %10s %12s %8s\n' "translation unit includes" "CPU s" "lines" "x json"
+for i in "${!names[@]}"; do
+  seconds="$(median <"$work/times$i")"
+  printf '%-44s %10.3f %12d %8.2f\n' "${includes[$i]}" "$seconds" "$(cat "$work/lines$i")" \
+    "$(awk -v s="$seconds" -v j="$json_seconds" 'BEGIN { print s / j }')"
+done
