@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -12,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "roserocket/auth/oauth.hpp"
@@ -29,6 +32,7 @@ enum ExitCode : int {
   kExitUsage = 2,     ///< bad command line or bad input (file, JSON, --set, --filter)
   kExitAuth = 3,      ///< not signed in, token refused, or sign-in failed
   kExitPartial = 4,   ///< an import finished but some rows failed
+  kExitTimeout = 5,   ///< --timeout ran out before the command finished
 };
 
 /// Thrown for bad input found by rr itself; exit code 2. Part of the SDK's hierarchy.
@@ -54,6 +58,54 @@ struct Globals {
   std::string authorize_url;  ///< --authorize-url / RR_AUTHORIZE_URL / profile / Auth0's
   std::string audience;       ///< RR_AUDIENCE / profile / "https://roserocket.com"
   bool verbose = false;       ///< --verbose: each request's method, path and status on stderr
+  std::string timeout;        ///< --timeout / RR_TIMEOUT: the whole command's limit, e.g. "30s"
+};
+
+/// Reads a `--timeout` value: a whole number with a unit, `500ms`, `30s`, `2m` or `1h` (a bare
+/// number is seconds).
+/// @throw UsageError naming the value when it is not one, or is zero.
+std::chrono::milliseconds parse_duration(const std::string& text);
+
+/// The whole command's deadline (`rr --timeout`). A timer thread cancels `token()` when the time
+/// is up, which ends the call in flight and every page of a walk or row of an import not yet
+/// sent; whatever still runs a grace period later (a stuck token request) is ended by the timer
+/// itself with the one `rr:` line and kExitTimeout. Thread-safe.
+class CommandDeadline {
+ public:
+  CommandDeadline() = default;
+  CommandDeadline(const CommandDeadline&) = delete;
+  CommandDeadline& operator=(const CommandDeadline&) = delete;
+  /// Joins the timer thread.
+  ~CommandDeadline();
+
+  /// Starts the clock: @p limit from now. @p shown is the limit as given ("30s").
+  void start(std::chrono::milliseconds limit, std::string shown);
+  /// Whether a deadline was started.
+  [[nodiscard]] bool active() const { return active_; }
+  /// Whether the time is up (by the clock, so also just before the timer thread wakes).
+  [[nodiscard]] bool expired() const;
+  /// Time left, at least 1 ms, while active; 0 (no limit) otherwise.
+  [[nodiscard]] std::chrono::milliseconds remaining() const;
+  /// The token the timer cancels (never cancelled when not active).
+  [[nodiscard]] roserocket::CancellationToken token() const { return source_.token(); }
+  /// The line rr prints when the time is up (without "rr: ").
+  [[nodiscard]] std::string message() const;
+  /// Called once the command has ended: the timer will not end the process any more. Returns
+  /// whether the caller is the one to report the timeout (it expired and nobody reported it).
+  bool finish();
+
+ private:
+  void watch();
+
+  bool active_ = false;
+  std::chrono::steady_clock::time_point end_;
+  std::string shown_;
+  roserocket::CancellationSource source_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool finished_ = false;
+  bool reported_ = false;
+  std::thread timer_;
 };
 
 /// The settings a profile remembers besides its tokens (never a secret).
@@ -95,6 +147,11 @@ class Context {
   /// A client over the resolved base URL and token_provider().
   /// @param max_attempts attempts per call (retries included); 0 keeps the SDK's default.
   [[nodiscard]] roserocket::Client client(int max_attempts = 0) const;
+  /// Options for one call: the --timeout deadline (time left) and its cancellation.
+  [[nodiscard]] roserocket::RequestOptions call_options() const;
+
+  /// The --timeout of this run (inactive without one).
+  CommandDeadline deadline;
 
   /// What each (sub)command does once the command line is parsed, returning the exit code.
   std::map<const CLI::App*, std::function<int()>> actions;
@@ -129,5 +186,7 @@ void add_search_commands(CLI::App& app, Context& context);
 void add_import_command(CLI::App& app, Context& context);
 void add_auth_commands(CLI::App& app, Context& context);
 void add_emulator_command(CLI::App& app, Context& context);
+/// rr boards, rr events, rr user-groups, rr webhooks (platform.cpp).
+void add_platform_commands(CLI::App& app, Context& context);
 
 }  // namespace rr_cli

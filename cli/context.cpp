@@ -220,6 +220,13 @@ roserocket::Client Context::client(int max_attempts) const {
   return roserocket::Client(std::move(options));
 }
 
+roserocket::RequestOptions Context::call_options() const {
+  roserocket::RequestOptions options;
+  options.deadline = deadline.remaining();
+  options.cancellation = deadline.token();
+  return options;
+}
+
 void Context::log_line(const std::string& line) const {
   const std::lock_guard<std::mutex> lock(log_mutex_);
   std::cerr << "rr: " << line << "\n";

@@ -1,8 +1,8 @@
 #pragma once
 
-// CSV as rr and the bulk_import example read and write it (RFC 4180): fields separated by ',',
+// CSV as rr reads and writes it (RFC 4180): fields separated by ',',
 // a field quoted with '"' when it holds ',', '"', CR or LF, a '"' inside doubled. Quoted fields
-// may span lines. Header-only so that examples/bulk_import.cpp shares it.
+// may span lines. Internal to rr (not installed).
 
 #include <istream>
 #include <ostream>

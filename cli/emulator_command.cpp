@@ -12,7 +12,7 @@ void add_emulator_command(CLI::App& app, Context& context) {
   emulator->prefix_command();
   emulator->set_help_flag();
   context.actions[emulator] = [emulator] {
-    return rr_emulator::run_command_line(emulator->remaining(), "rr emulator");
+    return rr_emulator::run_command_line(emulator->remaining(), "rr emulator", "rr: emulator: ");
   };
 }
 

@@ -330,6 +330,8 @@ int run_import(const Context& context, const ImportArgs& args) {
   // than a single call gets. Every retried request is one that cannot act twice (see ADR 0003).
   roserocket::BulkEngine engine(context.client(kImportAttempts), options);
   roserocket::BatchOptions batch;
+  // --timeout: rows not sent by then end as failed rows (in the .failed file), not lost.
+  batch.cancellation = context.deadline.token();
   const bool terminal = is_terminal(2);
   if (terminal)
     batch.progress = draw_progress;

@@ -34,10 +34,12 @@ struct UpdateArgs {
 
 struct DeleteArgs {
   std::string id;
+  std::string object_key;
+  std::string external_id;
 };
 
 int run_get(const Context& context, const GetArgs& args) {
-  roserocket::RequestOptions options;
+  roserocket::RequestOptions options = context.call_options();
   options.paths = args.paths;
   const auto objects = context.client().objects();
   if (!args.external_id.empty()) {
@@ -60,7 +62,7 @@ int run_create(const Context& context, const CreateArgs& args) {
   const Json fields = read_json_argument(args.data, "--data");
   if (!fields.is_object())
     throw UsageError("--data must be a JSON object of the record's fields");
-  print_json(context.client().objects().create(args.object_key, fields));
+  print_json(context.client().objects().create(args.object_key, fields, context.call_options()));
   return kExitOk;
 }
 
@@ -200,23 +202,48 @@ int run_update(const Context& context, const UpdateArgs& args) {
   std::optional<Json> record;
   auto current = [&]() -> const Json& {
     if (!record)
-      record = objects.get(args.id);
+      record = objects.get(args.id, context.call_options());
     return *record;
   };
   std::string object_key = args.object_key;
   if (object_key.empty()) {
     // The update names its object; the record says which one it is.
-    object_key = current().value("objectKey", "");
+    const Json& record_now = current();
+    const auto key = record_now.is_object() ? record_now.find("objectKey") : record_now.end();
+    if (key != record_now.end() && key->is_string())
+      object_key = key->get<std::string>();
     if (object_key.empty())
-      throw UsageError("update: the record has no objectKey; give --object");
+      throw UsageError("update: the record has no objectKey (text); give --object");
   }
   const Json fields = update_fields(args, assignments, object_key, current);
-  print_json(objects.update(object_key, args.id, fields));
+  print_json(objects.update(object_key, args.id, fields, context.call_options()));
   return kExitOk;
 }
 
 int run_delete(const Context& context, const DeleteArgs& args) {
-  const auto removed = context.client().objects().remove(args.id);
+  const auto objects = context.client().objects();
+  std::string id = args.id;
+  if (!args.external_id.empty()) {
+    if (!id.empty())
+      throw UsageError("delete: give either an id or --external-id, not both");
+    if (args.object_key.empty())
+      throw UsageError("delete: --external-id needs --object (the object key, e.g. customer)");
+    // The API deletes by id: look the record up by its external id first.
+    const Json record =
+        objects.get_by_external_id(args.object_key, args.external_id, context.call_options());
+    const auto found = record.is_object() ? record.find("id") : record.end();
+    if (found == record.end() || !found->is_string() || found->get<std::string>().empty()) {
+      throw roserocket::MalformedResponseError(
+          "delete: the record with external id '" + args.external_id + "' came back without an id",
+          roserocket::ErrorContext{});
+    }
+    id = found->get<std::string>();
+  } else if (id.empty()) {
+    throw UsageError("delete: give a record id, or --object with --external-id");
+  } else if (!args.object_key.empty()) {
+    throw UsageError("delete: --object goes with --external-id; an id alone names the record");
+  }
+  const auto removed = objects.remove(id, context.call_options());
   if (removed)
     print_json(*removed);
   return kExitOk;
@@ -258,8 +285,12 @@ void add_record_commands(CLI::App& app, Context& context) {
   context.actions[update] = [&context, update_args] { return run_update(context, *update_args); };
 
   auto delete_args = std::make_shared<DeleteArgs>();
-  auto* remove = app.add_subcommand("delete", "delete a record by id");
-  remove->add_option("id", delete_args->id, "the record's id")->required();
+  auto* remove =
+      app.add_subcommand("delete", "delete a record by id, or by object and external id");
+  remove->add_option("id", delete_args->id, "the record's id");
+  remove->add_option("--object", delete_args->object_key, "the object key, e.g. customer");
+  remove->add_option("--external-id", delete_args->external_id,
+                     "delete by external id (needs --object)");
   context.actions[remove] = [&context, delete_args] { return run_delete(context, *delete_args); };
 }
 

@@ -397,7 +397,7 @@ int run_search(const Context& context, const SearchArgs& args, bool every_record
   request.board_id = args.board_id;
   if (request.board_id.empty()) {
     // The API searches one board; the first one that shows this object will do.
-    const auto board = client.boards().first_for(args.object_key);
+    const auto board = client.boards().first_for(args.object_key, context.call_options());
     if (!board) {
       throw UsageError("no board shows '" + args.object_key +
                        "' records (is the object key right?); give --board");
@@ -408,11 +408,12 @@ int run_search(const Context& context, const SearchArgs& args, bool every_record
     roserocket::SearchAllOptions all;
     all.page_size = page_size;
     // Lazily paged: one page in memory at a time (CSV holds the first for its header).
-    for (const auto& record : objects.search_all(request, {}, all))
+    // --timeout bounds the walk: the timer cancels the page in flight and every later one.
+    for (const auto& record : objects.search_all(request, context.call_options(), all))
       writer->write(record);
   } else {
     request.limit = page_size;
-    const auto page = objects.search(request);
+    const auto page = objects.search(request, context.call_options());
     for (const auto& record : page.results)
       writer->write(record);
     if (page.has_more) {

@@ -55,7 +55,11 @@ void print_command_line_usage(std::ostream& out, const std::string& program) {
   usage(out, program);
 }
 
-int run_command_line(const std::vector<std::string>& args, const std::string& program) {
+int run_command_line(const std::vector<std::string>& args, const std::string& program,
+                     const std::string& error_prefix) {
+  // One line per mistake, naming it; the usage is one --help away.
+  const std::string prefix = error_prefix.empty() ? program + ": " : error_prefix;
+  const std::string hint = " (" + program + " --help lists the options)\n";
   rr_emulator::Options options;
   int latency_ms = 0;
   double rate_limit = 0;
@@ -65,10 +69,21 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
       usage(std::cout, program);
       return 0;
     }
+    static const char* const kTakesValue[] = {
+        "--host",      "--port", "--client-id",  "--client-secret", "--client-public-key",
+        "--token-ttl", "--data", "--latency-ms", "--rate-limit"};
+    bool known = false;
+    for (const char* name : kTakesValue)
+      known = known || arg == name;
+    if (!known) {
+      std::cerr << prefix
+                << (arg.rfind("-", 0) == 0 ? "unknown option " + arg
+                                           : "unexpected argument '" + arg + "'")
+                << hint;
+      return 2;
+    }
     if (i + 1 >= args.size()) {
-      std::cerr << program << ": " << arg
-                << (arg.rfind("--", 0) == 0 ? " needs a value\n" : ": unknown argument\n");
-      usage(std::cerr, program);
+      std::cerr << prefix << arg << " needs a value" << hint;
       return 2;
     }
     const std::string& value = args[++i];
@@ -77,7 +92,7 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
       options.host = value;
     } else if (arg == "--port") {
       if (!parse_int(value, 0, 65535, number)) {
-        std::cerr << program << ": --port must be a number from 0 to 65535\n";
+        std::cerr << prefix << "--port must be a number from 0 to 65535\n";
         return 2;
       }
       options.port = static_cast<int>(number);
@@ -90,34 +105,30 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
       std::ostringstream text;
       text << in.rdbuf();
       if (!in || text.str().empty()) {
-        std::cerr << program << ": cannot read --client-public-key " << value << "\n";
+        std::cerr << prefix << "cannot read --client-public-key " << value << "\n";
         return 2;
       }
       options.client_public_key_pem = text.str();
     } else if (arg == "--token-ttl") {
       if (!parse_int(value, 1, 365L * 24 * 3600, number)) {
-        std::cerr << program << ": --token-ttl must be a positive number of seconds\n";
+        std::cerr << prefix << "--token-ttl must be a positive number of seconds\n";
         return 2;
       }
       options.token_ttl = std::chrono::seconds(number);
     } else if (arg == "--latency-ms") {
       if (!parse_int(value, 0, 600000, number)) {
-        std::cerr << program << ": --latency-ms must be a number from 0 to 600000\n";
+        std::cerr << prefix << "--latency-ms must be a number from 0 to 600000\n";
         return 2;
       }
       latency_ms = static_cast<int>(number);
     } else if (arg == "--rate-limit") {
       if (!parse_int(value, 0, 1000000, number)) {
-        std::cerr << program << ": --rate-limit must be a number of requests per second\n";
+        std::cerr << prefix << "--rate-limit must be a number of requests per second\n";
         return 2;
       }
       rate_limit = static_cast<double>(number);
     } else if (arg == "--data") {
       options.data_file = value;
-    } else {
-      std::cerr << program << ": unknown option " << arg << "\n";
-      usage(std::cerr, program);
-      return 2;
     }
   }
 
@@ -138,7 +149,7 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
     if (latency_ms > 0 || rate_limit > 0)
       rr_emulator::set_pacing(emulator, latency_ms, rate_limit);
   } catch (const std::exception& e) {
-    std::cerr << program << ": " << e.what() << "\n";
+    std::cerr << prefix << e.what() << "\n";
     return 1;
   }
   std::cout << "listening on " << emulator.base_url() << std::endl;

@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +19,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "curl_test_server.hpp"
 #include "roserocket/model/catalog.hpp"
 #include "roserocket/model/records.hpp"
 #include "rr_emulator/emulator.hpp"
@@ -125,7 +130,7 @@ TEST_F(Rr, VersionHelpAndUsageErrors) {
   EXPECT_THAT(help.out, HasSubstr("Exit codes: 0 success, 1 API"));
   EXPECT_THAT(help.out, HasSubstr("import"));
   EXPECT_EQ(rr({}).code, 2);
-  EXPECT_EQ(rr({"frobnicate"}).code, 2);
+  EXPECT_EQ(rr({"frobnicate"}).code, 2);  // the messages: EveryParseErrorIsOneRrLine
   EXPECT_EQ(rr({"get", "x", "--no-such-option"}).code, 2);
   EXPECT_EQ(rr({"search", "customer", "--format", "xml"}).code, 2);
   const auto profile = rr({"--profile", "../evil", "get", "x"});
@@ -744,6 +749,234 @@ TEST_F(Rr, AccessTokenVariableIsUsedAsIs) {
   EXPECT_EQ(rr({"search", "customer"}).code, 3);
 }
 
+// ---- one voice: every failure is one "rr:" line ------------------------------------------------
+
+// The number of lines of @p text (a last line without '\n' counts).
+std::size_t line_count(const std::string& text) {
+  const auto breaks = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  return breaks + (!text.empty() && text.back() != '\n' ? 1 : 0);
+}
+
+TEST_F(Rr, EveryParseErrorIsOneRrLine) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{}, "give a command: get, create"},
+      {{"frobnicate"}, "unknown command 'frobnicate'"},
+      {{"--no-such-global"}, "unknown option --no-such-global"},
+      {{"auth"}, "auth: give a command: login, token, logout"},
+      {{"user-groups", "frob"}, "unknown command 'frob'"},
+      {{"get", "x", "--no-such-option"}, "get: "},
+      {{"search", "customer", "--format", "xml"}, "search: --format: xml not in"},
+      {{"create"}, "create: objectKey is required"},
+      {{"emulator", "--bogus"}, "emulator: unknown option --bogus"},
+      {{"emulator", "--port"}, "emulator: --port needs a value"},
+      {{"emulator", "--port", "x"}, "emulator: --port must be a number"},
+      {{"--timeout", "soon", "get", "x"}, "--timeout 'soon': expected a duration such as"},
+      {{"--timeout", "0s", "get", "x"}, "--timeout '0s'"},
+      {{"--timeout", "3d", "get", "x"}, "--timeout '3d'"},
+  };
+  for (const auto& [args, message] : cases) {
+    std::string command = "rr";
+    for (const auto& a : args)
+      command += " " + a;
+    SCOPED_TRACE(command);
+    const auto r = rr(args);
+    EXPECT_EQ(r.code, 2) << describe(r);
+    EXPECT_EQ(r.err.rfind("rr: ", 0), 0u) << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(message));
+    EXPECT_EQ(r.out, "");
+  }
+  // Help is not a failure: it goes to stdout, as before, with the exit codes.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--help"}, {"search", "--help"}, {"webhooks", "--help"}}) {
+    const auto help = rr(args);
+    EXPECT_EQ(help.code, 0) << describe(help);
+    EXPECT_THAT(help.out, HasSubstr("Usage"));
+    EXPECT_EQ(help.err, "");
+  }
+  EXPECT_THAT(rr({"--help"}).out, HasSubstr("5 --timeout ran out"));
+}
+
+// A record whose objectKey is not text once made `rr update` print nlohmann's
+// "[json.exception.type_error.302] ..."; rr checks what it reads and says what to do.
+TEST_F(Rr, MalformedAnswersGetNoJsonLibraryInternals) {
+  roserocket::curl_test::LoopbackHttpServer server;
+  // httplib takes the first route that matches: the narrower one first.
+  server.http().Get(R"(/api/v2/platformModel/objects/customer/.*/external)",
+                    [](const httplib::Request&, httplib::Response& res) {
+                      res.set_content(R"({"id":7,"objectKey":"customer"})", "application/json");
+                    });
+  server.http().Get(
+      R"(/api/v2/platformModel/objects/.*)", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(R"({"id":"r-1","objectKey":5,"name":"x"})", "application/json");
+      });
+  server.start();
+  env_["RR_BASE_URL"] = server.base_url();
+  env_["RR_ACCESS_TOKEN"] = "test-token";
+  const auto update = rr({"update", "r-1", "--set", "name=y"});
+  EXPECT_EQ(update.code, 2) << describe(update);
+  EXPECT_THAT(update.err, HasSubstr("has no objectKey"));
+  EXPECT_THAT(update.err, HasSubstr("give --object"));
+  const auto remove = rr({"delete", "--object", "customer", "--external-id", "e-1"});
+  EXPECT_EQ(remove.code, 1) << describe(remove);
+  EXPECT_THAT(remove.err, HasSubstr("came back without an id"));
+  for (const auto* r : {&update, &remove}) {
+    EXPECT_THAT(r->err, Not(HasSubstr("json.exception")));
+    EXPECT_EQ(line_count(r->err), 1u) << r->err;
+  }
+}
+
+// ---- rr --timeout
+// --------------------------------------------------------------------------------
+
+// A loopback port that accepts connections (the kernel's backlog) and never answers a byte.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd_, 64) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+      throw std::runtime_error("cannot listen on loopback");
+    port_ = ntohs(address.sin_port);
+  }
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+  ~SilentServer() { ::close(fd_); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST_F(Rr, TimeoutEndsACommandAgainstAServerThatNeverAnswers) {
+  SilentServer silent;
+  env_["RR_BASE_URL"] = silent.url();
+  env_["RR_ACCESS_TOKEN"] = "test-token";  // the API call itself hangs
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--timeout", "300ms", "get",
+                                 "00000000-0000-4000-8000-000000000000"},
+        {"--timeout", "300ms", "export", "customer"},
+        {"--timeout", "300ms", "boards", "list"}}) {
+    SCOPED_TRACE(args[2]);
+    const auto r = rr(args);
+    EXPECT_EQ(r.code, 5) << describe(r);
+    EXPECT_EQ(r.err, "rr: timed out after 300ms (--timeout); the command did not finish\n");
+  }
+  // The token request hangs: the call is not told of the cancellation, so rr ends it itself.
+  env_.erase("RR_ACCESS_TOKEN");
+  env_["RR_TOKEN_URL"] = silent.url() + "/oauth/token";
+  env_["RR_TIMEOUT"] = "200ms";  // the variable works as the flag does
+  const auto token = rr({"get", "00000000-0000-4000-8000-000000000000"});
+  EXPECT_EQ(token.code, 5) << describe(token);
+  EXPECT_EQ(token.err, "rr: timed out after 200ms (--timeout); the command did not finish\n");
+}
+
+TEST_F(Rr, TimeoutBoundsAWholeWalkNotEachPage) {
+  std::vector<json> tags;
+  for (int i = 0; i < 40; ++i)
+    tags.push_back({{"name", "tag " + std::to_string(i)}});
+  emulator_->seed_records("tag", tags);
+  // Each page answers in time; forty of them do not fit in the limit.
+  rr_emulator::set_pacing(*emulator_, 150, 0);
+  const auto r = rr({"--timeout", "1s", "export", "tag", "--page-size", "1"});
+  EXPECT_EQ(r.code, 5) << describe(r);
+  EXPECT_LT(json_lines(r.out).size(), 40u);
+  EXPECT_EQ(r.err, "rr: timed out after 1s (--timeout); the command did not finish\n");
+  rr_emulator::set_pacing(*emulator_, 0, 0);
+  const auto in_time = rr({"--timeout", "2m", "export", "tag", "--page-size", "10"});
+  EXPECT_EQ(in_time.code, 0) << describe(in_time);
+  EXPECT_EQ(json_lines(in_time.out).size(), 40u);
+}
+
+// ---- boards, events, user groups, webhooks, delete by external id ----------------------------
+
+TEST_F(Rr, PlatformCommandsOverTheSdkFacades) {
+  const auto boards = rr({"boards", "list", "--object", "customer"});
+  ASSERT_EQ(boards.code, 0) << describe(boards);
+  const json board_list = json::parse(boards.out);
+  ASSERT_FALSE(board_list.empty());
+  for (const auto& board : board_list)
+    EXPECT_EQ(board.at("objectKey"), "customer");
+  const std::string board_id = board_list.at(0).at("id");
+
+  const auto created = rr({"create", "customer", "--data", R"({"name":"Ev Co"})"});
+  ASSERT_EQ(created.code, 0) << describe(created);
+  const std::string id = json::parse(created.out).at("id");
+  const auto added = rr({"events", "create", id, "--board", board_id, "--type", "mutate", "--data",
+                         R"({"note":"from rr"})"});
+  ASSERT_EQ(added.code, 0) << describe(added);
+  EXPECT_EQ(json::parse(added.out).at("type"), "mutate");
+  const auto mutated = rr({"events", "list", id, "--object", "customer", "--type", "mutate"});
+  ASSERT_EQ(mutated.code, 0) << describe(mutated);
+  const json events = json::parse(mutated.out);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events.at(0).at("json").at("note"), "from rr");
+  expect_refused({"events", "list", id}, 2, "--object is required");
+
+  const auto group = rr({"user-groups", "create", "Dispatch", "--description", "night shift"});
+  ASSERT_EQ(group.code, 0) << describe(group);
+  const std::string group_id = json::parse(group.out).at("id");
+  const auto groups = rr({"user-groups", "list"});
+  ASSERT_EQ(groups.code, 0) << describe(groups);
+  EXPECT_THAT(groups.out, HasSubstr("Dispatch"));
+  const std::string user = "bfcf84aa-55d4-4d58-a8d6-871f0d462a04";
+  const auto add = rr({"user-groups", "add-members", group_id, user});
+  ASSERT_EQ(add.code, 0) << describe(add);
+  EXPECT_EQ(json::parse(add.out).at("added"), 1);
+  const auto members = rr({"user-groups", "members", group_id});
+  ASSERT_EQ(members.code, 0) << describe(members);
+  EXPECT_EQ(json::parse(members.out).at(0).at("id"), user);
+  expect_refused({"user-groups", "create", "Dispatch"}, 1, "409");
+
+  const auto hook = rr({"webhooks", "subscribe", "erp", "https://erp.example/hooks", "--event",
+                        "Order Status Changed"});
+  ASSERT_EQ(hook.code, 0) << describe(hook);
+  const std::string destination = json::parse(hook.out).at("id");
+  const auto hooks = rr({"webhooks", "list"});
+  ASSERT_EQ(hooks.code, 0) << describe(hooks);
+  EXPECT_THAT(hooks.out, HasSubstr(destination));
+  EXPECT_THAT(hooks.out, HasSubstr("Order Status Changed"));
+  EXPECT_EQ(rr({"webhooks", "delete", destination}).code, 0);
+  EXPECT_EQ(json::parse(rr({"webhooks", "list"}).out).size(), 0u);
+  expect_refused({"webhooks", "subscribe", "erp", "ftp://x", "--event", "E"}, 2, "http");
+}
+
+TEST_F(Rr, DeleteByExternalId) {
+  const auto created =
+      rr({"create", "customer", "--data", R"({"name":"Gone Co","externalId":"erp-9"})"});
+  ASSERT_EQ(created.code, 0) << describe(created);
+  const std::string id = json::parse(created.out).at("id");
+  expect_refused({"delete", "--external-id", "erp-9"}, 2, "needs --object");
+  expect_refused({"delete", id, "--object", "customer", "--external-id", "erp-9"}, 2, "not both");
+  expect_refused({"delete"}, 2, "give a record id");
+  const auto removed = rr({"delete", "--object", "customer", "--external-id", "erp-9"});
+  ASSERT_EQ(removed.code, 0) << describe(removed);
+  expect_refused({"get", id}, 1, "not found");
+  expect_refused({"delete", "--object", "customer", "--external-id", "erp-9"}, 1, "404");
+}
+
+// The completion's object keys are the catalog's, so that a new object completes too.
+TEST(RrCompletion, ObjectKeysAreTheCatalogs) {
+  std::ifstream in(RR_COMPLETION);
+  ASSERT_TRUE(in) << RR_COMPLETION;
+  const std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto start = script.find("_rr_object_keys=\"");
+  ASSERT_NE(start, std::string::npos);
+  const auto begin = start + std::string("_rr_object_keys=\"").size();
+  std::istringstream words(script.substr(begin, script.find('"', begin) - begin));
+  std::set<std::string> listed{std::istream_iterator<std::string>(words),
+                               std::istream_iterator<std::string>()};
+  std::set<std::string> catalog;
+  for (const auto& object : roserocket::model::objects())
+    catalog.insert(object.key);
+  EXPECT_EQ(listed, catalog);
+}
+
 // ---- rr emulator -------------------------------------------------------------------------------
 
 TEST_F(Rr, EmulatorCommandServesUntilSigterm) {
@@ -767,7 +1000,7 @@ TEST_F(Rr, EmulatorCommandServesUntilSigterm) {
 
   const auto bad = rr({"emulator", "--port", "x"});
   EXPECT_EQ(bad.code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("rr emulator: --port must be a number"));
+  EXPECT_THAT(bad.err, HasSubstr("rr: emulator: --port must be a number"));
   const auto help = rr({"emulator", "--help"});
   EXPECT_EQ(help.code, 0);
   EXPECT_THAT(help.out, HasSubstr("--rate-limit"));

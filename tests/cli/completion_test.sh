@@ -28,4 +28,34 @@ expect "$(complete_words rr --ver)" --version
 expect "$(complete_words rr import customer x.csv --by)" --by-external-id
 expect "$(complete_words rr import customer x.csv --null)" --null-token
 expect "$(complete_words rr update x --cl)" --clear
+expect "$(complete_words rr --ti)" --timeout
+expect "$(complete_words rr us)" user-groups
+expect "$(complete_words rr webhooks s)" subscribe
+expect "$(complete_words rr events list x --ty)" --type
+expect "$(complete_words rr delete --ext)" --external-id
+
+# Object keys: the first word of search, export, create and import, and --object's value.
+expect "$(complete_words rr search cust)" customer
+expect "$(complete_words rr export --format csv ord)" order
+expect "$(complete_words rr create webhook)" webhookDestination
+expect "$(complete_words rr import ta)" task
+expect "$(complete_words rr get --object inv)" invoice
+expect "$(complete_words rr delete --object tax)" taxRateComponent
+refuse() {  # refuse "<got>" "<word that must not be in it>"
+  case " $1 " in *" $2 "*) echo "did not expect '$2' in: $1"; exit 1 ;; esac
+}
+refuse "$(complete_words rr import customer cu)" customer  # the file comes second
+
+# Profile names from the config directory.
+XDG_CONFIG_HOME="$(mktemp -d)"
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
+mkdir -p "$XDG_CONFIG_HOME/roserocket"
+touch "$XDG_CONFIG_HOME/roserocket/acme.json" "$XDG_CONFIG_HOME/roserocket/acme.profile.json" \
+  "$XDG_CONFIG_HOME/roserocket/staging.profile.json"
+export XDG_CONFIG_HOME
+got="$(complete_words rr --profile '')"
+expect "$got" acme
+expect "$got" staging
+[[ "$got" != *profile* ]] || { echo "file suffixes in: $got"; exit 1; }
+expect "$(complete_words rr --profile st)" staging
 echo "completion ok"

@@ -16,6 +16,7 @@ extern const char* const authorization_code_example;
 extern const char* const getting_started_example;
 extern const char* const rr_exe;
 extern const char* const fake_browser;
+extern const char* const completion_script;
 }  // namespace roserocket_test_paths
 
 #ifdef RR_HAVE_SOURCE_DIR
@@ -35,4 +36,7 @@ extern const char* const fake_browser;
 #endif
 #ifdef RR_HAVE_FAKE_BROWSER
 #define RR_FAKE_BROWSER (::roserocket_test_paths::fake_browser)
+#endif
+#ifdef RR_HAVE_COMPLETION_SCRIPT
+#define RR_COMPLETION (::roserocket_test_paths::completion_script)
 #endif

@@ -21,8 +21,11 @@ void print_command_line_usage(std::ostream& out, const std::string& program);
 /// ignores SIGPIPE. Not thread-safe: call it once, from the main thread, before other threads.
 /// @param args the options, e.g. {"--port", "0", "--rate-limit", "100"}.
 /// @param program the name shown in messages and usage.
+/// @param error_prefix what each error line starts with; empty: "<program>: " (`rr emulator`
+/// passes "rr: emulator: " so that every rr failure starts with "rr: ").
 /// @return 0 after a clean stop (or `--help`), 1 when the emulator cannot start, 2 for bad
-/// options (a message and the usage go to stderr).
-int run_command_line(const std::vector<std::string>& args, const std::string& program);
+/// options (one line on stderr naming the option; `--help` lists them).
+int run_command_line(const std::vector<std::string>& args, const std::string& program,
+                     const std::string& error_prefix = "");
 
 }  // namespace rr_emulator
