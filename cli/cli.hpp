@@ -54,8 +54,8 @@ struct Globals {
   std::string profile;        ///< --profile / RR_PROFILE / "default"
   std::string client_id;      ///< --client-id / RR_CLIENT_ID / profile
   std::string client_secret;  ///< --client-secret / RR_CLIENT_SECRET (never stored)
-  std::string token_url;      ///< --token-url / RR_TOKEN_URL / profile / Auth0's
-  std::string authorize_url;  ///< --authorize-url / RR_AUTHORIZE_URL / profile / Auth0's
+  std::string token_url;      ///< --token-url / RR_TOKEN_URL / profile / base URL's
+  std::string authorize_url;  ///< --authorize-url / RR_AUTHORIZE_URL / profile / base URL's
   std::string audience;       ///< RR_AUDIENCE / profile / "https://roserocket.com"
   bool verbose = false;       ///< --verbose: each request's method, path and status on stderr
   std::string timeout;        ///< --timeout / RR_TIMEOUT: the whole command's limit, e.g. "30s"

@@ -14,6 +14,7 @@
 
 #include "cli.hpp"
 #include "roserocket/auth/client_credentials.hpp"
+#include "roserocket/auth/endpoints.hpp"
 #include "roserocket/auth/refresh_token.hpp"
 #include "roserocket/auth/token_store.hpp"
 
@@ -85,6 +86,18 @@ void Context::resolve() {
     fill(globals.client_id, saved->client_id);
     fill(globals.audience, saved->audience);
   }
+  const roserocket::ClientOptions client_defaults;
+  fill(globals.base_url, client_defaults.base_url);
+  // No token URL named: the one that belongs with the base URL, where its layout is known (Rose
+  // Rocket's tenant for *.roserocket.com, the same origin for the emulator on loopback). Any
+  // other host stays without one, and oauth_options() refuses: a client secret goes only to a
+  // host the user named (ADR 0021).
+  if (globals.token_url.empty()) {
+    if (const auto endpoints = roserocket::oauth_endpoints_for(globals.base_url)) {
+      globals.token_url = endpoints->token_url;
+      fill(globals.authorize_url, endpoints->authorize_url);
+    }
+  }
   // A token endpoint at <origin>/oauth/token (Auth0, the emulator) has its authorize endpoint at
   // <origin>/authorize.
   const std::string token_path = "/oauth/token";
@@ -94,11 +107,7 @@ void Context::resolve() {
     globals.authorize_url =
         globals.token_url.substr(0, globals.token_url.size() - token_path.size()) + "/authorize";
   }
-  const roserocket::ClientOptions client_defaults;
   const roserocket::OAuthOptions oauth_defaults;
-  fill(globals.base_url, client_defaults.base_url);
-  fill(globals.token_url, oauth_defaults.token_url);
-  fill(globals.authorize_url, oauth_defaults.authorize_url);
   fill(globals.audience, oauth_defaults.audience);
 }
 
@@ -152,6 +161,11 @@ void Context::save_settings() const {
 }
 
 roserocket::OAuthOptions Context::oauth_options() const {
+  if (globals.token_url.empty()) {
+    throw UsageError("the token endpoint of " + globals.base_url +
+                     " is not known: give --token-url or RR_TOKEN_URL (a client secret is sent "
+                     "only to a host you name)");
+  }
   roserocket::OAuthOptions oauth;
   oauth.token_url = globals.token_url;
   oauth.authorize_url = globals.authorize_url;

@@ -6,13 +6,17 @@
 // redirects at once: the whole flow then runs with no account and no human step.
 //
 // Otherwise settings come from flags or RR_* environment variables (flags win):
-//   --authorize-url  RR_AUTHORIZE_URL  default https://a.roserocket.com/authorize
-//   --token-url      RR_TOKEN_URL      default https://a.roserocket.com/oauth/token
+//   --authorize-url  RR_AUTHORIZE_URL  default: <token URL's origin>/authorize, else as below
+//   --token-url      RR_TOKEN_URL      default: the one that belongs with the base URL, when
+//                                      none of these three is named (roserocket::
+//                                      oauth_endpoints_for: https://a.roserocket.com for
+//                                      *.roserocket.com, the same origin on loopback; any other
+//                                      host needs it named)
 //   --client-id      RR_CLIENT_ID      required (the emulator's demo client by default)
 //                    RR_CLIENT_SECRET  (environment only, so it never shows in a process list)
 //   --audience       RR_AUDIENCE       default https://roserocket.com
 //   --scopes         RR_SCOPES         default "openid offline_access" (space-separated)
-//   --issuer         RR_ISSUER         default https://a.roserocket.com with openid, else none
+//   --issuer         RR_ISSUER         default with openid: the base URL's (as the token URL)
 //                                      (read by discovery; the ID token's iss)
 //   --jwks-url       RR_JWKS_URL       default: the issuer's, from discovery
 //   --base-url       RR_BASE_URL       default https://network.roserocket.com
@@ -30,6 +34,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "roserocket/roserocket.hpp"
@@ -102,9 +107,28 @@ int main(int argc, char** argv) {
               << " (demo credentials)\n";
   }
 
+  // Endpoints not named follow the base URL where its layout is known (Rose Rocket's tenant for
+  // *.roserocket.com, the same origin on loopback): the client secret goes only to a host named
+  // here (ADR 0021).
+  const std::string base_url =
+      setting(flags, "--base-url", "RR_BASE_URL", "https://network.roserocket.com");
+  const bool endpoints_named = !setting(flags, "--authorize-url", "RR_AUTHORIZE_URL", "").empty() ||
+                               !setting(flags, "--token-url", "RR_TOKEN_URL", "").empty() ||
+                               !setting(flags, "--issuer", "RR_ISSUER", "").empty();
+  const auto derived = endpoints_named ? std::nullopt : roserocket::oauth_endpoints_for(base_url);
   roserocket::OAuthOptions oauth;
-  oauth.authorize_url = setting(flags, "--authorize-url", "RR_AUTHORIZE_URL", oauth.authorize_url);
-  oauth.token_url = setting(flags, "--token-url", "RR_TOKEN_URL", oauth.token_url);
+  oauth.token_url =
+      setting(flags, "--token-url", "RR_TOKEN_URL", derived ? derived->token_url : "");
+  oauth.authorize_url =
+      setting(flags, "--authorize-url", "RR_AUTHORIZE_URL", derived ? derived->authorize_url : "");
+  const std::string token_path = "/oauth/token";
+  if (oauth.authorize_url.empty() && oauth.token_url.size() > token_path.size() &&
+      oauth.token_url.compare(oauth.token_url.size() - token_path.size(), token_path.size(),
+                              token_path) == 0) {
+    // <origin>/oauth/token (Auth0, the emulator) authorizes at <origin>/authorize.
+    oauth.authorize_url =
+        oauth.token_url.substr(0, oauth.token_url.size() - token_path.size()) + "/authorize";
+  }
   oauth.client_id = setting(flags, "--client-id", "RR_CLIENT_ID", "");
   oauth.client_secret =
       setting(flags, "", "RR_CLIENT_SECRET", emulator ? rr_emulator::kDemoClientSecret : "");
@@ -120,10 +144,13 @@ int main(int argc, char** argv) {
   // Only sign-in needs the issuer: its discovery document names the key set of ID tokens.
   const bool openid =
       std::find(oauth.scopes.begin(), oauth.scopes.end(), "openid") != oauth.scopes.end();
-  oauth.issuer = setting(flags, "--issuer", "RR_ISSUER", openid ? "https://a.roserocket.com" : "");
+  oauth.issuer = setting(flags, "--issuer", "RR_ISSUER", openid && derived ? derived->issuer : "");
   oauth.jwks_url = setting(flags, "--jwks-url", "RR_JWKS_URL", "");
-  const std::string base_url =
-      setting(flags, "--base-url", "RR_BASE_URL", "https://network.roserocket.com");
+  if (oauth.token_url.empty() && oauth.issuer.empty()) {
+    std::cerr << "failed: the token endpoint of " << base_url
+              << " is not known: set --token-url or RR_TOKEN_URL (or --issuer)\n";
+    return 1;
+  }
   const std::string record_id = setting(flags, "--record-id", "RR_RECORD_ID", "");
   const std::string timeout_text = setting(flags, "--timeout-ms", nullptr, "120000");
   if (oauth.client_id.empty() || timeout_text.empty() ||

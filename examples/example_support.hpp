@@ -7,12 +7,13 @@
 ///
 /// With no `RR_BASE_URL` an example starts the local emulator in-process on a free loopback port
 /// and signs in with its demo credentials (client-credentials grant). With `RR_BASE_URL` set it
-/// talks to that server instead and authenticates with, in this order:
+/// talks to that server instead, with the options `roserocket::ClientOptions::from_env()` reads
+/// (the SDK's own, installed reading of the `RR_*` variables: see its comment in client.hpp):
 ///   RR_ACCESS_TOKEN                   a bearer token you already have (e.g. from Postman);
-///   RR_CLIENT_ID + RR_CLIENT_SECRET   the client-credentials grant at RR_TOKEN_URL
-///                                     (default Rose Rocket's https://a.roserocket.com/oauth/token)
-///                                     for RR_AUDIENCE (default https://roserocket.com).
-/// RR_ORG_ID, when set, is sent as `x-org-id` on every request.
+///   RR_CLIENT_ID + RR_CLIENT_SECRET   the client-credentials grant at RR_TOKEN_URL, or at the
+///                                     token endpoint that belongs with RR_BASE_URL (Rose Rocket's
+///                                     for *.roserocket.com, the same origin on loopback);
+///   RR_AUDIENCE, RR_ISSUER, RR_ORG_ID as there.
 
 #include <cstdlib>
 #include <exception>
@@ -64,29 +65,16 @@ inline Session connect() {
     options.token_provider = std::make_shared<roserocket::ClientCredentialsTokenProvider>(oauth);
     std::cout << "server: in-process emulator at " << options.base_url << " (demo credentials)\n";
   } else {
-    options.base_url = base_url;
-    if (const std::string token = env("RR_ACCESS_TOKEN"); !token.empty()) {
+    // A server named: the SDK's own reading of the RR_* variables (ClientOptions::from_env).
+    options = roserocket::ClientOptions::from_env();
+    if (!env("RR_ACCESS_TOKEN").empty()) {
       // A pasted token works until it expires; it cannot be renewed.
-      options.token_provider = std::make_shared<roserocket::StaticTokenProvider>(token);
-      std::cout << "server: " << base_url << " (RR_ACCESS_TOKEN)\n";
-    } else {
-      roserocket::OAuthOptions oauth;  // defaults: Rose Rocket's Auth0 token URL and audience
-      oauth.client_id = env("RR_CLIENT_ID");
-      oauth.client_secret = env("RR_CLIENT_SECRET");
-      if (oauth.client_id.empty() || oauth.client_secret.empty()) {
-        throw roserocket::InvalidArgumentError(
-            "RR_BASE_URL is set: also set RR_ACCESS_TOKEN, or RR_CLIENT_ID and RR_CLIENT_SECRET");
-      }
-      if (const std::string url = env("RR_TOKEN_URL"); !url.empty())
-        oauth.token_url = url;
-      if (const std::string audience = env("RR_AUDIENCE"); !audience.empty())
-        oauth.audience = audience;
-      std::cout << "server: " << base_url << " (client credentials at " << oauth.token_url << ")\n";
-      options.token_provider =
-          std::make_shared<roserocket::ClientCredentialsTokenProvider>(std::move(oauth));
+      std::cout << "server: " << options.base_url << " (RR_ACCESS_TOKEN)\n";
+    } else if (const auto* grant = dynamic_cast<const roserocket::CachingTokenProvider*>(
+                   options.token_provider.get())) {
+      std::cout << "server: " << options.base_url << " (client credentials at "
+                << grant->options().token_url << ")\n";
     }
-    if (const std::string org = env("RR_ORG_ID"); !org.empty())
-      options.org_id = org;
   }
   session.client = std::make_unique<roserocket::Client>(std::move(options));
   return session;

@@ -4,6 +4,7 @@
 /// @brief `Client`: authentication, retries, timeouts and error mapping over one `HttpTransport`.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,15 @@ class Boards;
 class Events;
 class UserGroups;
 class Webhooks;
+struct OAuthOptions;
+
+/// @brief Reads one environment variable by name: its value, or empty when it is not set (an
+/// empty value counts as not set). `ClientOptions::from_env` takes one, so that tests can pass
+/// a map instead of the process environment.
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+/// @brief The process environment (`std::getenv`) as an `EnvironmentLookup`.
+[[nodiscard]] ROSEROCKET_API EnvironmentLookup process_environment();
 
 // Typed records and their facades (roserocket/resources/resource.hpp), declared from the catalog.
 namespace model {
@@ -42,8 +52,9 @@ class Resource;
 
 /// @brief Everything a `Client` is configured with.
 ///
-/// Precedence: what a field says is what the client does; nothing is read from the environment
-/// (examples read `RR_*` variables themselves and fill these in).
+/// Precedence: what a field says is what the client does; the constructor reads nothing from the
+/// environment. `from_env()` makes options from the `RR_*` variables that the examples and `rr`
+/// read.
 struct ROSEROCKET_API ClientOptions {
   /// Scheme and host, no path: "https://network.roserocket.com" or "https://<org>.roserocket.com".
   std::string base_url = "https://network.roserocket.com";
@@ -75,6 +86,31 @@ struct ROSEROCKET_API ClientOptions {
   /// Plain `http://` is refused unless the host is loopback (127.0.0.0/8, ::1, localhost).
   /// Setting this lets bearer tokens cross the network unencrypted: only for a test network.
   bool dangerously_allow_plain_http = false;
+
+  /// @brief Options from the `RR_*` environment variables (the process environment).
+  ///
+  /// - `RR_BASE_URL`: the API host (default `https://network.roserocket.com`).
+  /// - `RR_ACCESS_TOKEN`: a bearer token used as is (`StaticTokenProvider`); otherwise
+  /// - `RR_CLIENT_ID` and `RR_CLIENT_SECRET`: the client-credentials grant, at `RR_TOKEN_URL`
+  ///   when set, else at the token endpoint that belongs with `RR_BASE_URL`
+  ///   (`oauth_endpoints_for`: Rose Rocket's tenant for a `*.roserocket.com` host, the same
+  ///   origin for a loopback one, such as the emulator). For any other host `RR_TOKEN_URL` (or
+  ///   `RR_ISSUER`, whose discovery document names it) is required: the client secret is never
+  ///   sent to a host the environment does not name.
+  /// - `RR_AUDIENCE` (default `https://roserocket.com`), `RR_ISSUER` (OpenID discovery),
+  ///   `RR_ORG_ID` (sent as `x-org-id`).
+  ///
+  /// Everything else keeps its default; change the returned options as you like.
+  /// @throw InvalidArgumentError naming the variable to set: no credentials, a client id without
+  /// a secret (or the reverse), no known token endpoint for `RR_BASE_URL`, or an unsafe URL.
+  [[nodiscard]] static ClientOptions from_env();
+  /// @brief As `from_env()`, reading the variables through @p lookup.
+  [[nodiscard]] static ClientOptions from_env(const EnvironmentLookup& lookup);
+  /// @brief As `from_env(lookup)`, starting the client-credentials settings from @p oauth
+  /// (its transport, clock, retry policy, logger...); the variables that are set override its
+  /// endpoints, credentials and audience.
+  [[nodiscard]] static ClientOptions from_env(const EnvironmentLookup& lookup,
+                                              const OAuthOptions& oauth);
 };
 
 /// @brief What the server said on success, besides the body: set through

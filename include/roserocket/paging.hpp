@@ -11,13 +11,21 @@
 /// `Events::list_all`, `UserGroups::search_all`, `Boards::list_all`). The listing is one
 /// function, "fetch the next page given the last one"; the range calls it when its iterator runs
 /// past the end of the page it holds, and never before.
+///
+/// A deadline for a whole walk: give every page the token of one `CancellationSource` with
+/// `cancel_after` (`RequestOptions::cancellation`). When it runs out, the next page (or the one
+/// in flight) throws `DeadlineExceededError`, whose message names the walk's operation and says
+/// how many pages and items the walk had handed over (ADR 0021).
 
 #include <cstddef>
 #include <functional>
 #include <iterator>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
+
+#include "roserocket/errors.hpp"
 
 namespace roserocket {
 
@@ -25,7 +33,9 @@ namespace roserocket {
 ///
 /// `begin()` fetches the first page; incrementing past the last item of a page fetches the next
 /// one. Errors of a fetch (`ApiError`, `TransportError`, ...) are thrown from `begin()` or from
-/// `operator++`, and the range stays where it was: nothing already yielded is lost.
+/// `operator++`, and the range stays where it was: nothing already yielded is lost. A
+/// `DeadlineExceededError` of a page says how far the walk got ("walk stopped after 3 pages (300
+/// items handed over): ...").
 ///
 /// An input range: iterate it once (`begin()` may be called once; copies of iterators share one
 /// position). Thread safety: a range and its iterators are not synchronised; use one from one
@@ -110,7 +120,7 @@ class PagedRange {
   };
 
   /// @brief A range over the pages @p next produces.
-  explicit PagedRange(NextPage next) : next_(std::move(next)) {}
+  explicit PagedRange(NextPage next) : next_(counting_pages(std::move(next))) {}
 
   /// @brief Fetches the first page. Call once.
   /// @throw whatever the page source throws.
@@ -139,18 +149,54 @@ class PagedRange {
     using U = decltype(convert(std::declval<T&&>()));
     auto source = std::make_shared<NextPage>(std::move(next_));
     auto buffer = std::make_shared<std::vector<T>>();
-    return PagedRange<U>([source, buffer, convert](std::vector<U>& page) {
-      if (!(*source)(*buffer))
-        return false;
-      page.clear();
-      page.reserve(buffer->size());
-      for (auto& item : *buffer)
-        page.push_back(convert(std::move(item)));
-      return true;
-    });
+    // The source already counts its pages: no second count (and no second prefix).
+    return PagedRange<U>(
+        [source, buffer, convert](std::vector<U>& page) {
+          if (!(*source)(*buffer))
+            return false;
+          page.clear();
+          page.reserve(buffer->size());
+          for (auto& item : *buffer)
+            page.push_back(convert(std::move(item)));
+          return true;
+        },
+        typename PagedRange<U>::Counted{});
   }
 
  private:
+  template <class>
+  friend class PagedRange;
+  struct Counted {};
+  PagedRange(NextPage next, Counted) : next_(std::move(next)) {}
+
+  // Wraps @p next so that a DeadlineExceededError of a page says how far the walk got.
+  static NextPage counting_pages(NextPage next) {
+    struct Progress {
+      std::size_t pages = 0;
+      std::size_t items = 0;
+    };
+    auto progress = std::make_shared<Progress>();
+    return [next = std::move(next), progress](std::vector<T>& page) {
+      try {
+        const bool more = next(page);
+        if (more) {
+          ++progress->pages;
+          progress->items += page.size();
+        }
+        return more;
+      } catch (const DeadlineExceededError& e) {
+        const std::string prefix = "walk stopped after ";
+        if (e.summary().compare(0, prefix.size(), prefix) == 0)
+          throw;  // an inner walk already said so
+        throw DeadlineExceededError(
+            prefix + std::to_string(progress->pages) + " page" + (progress->pages == 1 ? "" : "s") +
+                " (" + std::to_string(progress->items) + " item" +
+                (progress->items == 1 ? "" : "s") + " handed over): " + e.summary(),
+            e.context(), e.request_may_have_been_sent(), e.attempts());
+      }
+    };
+  }
+
   NextPage next_;
 };
 

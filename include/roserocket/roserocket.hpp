@@ -7,6 +7,7 @@
 #include "roserocket/auth/caching_token_provider.hpp"
 #include "roserocket/auth/client_credentials.hpp"
 #include "roserocket/auth/discovery.hpp"
+#include "roserocket/auth/endpoints.hpp"
 #include "roserocket/auth/id_token.hpp"
 #include "roserocket/auth/loopback_receiver.hpp"
 #include "roserocket/auth/oauth.hpp"

@@ -364,7 +364,7 @@ struct EventLoop::State {
         Job* job = it->second;
         if (job->request.cancellation.is_cancelled()) {
           it = timers.erase(it);
-          finish(job, nullptr, std::make_exception_ptr(job->attempts->cancelled_during_backoff()));
+          finish(job, nullptr, job->attempts->interrupted_backoff());
         } else if (it->first <= now) {
           ready.push_front(job);
           it = timers.erase(it);

@@ -162,20 +162,49 @@ DeadlineExceededError CallAttempts::deadline_exceeded(const std::string& why, bo
                                context_, maybe_sent, sent_);
 }
 
+DeadlineExceededError CallAttempts::token_deadline_exceeded(const std::string& why,
+                                                            bool maybe_sent) {
+  fields_.error_kind = "deadline_exceeded";
+  fields_.elapsed = since_start();
+  impl_.emit(LogRecord{LogLevel::kInfo,
+                       request_.operation + ": deadline exceeded (the cancellation token's)",
+                       fields_});
+  return DeadlineExceededError(
+      "the deadline of the cancellation token (CancellationSource::cancel_after) ran out after " +
+          std::to_string(sent_) + " attempt" + (sent_ == 1 ? "" : "s") +
+          (why.empty() ? "" : "; " + why),
+      context_, maybe_sent, sent_);
+}
+
 CancelledError CallAttempts::cancelled_during_backoff() {
   return cancelled("during the backoff", last_maybe_sent_);
 }
 
+std::exception_ptr CallAttempts::interrupted_backoff() {
+  if (request_.cancellation.deadline_exceeded())
+    return std::make_exception_ptr(token_deadline_exceeded("during the backoff", last_maybe_sent_));
+  return std::make_exception_ptr(cancelled_during_backoff());
+}
+
 HttpRequest& CallAttempts::begin_attempt() {
   const ClientOptions& options = impl_.options;
-  if (request_.cancellation.is_cancelled())
+  if (request_.cancellation.is_cancelled()) {
+    if (request_.cancellation.deadline_exceeded())
+      throw token_deadline_exceeded("", last_maybe_sent_);
     throw cancelled("before the attempt", last_maybe_sent_);
+  }
   http_.timeout = per_attempt_;
   if (has_deadline_) {
     const milliseconds left = request_.deadline - since_start();
     if (left.count() <= 0)
       throw deadline_exceeded("", last_maybe_sent_);
     http_.timeout = std::min(per_attempt_, left);
+  }
+  // The token's deadline (a whole walk's) bounds the attempt too.
+  if (const auto token_left = request_.cancellation.time_left()) {
+    if (token_left->count() <= 0)
+      throw token_deadline_exceeded("", last_maybe_sent_);
+    http_.timeout = std::min(http_.timeout, *token_left);
   }
   ++attempt_;
   ++sent_;
@@ -209,6 +238,12 @@ bool CallAttempts::may_retry(milliseconds delay, const std::string& why) {
                                 " ms before another attempt; last: " + why,
                             last_maybe_sent_);
   }
+  if (const auto token_left = request_.cancellation.time_left();
+      token_left && delay >= *token_left) {
+    throw token_deadline_exceeded("no time left to wait " + std::to_string(delay.count()) +
+                                      " ms before another attempt; last: " + why,
+                                  last_maybe_sent_);
+  }
   fields_.elapsed = elapsed;
   impl_.emit(LogRecord{
       LogLevel::kInfo,
@@ -236,6 +271,11 @@ CallAttempts::Next CallAttempts::on_transport_error(const std::exception_ptr& er
   } catch (const CancelledError& e) {
     fields_.elapsed = since_start();
     fields_.error_kind = "cancelled";
+    if (request_.cancellation.deadline_exceeded()) {
+      fields_.error_kind = "deadline_exceeded";
+      impl_.observe(AttemptPhase::kEnd, fields_);
+      throw token_deadline_exceeded("during the transfer", e.request_may_have_been_sent());
+    }
     impl_.observe(AttemptPhase::kEnd, fields_);
     throw cancelled("during the transfer", e.request_may_have_been_sent());
   } catch (const TransportError& e) {
@@ -249,6 +289,11 @@ CallAttempts::Next CallAttempts::on_transport_error(const std::exception_ptr& er
       fields_.error_kind = "deadline_exceeded";
       impl_.observe(AttemptPhase::kEnd, fields_);
       throw deadline_exceeded(e.summary(), maybe_sent);
+    }
+    if (timed_out && request_.cancellation.deadline_exceeded()) {
+      fields_.error_kind = "deadline_exceeded";
+      impl_.observe(AttemptPhase::kEnd, fields_);
+      throw token_deadline_exceeded(e.summary(), maybe_sent);
     }
     impl_.observe(AttemptPhase::kEnd, fields_);
     if (idempotency_ == Idempotency::kIdempotent || !maybe_sent) {

@@ -60,6 +60,8 @@ class CallAttempts {
 
   // The error to throw when the call was cancelled while waiting for its next attempt.
   [[nodiscard]] CancelledError cancelled_during_backoff();
+  // The same, or DeadlineExceededError when the token's cancel_after deadline is what ended it.
+  [[nodiscard]] std::exception_ptr interrupted_backoff();
 
   // The status of the last response (0 before any, or after a transport failure).
   [[nodiscard]] int last_status() const noexcept { return last_status_; }
@@ -74,6 +76,8 @@ class CallAttempts {
   std::chrono::milliseconds since_start() const;
   CancelledError cancelled(const std::string& when, bool maybe_sent);
   DeadlineExceededError deadline_exceeded(const std::string& why, bool maybe_sent);
+  // The deadline of the cancellation token (CancellationSource::cancel_after) ran out.
+  DeadlineExceededError token_deadline_exceeded(const std::string& why, bool maybe_sent);
   // Whether another attempt may start after @p delay (logs the decision); throws
   // DeadlineExceededError when the deadline leaves no time for it.
   bool may_retry(std::chrono::milliseconds delay, const std::string& why);

@@ -191,7 +191,7 @@ ApiResponse Client::call(const ApiRequest& request) const {
     if (next.done)
       return std::move(next.response);
     if (next.wait && attempts.wait(next.delay))
-      throw attempts.cancelled_during_backoff();
+      std::rethrow_exception(attempts.interrupted_backoff());
   }
 }
 

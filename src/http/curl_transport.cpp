@@ -78,12 +78,12 @@ CURLcode perform(EasyHandle& handle, Transfer& transfer, bool cancellable) {
 }
 
 // The live transports' settings, for detail::curl_settings_of (the bulk engine). Guarded by
-// registry_mutex(); an entry lives from the transport's construction to its destruction.
-std::mutex& registry_mutex() {
+// settings_registry_mutex(); an entry lives from the transport's construction to its destruction.
+std::mutex& settings_registry_mutex() {
   static std::mutex mutex;
   return mutex;
 }
-std::map<const HttpTransport*, std::shared_ptr<const detail::CurlSettings>>& registry() {
+std::map<const HttpTransport*, std::shared_ptr<const detail::CurlSettings>>& settings_registry() {
   static std::map<const HttpTransport*, std::shared_ptr<const detail::CurlSettings>> map;
   return map;
 }
@@ -94,9 +94,9 @@ namespace detail {
 std::shared_ptr<const CurlSettings> curl_settings_of(const HttpTransport* transport) {
   if (dynamic_cast<const CurlTransport*>(transport) == nullptr)
     return nullptr;
-  std::lock_guard<std::mutex> lock(registry_mutex());
-  const auto it = registry().find(transport);
-  return it == registry().end() ? nullptr : it->second;
+  std::lock_guard<std::mutex> lock(settings_registry_mutex());
+  const auto it = settings_registry().find(transport);
+  return it == settings_registry().end() ? nullptr : it->second;
 }
 }  // namespace detail
 
@@ -157,13 +157,13 @@ CurlTransport::CurlTransport(CurlTransportOptions options) {
     throw InvalidArgumentError("CurlTransportOptions: max_response_bytes must be positive");
   detail::ensure_curl_global_init();
   impl_ = std::make_unique<Impl>(std::move(options));
-  std::lock_guard<std::mutex> lock(registry_mutex());
-  registry()[this] = impl_->shared;
+  std::lock_guard<std::mutex> lock(settings_registry_mutex());
+  settings_registry()[this] = impl_->shared;
 }
 
 CurlTransport::~CurlTransport() {
-  std::lock_guard<std::mutex> lock(registry_mutex());
-  registry().erase(this);
+  std::lock_guard<std::mutex> lock(settings_registry_mutex());
+  settings_registry().erase(this);
 }
 
 HttpResponse CurlTransport::send(const HttpRequest& request) {

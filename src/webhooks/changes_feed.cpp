@@ -196,6 +196,54 @@ std::size_t ChangesFeed::run_once(const Handler& handler, const StopSignal* stop
   return handled;
 }
 
+std::size_t ChangesFeed::run_once(const Handler& handler, const CancellationToken& cancellation) {
+  if (!handler)
+    detail::invalid(kFeedOp, "the handler must not be empty");
+  std::optional<std::string> last = checkpoints_->load(options_.name);
+  std::size_t handled = 0;
+  Events events(client_);
+  RequestOptions options;
+  options.cancellation = cancellation;
+  while (!cancellation.is_cancelled()) {
+    EventQuery page_query = query_;
+    if (last) {
+      page_query.bookmark = *last;
+      page_query.offset = 1;
+    }
+    EventPage page = events.list(page_query, options);
+    for (const auto& event : page.results) {
+      if (cancellation.is_cancelled())
+        return handled;
+      handler(event);
+      checkpoints_->save(options_.name, event.id);
+      last = event.id;
+      ++handled;
+    }
+    if (static_cast<int>(page.results.size()) < options_.page_size)
+      break;
+  }
+  return handled;
+}
+
+void ChangesFeed::run(const Handler& handler, const CancellationToken& cancellation) {
+  while (!cancellation.is_cancelled()) {
+    std::size_t handled = 0;
+    try {
+      handled = run_once(handler, cancellation);
+    } catch (const CancelledError&) {
+      if (cancellation.is_cancelled())
+        return;  // the cancellation ended a page request: what run waits for
+      throw;
+    } catch (const DeadlineExceededError&) {
+      if (cancellation.deadline_exceeded())
+        return;
+      throw;
+    }
+    if (handled == 0)
+      cancellation.wait_for(options_.poll_interval);
+  }
+}
+
 void ChangesFeed::run(const Handler& handler, StopSignal& stop) {
   while (!stop.stop_requested()) {
     if (run_once(handler, &stop) == 0)

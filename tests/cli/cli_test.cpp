@@ -738,6 +738,21 @@ TEST_F(Rr, LoginWithoutClientIdIsAUsageError) {
   EXPECT_THAT(r.err, HasSubstr("no client id"));
 }
 
+// Issue 23: with RR_TOKEN_URL forgotten, rr asks the emulator named by RR_BASE_URL for tokens
+// (never Rose Rocket's tenant); for a host whose layout is unknown it refuses, naming the setting.
+TEST_F(Rr, TokenUrlFollowsTheBaseUrlOrIsRequired) {
+  env_.erase("RR_TOKEN_URL");
+  const auto found = rr({"search", "customer"});
+  EXPECT_EQ(found.code, 0) << describe(found);
+  EXPECT_EQ(emulator_->stats().token_requests.at("client_credentials"), 1u);
+
+  env_["RR_BASE_URL"] = "https://staging.invalid";
+  const auto refused = rr({"search", "customer"});
+  EXPECT_EQ(refused.code, 2) << describe(refused);
+  EXPECT_THAT(refused.err, HasSubstr("--token-url or RR_TOKEN_URL"));
+  EXPECT_THAT(refused.err, Not(HasSubstr(rr_emulator::kDemoClientSecret)));
+}
+
 TEST_F(Rr, AccessTokenVariableIsUsedAsIs) {
   const auto token = rr({"auth", "token"});
   ASSERT_EQ(token.code, 0);

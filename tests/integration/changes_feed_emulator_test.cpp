@@ -160,16 +160,16 @@ TEST_F(ChangesFeedEmulator, KilledMidStreamResumesWithoutLosingAnEvent) {
 
 TEST_F(ChangesFeedEmulator, RunPollsUntilStopped) {
   const std::string order = order_with_events(2);
-  rr::StopSignal stop;
+  rr::CancellationSource stop;
   std::atomic<int> seen{0};
   auto f = feed(*client_, order);
   std::thread runner([&] {
     f.run(
         [&](const rr::Event&) {
           if (++seen == 4)
-            stop.request_stop();
+            stop.cancel();
         },
-        stop);
+        stop.token());
   });
   // Three events exist; the fourth arrives while the feed polls.
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -178,7 +178,7 @@ TEST_F(ChangesFeedEmulator, RunPollsUntilStopped) {
   client_->objects().update("order", order, {{"status", "new"}});
   while (seen < 4 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  stop.request_stop();  // bounded even if the fourth never came
+  stop.cancel();  // bounded even if the fourth never came
   runner.join();
   EXPECT_EQ(seen, 4);
 }

@@ -72,8 +72,33 @@ TEST(ExamplesSettings, ServerWithoutCredentialsFailsWithOneClearLine) {
   const auto result = run_example("RR_BASE_URL=http://127.0.0.1:9");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.output,
-            "failed: RR_BASE_URL is set: also set RR_ACCESS_TOKEN, or RR_CLIENT_ID and "
+            "failed: no credentials in the environment: set RR_ACCESS_TOKEN, or RR_CLIENT_ID and "
             "RR_CLIENT_SECRET\n");
+}
+
+// RR_TOKEN_URL forgotten: the token request goes to the emulator named by RR_BASE_URL (its OAuth
+// routes share the origin), never to Rose Rocket's tenant.
+TEST(ExamplesSettings, ClientCredentialsWithoutTokenUrlGoToTheNamedEmulator) {
+  rr_emulator::Emulator emulator;
+  emulator.start();
+  const auto result =
+      run_example("RR_BASE_URL=" + emulator.base_url() +
+                  " RR_CLIENT_ID=demo-client-id RR_CLIENT_SECRET=demo-client-secret");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("(client credentials at " + emulator.token_url() + ")"),
+            std::string::npos)
+      << result.output;
+  EXPECT_EQ(emulator.stats().token_requests.at("client_credentials"), 1u);
+  EXPECT_EQ(result.output.find("demo-client-secret"), std::string::npos);
+}
+
+// Another host without RR_TOKEN_URL: refused before any request, naming the setting.
+TEST(ExamplesSettings, UnknownHostWithoutTokenUrlIsRefused) {
+  const auto result = run_example(
+      "RR_BASE_URL=https://staging.invalid RR_CLIENT_ID=id RR_CLIENT_SECRET=staging-secret-x");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("set RR_TOKEN_URL"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("staging-secret-x"), std::string::npos) << result.output;
 }
 
 TEST(ExamplesSettings, WrongSecretFailsWithTheOAuthErrorAndHidesTheSecret) {

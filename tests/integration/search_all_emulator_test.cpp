@@ -318,4 +318,39 @@ TEST_F(CallControlTest, DeadlineEndsRetriesOfSlowAttemptsAndCountsThem) {
   emulator_->clear_faults();
 }
 
+// Issue 23: one cancel_after deadline bounds a whole walk. The second page never answers in
+// time; the walk stops with DeadlineExceededError saying how far it got, and the first page's
+// records stay with the caller.
+TEST_F(CallControlTest, CancelAfterBoundsAWholeWalkAndKeepsWhatItHandedOver) {
+  seed();
+  rr::CancellationSource walk;
+  rr::RequestOptions o;
+  o.cancellation = walk.token();
+  rr::SearchAllOptions all;
+  all.page_size = 100;
+  auto range = client_->objects().search_all(request("createdAt", rr::SortDirection::kAsc), o, all);
+  std::vector<std::string> seen;
+  auto it = range.begin();  // the first page, answered at once
+  rr_emulator::Fault slow;
+  slow.method = "POST";
+  slow.path_prefix = "/api/v2/platformModel/objects/search";
+  slow.kind = rr_emulator::FaultKind::kDelay;
+  slow.delay_ms = 3000;
+  slow.count = 5;
+  emulator_->add_fault(slow);
+  walk.cancel_after(std::chrono::milliseconds(300));
+  try {
+    for (; it != range.end(); ++it)
+      seen.push_back((*it)["id"].get<std::string>());
+    FAIL() << "expected DeadlineExceededError";
+  } catch (const rr::DeadlineExceededError& e) {
+    EXPECT_NE(std::string(e.what()).find("walk stopped after 1 page (100 items handed over)"),
+              std::string::npos)
+        << e.what();
+    EXPECT_TRUE(walk.token().deadline_exceeded());
+  }
+  EXPECT_EQ(seen.size(), 100u);
+  emulator_->clear_faults();
+}
+
 }  // namespace

@@ -99,9 +99,51 @@ TEST_F(Feed, StopSignalEndsAPassBetweenEvents) {
       &stop);
   EXPECT_THAT(handled, ::testing::ElementsAre("e1"));
   EXPECT_EQ(f.checkpoint(), "e1");
-  // run() returns at once with a stop already requested.
+  // run() returns at once with a stop already requested. (The StopSignal overload is deprecated
+  // in favour of the CancellationToken one; it must keep working.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   f.run([](const Event&) { FAIL(); }, stop);
+#pragma GCC diagnostic pop
   EXPECT_EQ(mock->request_count(), 1u);
+}
+
+// Issue 23: ChangesFeed takes a CancellationToken like every other call.
+TEST_F(Feed, CancellationTokenEndsAPassBetweenEventsAndRun) {
+  mock->enqueue_json(200, page({"e1", "e2"}));
+  roserocket::CancellationSource source;
+  auto f = feed();
+  std::vector<std::string> handled;
+  EXPECT_EQ(f.run_once(
+                [&](const Event& e) {
+                  handled.push_back(e.id);
+                  source.cancel();
+                },
+                source.token()),
+            1u);
+  EXPECT_THAT(handled, ::testing::ElementsAre("e1"));
+  EXPECT_EQ(f.checkpoint(), "e1");
+  f.run([](const Event&) { FAIL(); }, source.token());  // returns at once: already cancelled
+  EXPECT_EQ(mock->request_count(), 1u);
+}
+
+TEST_F(Feed, RunPollsUntilTheTokensDeadline) {
+  // Each poll finds nothing new and takes 1 s of test time; no pause between polls. The 2.5 s
+  // deadline has passed after the third, and run returns normally.
+  mock->set_fallback([this](const roserocket::HttpRequest&) {
+    fake.steady += std::chrono::milliseconds(1000);
+    return roserocket::HttpResponse{200, {}, page({}).dump()};
+  });
+  roserocket::CancellationSource source;
+  source.cancel_after(std::chrono::milliseconds(2500), fake.clock().steady_now);
+  roserocket::ChangesFeedOptions o;
+  o.name = "orders-sync";
+  o.poll_interval = std::chrono::milliseconds(0);
+  ChangesFeed f(client(), roserocket::EventQuery::for_record("ord-1", "order"), store, o);
+  f.run([](const Event&) { FAIL(); }, source.token());
+  EXPECT_TRUE(source.token().deadline_exceeded());
+  EXPECT_EQ(mock->request_count(), 3u);
+  EXPECT_FALSE(f.checkpoint());
 }
 
 TEST_F(Feed, RefusesBadOptions) {

@@ -30,10 +30,19 @@ struct ROSEROCKET_API Event {
   std::string owner_id;
   /// When it happened (ISO-8601).
   std::string created_at;
-  /// The event's own payload (`json`), JSON null when absent.
+  /// The event's own payload (`json`), JSON null when absent. Read it as `payload()`.
   Json data;
-  /// Everything the server sent, unknown keys included.
+  /// Everything the server sent, unknown keys included. Read it as `envelope()`: the name `json`
+  /// means the payload on `WebhookEvent` and `NewEvent` (a data member cannot be renamed within
+  /// the 1.x ABI, so it stays; ADR 0021).
   Json json = Json::object();
+
+  /// @brief Everything the server sent for this event, unknown keys included (the member
+  /// `json`). Same meaning as `WebhookEvent::envelope()`.
+  [[nodiscard]] const Json& envelope() const noexcept { return json; }
+  /// @brief The event's own payload, the server's `json` key (the member `data`); JSON null when
+  /// absent. Same meaning as `WebhookEvent::payload()`.
+  [[nodiscard]] const Json& payload() const noexcept { return data; }
 
   /// @brief Reads one event; missing keys stay empty.
   /// @throw InvalidArgumentError when @p json is not an object.

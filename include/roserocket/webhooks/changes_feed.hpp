@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "roserocket/cancellation.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/export.hpp"
 #include "roserocket/objects/events.hpp"
@@ -75,6 +76,9 @@ class ROSEROCKET_API FileCheckpointStore : public CheckpointStore {
 };
 
 /// @brief A request to stop, shared between a running feed and whoever stops it.
+///
+/// Superseded by `CancellationToken` (`run(handler, token)`), which every other call of the SDK
+/// takes; kept so that existing code compiles (ADR 0021).
 /// Thread safety: every member may be called from any number of threads at once.
 class ROSEROCKET_API StopSignal {
  public:
@@ -135,10 +139,26 @@ class ROSEROCKET_API ChangesFeed {
   /// the last event handled).
   std::size_t run_once(const Handler& handler, const StopSignal* stop = nullptr);
 
+  /// @brief As `run_once(handler)`, stopping between events once @p cancellation is cancelled;
+  /// the page requests carry the token, so one in flight ends too (`CancelledError`, or
+  /// `DeadlineExceededError` when its `cancel_after` deadline ran out).
+  /// @return how many events were handled.
+  std::size_t run_once(const Handler& handler, const CancellationToken& cancellation);
+
+  /// @brief Polls until @p cancellation is cancelled (`CancellationSource::cancel()` from any
+  /// thread, or its `cancel_after` deadline): `run_once`, then a wait of `poll_interval` when
+  /// nothing was new. Returns normally once cancelled, also when that ended a page request in
+  /// flight (no handler ran for it, so the checkpoint is where it was).
+  /// @throw whatever `run_once` throws, except the cancellation itself.
+  void run(const Handler& handler, const CancellationToken& cancellation);
+
   /// @brief Polls until @p stop is requested: `run_once`, then a wait of `poll_interval` when
   /// nothing was new.
   /// @throw whatever `run_once` throws.
-  void run(const Handler& handler, StopSignal& stop);
+  [[deprecated(
+      "use run(handler, CancellationToken): StopSignal is superseded by "
+      "CancellationSource")]] void
+  run(const Handler& handler, StopSignal& stop);
 
   /// @brief The id of the last acknowledged event (from the store).
   [[nodiscard]] std::optional<std::string> checkpoint() const;

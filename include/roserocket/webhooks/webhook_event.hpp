@@ -42,7 +42,9 @@ struct ROSEROCKET_API WebhookEvent {
   std::string object_key;
   /// When it happened (ISO-8601).
   std::string created_at;
-  /// The record as the platform sent it with the delivery (may be older than the record now).
+  /// The record as the platform sent it with the delivery (may be older than the record now):
+  /// the envelope's `json` key. Read it as `payload()`: on `Event` the member `json` is the
+  /// whole envelope (a data member cannot be renamed within the 1.x ABI; ADR 0021).
   nlohmann::json json = nlohmann::json::object();
   /// The record as re-read by `refId` just before the handler ran, when the receiver re-reads;
   /// empty when it does not or when the record no longer exists.
@@ -51,6 +53,13 @@ struct ROSEROCKET_API WebhookEvent {
   bool record_deleted = false;
   /// Everything the delivery carried, unknown keys included.
   nlohmann::json raw = nlohmann::json::object();
+
+  /// @brief The delivery's payload, its `json` key: the record as sent (the member `json`).
+  /// Same meaning as `Event::payload()`.
+  [[nodiscard]] const nlohmann::json& payload() const noexcept { return json; }
+  /// @brief Everything the delivery carried, unknown keys included (the member `raw`). Same
+  /// meaning as `Event::envelope()`.
+  [[nodiscard]] const nlohmann::json& envelope() const noexcept { return raw; }
 
   /// @brief Reads an envelope that is already parsed.
   /// @param envelope the delivery's JSON object.
