@@ -91,7 +91,7 @@ void Context::resolve() {
   // No token URL named: the one that belongs with the base URL, where its layout is known (Rose
   // Rocket's tenant for *.roserocket.com, the same origin for the emulator on loopback). Any
   // other host stays without one, and oauth_options() refuses: a client secret goes only to a
-  // host the user named (ADR 0021).
+  // host the user named (ADR 0022).
   if (globals.token_url.empty()) {
     if (const auto endpoints = roserocket::oauth_endpoints_for(globals.base_url)) {
       globals.token_url = endpoints->token_url;

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
 
   // Endpoints not named follow the base URL where its layout is known (Rose Rocket's tenant for
   // *.roserocket.com, the same origin on loopback): the client secret goes only to a host named
-  // here (ADR 0021).
+  // here (ADR 0022).
   const std::string base_url =
       setting(flags, "--base-url", "RR_BASE_URL", "https://network.roserocket.com");
   const bool endpoints_named = !setting(flags, "--authorize-url", "RR_AUTHORIZE_URL", "").empty() ||

@@ -4,7 +4,7 @@
 # emulator. Used by scripts/demo.sh and by ctest.
 #   usage: run_against_emulator.sh RR_EMULATOR_EXE EXAMPLE_EXE [--no-token-url]
 # With --no-token-url, RR_TOKEN_URL is not set: the program must find the token endpoint from
-# RR_BASE_URL itself (ClientOptions::from_env, ADR 0021).
+# RR_BASE_URL itself (ClientOptions::from_env, ADR 0022).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/start_emulator.sh"
 start_emulator "$1"

@@ -15,7 +15,7 @@
 /// A deadline for a whole walk: give every page the token of one `CancellationSource` with
 /// `cancel_after` (`RequestOptions::cancellation`). When it runs out, the next page (or the one
 /// in flight) throws `DeadlineExceededError`, whose message names the walk's operation and says
-/// how many pages and items the walk had handed over (ADR 0021).
+/// how many pages and items the walk had handed over (ADR 0022).
 
 #include <cstddef>
 #include <functional>

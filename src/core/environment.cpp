@@ -1,4 +1,4 @@
-// ClientOptions::from_env: the RR_* variables the examples and rr read (issue 23, ADR 0021).
+// ClientOptions::from_env: the RR_* variables the examples and rr read (issue 23, ADR 0022).
 
 #include <cstdlib>
 #include <memory>

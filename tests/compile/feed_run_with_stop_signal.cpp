@@ -1,4 +1,4 @@
-// The deprecated `ChangesFeed::run(handler, StopSignal&)` (issue 23, ADR 0021): still compiles,
+// The deprecated `ChangesFeed::run(handler, StopSignal&)` (issue 23, ADR 0022): still compiles,
 // and warns naming the replacement.
 #include <roserocket/webhooks/changes_feed.hpp>
 

@@ -1,4 +1,4 @@
-// A user's own `Clock` beside the SDK's `roserocket::Clock` (issue 23, ADR 0021). The SDK's type
+// A user's own `Clock` beside the SDK's `roserocket::Clock` (issue 23, ADR 0022). The SDK's type
 // keeps its name within the 1.x ABI, so the docs recommend a namespace alias (`namespace rr =
 // roserocket;`) or a using-directive inside the user's own namespace; both compile with a global
 // `Clock` of the user's. OWN_CLOCK_WITH_GLOBAL_USING_DIRECTIVE selects the form that cannot.

@@ -1,7 +1,7 @@
 #pragma once
 
 /// @file
-/// @brief Which authorization server belongs with an API base URL (issue 23, ADR 0021).
+/// @brief Which authorization server belongs with an API base URL (issue 23, ADR 0022).
 
 #include <optional>
 #include <string>

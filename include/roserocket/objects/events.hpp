@@ -34,7 +34,7 @@ struct ROSEROCKET_API Event {
   Json data;
   /// Everything the server sent, unknown keys included. Read it as `envelope()`: the name `json`
   /// means the payload on `WebhookEvent` and `NewEvent` (a data member cannot be renamed within
-  /// the 1.x ABI, so it stays; ADR 0021).
+  /// the 1.x ABI, so it stays; ADR 0022).
   Json json = Json::object();
 
   /// @brief Everything the server sent for this event, unknown keys included (the member

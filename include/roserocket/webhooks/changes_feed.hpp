@@ -78,7 +78,7 @@ class ROSEROCKET_API FileCheckpointStore : public CheckpointStore {
 /// @brief A request to stop, shared between a running feed and whoever stops it.
 ///
 /// Superseded by `CancellationToken` (`run(handler, token)`), which every other call of the SDK
-/// takes; kept so that existing code compiles (ADR 0021).
+/// takes; kept so that existing code compiles (ADR 0022).
 /// Thread safety: every member may be called from any number of threads at once.
 class ROSEROCKET_API StopSignal {
  public:

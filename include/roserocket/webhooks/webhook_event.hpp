@@ -44,7 +44,7 @@ struct ROSEROCKET_API WebhookEvent {
   std::string created_at;
   /// The record as the platform sent it with the delivery (may be older than the record now):
   /// the envelope's `json` key. Read it as `payload()`: on `Event` the member `json` is the
-  /// whole envelope (a data member cannot be renamed within the 1.x ABI; ADR 0021).
+  /// whole envelope (a data member cannot be renamed within the 1.x ABI; ADR 0022).
   nlohmann::json json = nlohmann::json::object();
   /// The record as re-read by `refId` just before the handler ran, when the receiver re-reads;
   /// empty when it does not or when the record no longer exists.
