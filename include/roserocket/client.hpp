@@ -29,6 +29,9 @@ class Boards;
 class Events;
 class UserGroups;
 class Webhooks;
+namespace detail {
+struct ClientState;  // private: the state every copy of a client shares (src/core/)
+}  // namespace detail
 
 // Typed records and their facades (roserocket/resources/resource.hpp), declared from the catalog.
 namespace model {
@@ -170,6 +173,7 @@ class ROSEROCKET_API Client {
   [[nodiscard]] const ClientOptions& options() const noexcept;
 
  private:
+  friend struct detail::ClientState;
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };
