@@ -55,8 +55,6 @@ class TypedReadsEmulatorTest : public ::testing::Test {
 const char* const kBoardsNav = "GET /api/v2/platformModel/boards/nav";
 const char* const kSearch = "POST /api/v2/platformModel/objects/search";
 
-}  // namespace
-
 TEST_F(TypedReadsEmulatorTest, TypedSearchFindsItsBoardOnceWithoutABoardId) {
   using rr::model::Customer;
   Customer c;
@@ -130,3 +128,5 @@ TEST_F(TypedReadsEmulatorTest, ServerTimestampsReadAsInstants) {
   EXPECT_LE(*created, *read.updated_at_time());
   EXPECT_EQ(rr::model::format_timestamp(*created).substr(0, 10), read.created_at()->substr(0, 10));
 }
+
+}  // namespace
