@@ -39,6 +39,9 @@ using EnvironmentLookup = std::function<std::optional<std::string>(const std::st
 
 /// @brief The process environment (`std::getenv`) as an `EnvironmentLookup`.
 [[nodiscard]] ROSEROCKET_API EnvironmentLookup process_environment();
+namespace detail {
+struct ClientState;  // private: the state every copy of a client shares (src/core/)
+}  // namespace detail
 
 // Typed records and their facades (roserocket/resources/resource.hpp), declared from the catalog.
 namespace model {
@@ -206,6 +209,7 @@ class ROSEROCKET_API Client {
   [[nodiscard]] const ClientOptions& options() const noexcept;
 
  private:
+  friend struct detail::ClientState;
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };

@@ -110,6 +110,27 @@ class ROSEROCKET_API ReadOnlyFieldError : public InvalidArgumentError {
   std::string reason_;
 };
 
+/// @brief A connection read from a stored record that the record was read without: the get,
+/// search or write did not name it in `paths`, so the server did not send it. Not the same as a
+/// connection that holds no records (an empty list, or null), which reads as empty.
+/// See docs/connected-objects.md; `Record::loaded` tests for it first.
+class ROSEROCKET_API NotLoadedError : public InvalidArgumentError {
+ public:
+  /// @brief The connection @p connection of a record of @p object_key, not in the record.
+  /// @param object_key the record's object, e.g. "order" (may be empty when unknown).
+  /// @param connection the connection's wire name, e.g. "tasks".
+  /// @param record_id the record's id, or "" when unknown.
+  NotLoadedError(std::string object_key, std::string connection, const std::string& record_id);
+  /// @brief The record's object, e.g. "order".
+  [[nodiscard]] const std::string& object_key() const noexcept { return object_key_; }
+  /// @brief The connection that was not loaded, e.g. "tasks": the `paths` entry to add.
+  [[nodiscard]] const std::string& connection() const noexcept { return connection_; }
+
+ private:
+  std::string object_key_;
+  std::string connection_;
+};
+
 /// @brief No complete response arrived: connection refused, reset, TLS failure, ...
 class ROSEROCKET_API TransportError : public Error {
  public:

@@ -7,6 +7,7 @@
 
 #include "core/call_state.hpp"
 #include "core/client_core.hpp"
+#include "core/client_state.hpp"
 #include "core/json_limits.hpp"
 #include "core/redaction.hpp"
 #include "http/url.hpp"
@@ -89,7 +90,13 @@ std::string percent_encode(std::string_view value) {
 
 struct Client::Impl : detail::ClientCore {
   using ClientCore::ClientCore;
+  // Filled in while the client works; shared by every copy (src/core/client_state.hpp).
+  mutable detail::BoardIds board_ids;
 };
+
+detail::BoardIds& detail::ClientState::board_ids(const Client& client) {
+  return client.impl_->board_ids;
+}
 
 namespace detail {
 

@@ -68,6 +68,31 @@ ReadOnlyFieldError::ReadOnlyFieldError(std::string object_key, std::string field
       field_(std::move(field)),
       reason_(std::move(reason)) {}
 
+namespace {
+
+std::string not_loaded_summary(const std::string& object_key, const std::string& connection,
+                               const std::string& record_id) {
+  std::string record = object_key.empty() ? std::string("the record") : object_key;
+  if (!record_id.empty())
+    record += " " + record_id;
+  return "'" + connection + "' of " + record +
+         " was not loaded: the record was read without it, which is not the same as having "
+         "none. Add \"" +
+         connection +
+         "\" to the paths of the get or search (RequestOptions::paths, or the typed path "
+         "constant; for a record read inside another, the dot path from the record read, such as "
+         "\"tasks.commodities\"), or test loaded(\"" +
+         connection + "\") first";
+}
+
+}  // namespace
+
+NotLoadedError::NotLoadedError(std::string object_key, std::string connection,
+                               const std::string& record_id)
+    : InvalidArgumentError(not_loaded_summary(object_key, connection, record_id)),
+      object_key_(std::move(object_key)),
+      connection_(std::move(connection)) {}
+
 TransportError::TransportError(const std::string& summary, ErrorContext context,
                                bool request_may_have_been_sent)
     : Error(summary, std::move(context)), maybe_sent_(request_may_have_been_sent) {}

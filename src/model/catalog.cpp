@@ -340,8 +340,12 @@ std::string fields_markdown() {
     out += "| field | C++ accessor | type | access | source | description |\n";
     out += "| --- | --- | --- | --- | --- | --- |\n";
     for (const auto& f : fields) {
-      out += "| `" + f.name + "` | `" + f.cpp_name + "()` | " + escape_cell(describe_type(f)) +
-             " | " + describe_access(f) + " | " + std::string(to_string(f.provenance)) + " | " +
+      // A timestamp also reads as an instant: `created_at_time()` beside `created_at()`.
+      const std::string accessor =
+          "`" + f.cpp_name + "()`" +
+          (f.type == FieldType::kTimestamp ? ", `" + f.cpp_name + "_time()`" : std::string());
+      out += "| `" + f.name + "` | " + accessor + " | " + escape_cell(describe_type(f)) + " | " +
+             describe_access(f) + " | " + std::string(to_string(f.provenance)) + " | " +
              escape_cell(describe(f)) + " |\n";
     }
   };

@@ -141,6 +141,41 @@ void throw_bad_field_value(const Json& record, std::string_view field, const std
                                {});
 }
 
+std::optional<Timestamp> read_timestamp(const Json& record, std::string_view field,
+                                        const Json* value) {
+  if (value == nullptr || value->is_null())
+    return std::nullopt;
+  if (!value->is_string()) {
+    throw_bad_field_value(
+        record, field,
+        std::string("expected an RFC 3339 timestamp (a string), got ") + value->type_name());
+  }
+  const auto& text = value->get_ref<const std::string&>();
+  if (auto instant = parse_timestamp(text))
+    return instant;
+  std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
+  throw_bad_field_value(record, field,
+                        "'" + shown +
+                            "' is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS, an optional "
+                            "fraction, then Z or an offset such as +02:00)");
+}
+
+void throw_not_loaded(const Json& record, std::string_view object_key, std::string_view field) {
+  std::string key(object_key);
+  std::string id;
+  if (record.is_string()) {
+    id = record.get<std::string>();
+  } else if (record.is_object()) {
+    const auto k = record.find("objectKey");
+    if (key.empty() && k != record.end() && k->is_string())
+      key = k->get<std::string>();
+    const auto i = record.find("id");
+    if (i != record.end() && i->is_string())
+      id = i->get<std::string>();
+  }
+  throw NotLoadedError(std::move(key), std::string(field), id);
+}
+
 const Json* find_field_value(const Json& record, std::string_view object_key,
                              std::string_view field) {
   const auto it = record.find(field);

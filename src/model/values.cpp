@@ -59,6 +59,114 @@ void from_json(const Json& json, Money& money) {
       code != json.end() && code->is_string() ? code->get<std::string>() : std::string();
 }
 
+namespace {
+
+bool leap_year(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int days_in_month(std::int64_t year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && leap_year(year) ? 29 : kDays[month - 1];
+}
+
+// Days from 1970-01-01 to the civil date (proleptic Gregorian; H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+}
+
+}  // namespace
+
+std::optional<Timestamp> parse_timestamp(std::string_view text) noexcept {
+  // YYYY-MM-DDTHH:MM:SS is 19 characters; at least a zone follows.
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ')
+    return std::nullopt;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(text, 0, 4, year) || !digits(text, 5, 2, month) || !digits(text, 8, 2, day) ||
+      !digits(text, 11, 2, hour) || !digits(text, 14, 2, minute) || !digits(text, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  std::size_t i = 19;
+  int millis = 0;
+  if (text[i] == '.') {
+    ++i;
+    const std::size_t first = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (i - first < 3)
+        millis = millis * 10 + (text[i] - '0');
+      ++i;
+    }
+    if (i == first)
+      return std::nullopt;  // a dot without digits
+    for (std::size_t n = i - first; n < 3; ++n)
+      millis *= 10;  // ".4" is 400 ms
+  }
+  if (i >= text.size())
+    return std::nullopt;  // no zone: a local time names no instant
+  int offset_minutes = 0;
+  if (text[i] == 'Z' || text[i] == 'z') {
+    ++i;
+  } else if (text[i] == '+' || text[i] == '-') {
+    int oh = 0, om = 0;
+    if (text.size() - i != 6 || text[i + 3] != ':' || !digits(text, i + 1, 2, oh) ||
+        !digits(text, i + 4, 2, om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset_minutes = (text[i] == '-' ? -1 : 1) * (oh * 60 + om);
+    i += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (i != text.size())
+    return std::nullopt;
+  const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 +
+                               minute * 60 + second - offset_minutes * 60;
+  return Timestamp(std::chrono::duration_cast<Timestamp::duration>(
+      std::chrono::milliseconds(seconds * 1000 + millis)));
+}
+
+std::string format_timestamp(Timestamp instant) {
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(instant.time_since_epoch()).count();
+  std::int64_t days = ms / 86400000;
+  std::int64_t rest = ms % 86400000;
+  if (rest < 0) {
+    rest += 86400000;
+    --days;
+  }
+  std::int64_t year = 0;
+  int month = 0, day = 0;
+  civil_from_days(days, year, month, day);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                static_cast<long long>(year), month, day, static_cast<int>(rest / 3600000),
+                static_cast<int>(rest / 60000 % 60), static_cast<int>(rest / 1000 % 60),
+                static_cast<int>(rest % 1000));
+  return buffer;
+}
+
 bool is_local_date_time(std::string_view text) noexcept {
   if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
       text[16] != ':') {

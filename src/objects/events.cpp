@@ -67,7 +67,7 @@ EventPage Events::list(const EventQuery& query, const RequestOptions& options) c
     detail::malformed(client_, r, response.status, "expected {total, results[]} from events");
   }
   EventPage page;
-  page.total = detail::total_of(body);
+  page.total = detail::total_of(client_, r, response.status, body);
   for (const auto& item : *results) {
     if (!item.is_object())
       detail::malformed(client_, r, response.status, "an event is not an object");

@@ -1,8 +1,10 @@
 #include "roserocket/objects/objects_api.hpp"
 
+#include "core/client_state.hpp"
 #include "objects/nested_writes.hpp"
 #include "objects/object_requests.hpp"
 #include "objects/request_util.hpp"
+#include "roserocket/objects/boards.hpp"
 
 namespace roserocket {
 namespace {
@@ -49,6 +51,55 @@ void add_board(ApiRequest& r, const RequestOptions& options) {
     r.query.emplace_back("boardId", *options.board_id);
 }
 
+// What live servers answer with 500 (docs/search.md), for @p f on a field of @p object_key
+// itself that the catalog knows: the problem and what to send instead; empty when nothing is
+// known against it. Dotted paths and unknown fields are sent as they are.
+std::string known_search_failure(std::string_view object_key, const SearchFilter& f) {
+  if (f.path.find('.') != std::string::npos)
+    return {};
+  const model::FieldSpec* spec = model::find_field(object_key, f.path);
+  if (spec == nullptr)
+    return {};
+  const std::string& op = f.op.value();
+  const bool date = spec->type == model::FieldType::kTimestamp ||
+                    spec->type == model::FieldType::kDate ||
+                    spec->type == model::FieldType::kDateTime;
+  const std::string field = "'" + f.path + "' of " + std::string(object_key);
+  if (date && op == SearchOperator::kBetween.value) {
+    return field + " is a date field, and live servers answer 'between' on a date field with " +
+           "500; filter with 'in' on the days you want (SearchFilter::in(\"" + f.path +
+           "\", {...})), or order by it and walk with search_all";
+  }
+  if (spec->type == model::FieldType::kEnum && op == SearchOperator::kEquals.value) {
+    return field + " is a select field, and live servers answer 'equals' on a select field " +
+           "with 500; use 'in' with a list (SearchFilter::in(\"" + f.path + "\", {" +
+           (f.value.is_string() ? f.value.dump() : std::string("...")) + "}))";
+  }
+  if (spec->access == model::Access::kDerived && op == SearchOperator::kIn.value) {
+    std::string from;
+    for (const auto& d : spec->derived_from)
+      from += (from.empty() ? "" : ", ") + d;
+    return field + " is derived" + (from.empty() ? "" : " from " + from) +
+           ", and live servers answer 'in' on a derived field with 500; use 'equals' for one " +
+           "value, or filter on the fields it is derived from";
+  }
+  return {};
+}
+
+void refuse_known_search_failures(const SearchRequest& request, FilterCheck check,
+                                  const char* operation) {
+  if (check == FilterCheck::kSendAnyway || request.object_key.empty())
+    return;
+  for (const auto& f : request.filters) {
+    const std::string problem = known_search_failure(request.object_key, f);
+    if (!problem.empty()) {
+      detail::invalid(
+          operation,
+          "filter " + problem + " (or pass FilterCheck::kSendAnyway to send the filter as it is)");
+    }
+  }
+}
+
 }  // namespace
 
 namespace detail {
@@ -63,7 +114,12 @@ UpsertOutcome upsert_outcome(int status, const Json& record, UpsertRoute route) 
   const auto version = record.find("version");
   if (version == record.end() || !version->is_number_integer())
     return UpsertOutcome::kUnknown;
-  const std::int64_t v = version->get<std::int64_t>();
+  std::int64_t v = 0;
+  try {
+    v = model::integer_from_json<std::int64_t>(*version);  // 2^64 - 1 is not a version
+  } catch (const Error&) {
+    return UpsertOutcome::kUnknown;
+  }
   if (v >= 2)
     return UpsertOutcome::kUpdated;
   const auto created_at = record.find("createdAt");
@@ -333,8 +389,14 @@ void ObjectsApi::bulk_remove(std::string_view object_key, const std::vector<std:
 }
 
 SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptions& options) const {
+  return search(request, options, FilterCheck::kRefuseKnownFailures);
+}
+
+SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptions& options,
+                                FilterCheck check) const {
   constexpr const char* kOp = "objects.search";
   require_non_empty(request.board_id, "board id", kOp);
+  refuse_known_search_failures(request, check, kOp);
   ApiRequest r = make_request(kOp, HttpMethod::kPost, "/objects/search", options);
   Json body = Json::object();
   body["boardId"] = request.board_id;
@@ -374,10 +436,11 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
     detail::malformed(client_, r, response.status, "expected {total, results[]} from search");
   }
   SearchResult out;
-  // The vendor calls it approximate; it may come as a float. Rounded, never negative.
+  // The vendor calls it approximate; a whole number sent as a float (250.0) reads as such, and
+  // anything that is not a count (1e30, -1, 2.5) is refused.
   const auto total = response.body.find("total");
-  const bool has_total = total != response.body.end() && total->is_number();
-  out.total = detail::total_of(response.body);
+  const bool has_total = total != response.body.end() && !total->is_null();
+  out.total = detail::total_of(client_, r, response.status, response.body);
   out.results.reserve(results->size());
   for (auto& record : *results)
     out.results.push_back(std::move(record));
@@ -389,20 +452,50 @@ SearchResult ObjectsApi::search(const SearchRequest& request, const RequestOptio
 
 PagedRange<Json> ObjectsApi::search_all(const SearchRequest& request, const RequestOptions& options,
                                         const SearchAllOptions& all) const {
+  return search_all(request, options, all, FilterCheck::kRefuseKnownFailures);
+}
+
+PagedRange<Json> ObjectsApi::search_all(const SearchRequest& request, const RequestOptions& options,
+                                        const SearchAllOptions& all, FilterCheck check) const {
   constexpr const char* kOp = "objects.search_all";
   require_non_empty(request.board_id, "board id", kOp);
+  refuse_known_search_failures(request, check, kOp);
   std::shared_ptr<SearchPaging> paging =
       all.paging ? all.paging(request, all.page_size) : make_keyset_paging(request, all.page_size);
   if (!paging)
     detail::invalid(kOp, "the paging factory returned no paging");
   ObjectsApi api = *this;
-  return PagedRange<Json>([api, paging, options](std::vector<Json>& page) mutable {
+  return PagedRange<Json>([api, paging, options, check](std::vector<Json>& page) mutable {
     std::optional<SearchRequest> next = paging->next_request();
     if (!next)
       return false;
-    page = paging->accept(api.search(*next, options));
+    page = paging->accept(api.search(*next, options, check));
     return true;
   });
+}
+
+void ObjectsApi::check_filters(const SearchRequest& request, FilterCheck check) {
+  refuse_known_search_failures(request, check, "objects.search");
+}
+
+std::string ObjectsApi::board_for(std::string_view object_key,
+                                  const RequestOptions& options) const {
+  constexpr const char* kOp = "objects.board_for";
+  require_non_empty(object_key, "object key", kOp);
+  detail::BoardIds& ids = detail::ClientState::board_ids(client_);
+  if (auto known = ids.find(object_key))
+    return *known;
+  RequestOptions lookup = options;  // the search's metadata describes the search, not this
+  lookup.metadata = nullptr;
+  lookup.paths.clear();
+  lookup.board_id.reset();
+  std::optional<Board> board = Boards(client_).first_for(object_key, lookup);
+  if (!board || board->id.empty()) {
+    detail::invalid(kOp, "no board shows '" + std::string(object_key) +
+                             "' records, and a search needs one: set SearchRequest::board_id "
+                             "(client.boards().list() lists the boards)");
+  }
+  return ids.remember(object_key, std::move(board->id));
 }
 
 bool SearchOperator::is_known() const noexcept {

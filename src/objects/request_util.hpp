@@ -62,13 +62,36 @@ inline std::string string_at(const Json& json, const char* key) {
   return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-/// The `total` of a listing's answer as an integer (rounded; 0 when absent or not a number).
-inline std::int64_t total_of(const Json& body) {
-  const auto it = body.find("total");
-  if (it == body.end() || !it->is_number())
+/// @brief A count the server sent at @p key of @p body (a listing's `total`, a membership
+/// change's `added`): 0 when absent or null; otherwise it must be a whole number from 0 to
+/// 2^63 - 1 (`250.0` reads as 250). Anything else (`1e30`, `-1`, `2.5`, a string) is refused
+/// rather than converted out of range, truncated or read as 0.
+/// @throw MalformedResponseError naming the key, the value and the operation.
+inline std::int64_t count_at(const Client& client, const ApiRequest& request, int status,
+                             const Json& body, const char* key) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null())
     return 0;
-  const double value = it->get<double>();
-  return value > 0 ? static_cast<std::int64_t>(value + 0.5) : 0;
+  std::int64_t value = -1;
+  if (it->is_number()) {
+    try {
+      value = model::integer_from_json<std::int64_t>(*it);
+    } catch (const Error&) {
+      value = -1;  // out of range or fractional: refused below with the value shown
+    }
+  }
+  if (value < 0) {
+    const std::string shown = it->is_number() ? it->dump() : std::string(it->type_name());
+    malformed(client, request, status,
+              std::string("'") + key + "' is not a count (a whole number from 0 up): " + shown);
+  }
+  return value;
+}
+
+/// @brief The `total` of a listing's answer, checked as `count_at` does.
+inline std::int64_t total_of(const Client& client, const ApiRequest& request, int status,
+                             const Json& body) {
+  return count_at(client, request, status, body, "total");
 }
 
 /// One page of an offset-paged listing and the server's total, if it sent one (else 0).

@@ -1,5 +1,7 @@
 #include "roserocket/objects/user_groups.hpp"
 
+#include <limits>
+
 #include "objects/request_util.hpp"
 
 namespace roserocket {
@@ -9,18 +11,17 @@ std::string members_path(std::string_view group_id) {
   return "/userGroups/" + percent_encode(group_id) + "/members";
 }
 
-int int_at(const Json& json, const char* key) {
-  const auto it = json.find(key);
-  if (it == json.end() || !it->is_number())
-    return 0;
-  try {
-    return model::integer_from_json<int>(*it);
-  } catch (const Error& e) {
-    ErrorContext context;
-    context.operation = "user_groups.change_members";
-    throw MalformedResponseError(std::string("'") + key + "' is not a count: " + e.summary(),
-                                 std::move(context));
+// A membership count of the answer (`added`, `removed`): absent or null is 0; anything but a
+// whole number from 0 to INT_MAX is refused (detail::count_at).
+int membership_count(const Client& client, const ApiRequest& request, int status, const Json& body,
+                     const char* key) {
+  const std::int64_t n = detail::count_at(client, request, status, body, key);
+  if (n > std::numeric_limits<int>::max()) {
+    detail::malformed(client, request, status,
+                      std::string("'") + key + "' is not a count: " + std::to_string(n) +
+                          " is past the largest int");
   }
+  return static_cast<int>(n);
 }
 
 }  // namespace
@@ -134,7 +135,8 @@ MembershipChange UserGroups::change_members(std::string_view group_id,
   if (!response.body.is_object()) {
     detail::malformed(client_, r, response.status, "expected {added, removed}");
   }
-  return MembershipChange{int_at(response.body, "added"), int_at(response.body, "removed")};
+  return MembershipChange{membership_count(client_, r, response.status, response.body, "added"),
+                          membership_count(client_, r, response.status, response.body, "removed")};
 }
 
 MembershipChange UserGroups::add_members(std::string_view group_id,
@@ -174,7 +176,7 @@ UserGroupPage UserGroups::search(const UserGroupSearch& query,
     detail::malformed(client_, r, response.status, "expected {total, results[]}");
   }
   UserGroupPage page;
-  page.total = detail::total_of(b);
+  page.total = detail::total_of(client_, r, response.status, b);
   for (const auto& item : *results) {
     if (!item.is_object())
       detail::malformed(client_, r, response.status, "a group is not an object");

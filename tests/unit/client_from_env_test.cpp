@@ -13,6 +13,7 @@
 #include "roserocket/auth/endpoints.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/testing/mock_transport.hpp"
+#include "support/build_paths.hpp"
 
 namespace {
 

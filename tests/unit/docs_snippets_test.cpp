@@ -221,13 +221,39 @@ TEST(DocsSnippets, ReadOnlyRefusal) {
   EXPECT_FALSE(invoice.has("subTotal"));
 }
 
+TEST(DocsSnippets, ObjectModelTimestamps) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string customer_id = "c1";
+  m.mock->enqueue_json(200, record("customer", "c1",
+                                   {{"createdAt", "2024-04-02T14:52:26.409Z"},
+                                    {"shippedAt__c", "2024-04-03T08:00:00+02:00"}}));
+
+  using roserocket::model::Customer;
+  const Customer customer = client.customers().get(customer_id);
+  std::optional<std::string> text = customer.created_at();  // "2024-04-02T14:52:26.409Z"
+  std::optional<roserocket::model::Timestamp> when = customer.created_at_time();  // the instant
+  if (when && *when > std::chrono::system_clock::now() - std::chrono::hours(24))
+    std::cout << "created today: " << roserocket::model::format_timestamp(*when) << "\n";
+  auto any = customer.get_time("shippedAt__c");  // any RFC 3339 field, custom ones included
+
+  EXPECT_EQ(text, "2024-04-02T14:52:26.409Z");
+  ASSERT_TRUE(when);
+  EXPECT_EQ(roserocket::model::format_timestamp(*when), "2024-04-02T14:52:26.409Z");
+  ASSERT_TRUE(any);
+  EXPECT_EQ(roserocket::model::format_timestamp(*any), "2024-04-03T06:00:00.000Z");
+}
+
 // ---- docs/connected-objects.md
 
 TEST(DocsSnippets, ConnectedPaths) {
   MockClient m;
   rr::Client& client = m.client;
   const std::string order_id = "o1";
-  m.mock->enqueue_json(200, record("order", "o1", {{"tasks", {record("task", "t1")}}}));
+  m.mock->enqueue_json(
+      200, record("order", "o1",
+                  {{"customer", nullptr},
+                   {"tasks", {record("task", "t1", {{"commodities", Json::array()}})}}}));
   m.mock->enqueue_json(200, record("order", "o1"));
 
   using roserocket::model::Order;
@@ -244,6 +270,31 @@ TEST(DocsSnippets, ConnectedPaths) {
 
   EXPECT_EQ(m.url(0), rr_test::kBase + "/objects/o1?paths=customer%2Ctasks%2Ctasks.commodities");
   EXPECT_EQ(m.url(1), rr_test::kBase + "/objects/o1?paths=tasks%2Cdocuments.file%2Cload__c");
+}
+
+TEST(DocsSnippets, ConnectedNotLoadedIsNotEmpty) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string order_id = "o1";
+  m.mock->enqueue_json(200, record("order", "o1"));
+  m.mock->enqueue_json(200,
+                       record("order", "o1", {{"tasks", Json::array()}, {"customer", nullptr}}));
+
+  using roserocket::model::Order;
+  const Order bare = client.orders().get(order_id);  // no paths: no tasks, no customer
+  if (!bare.loaded(Order::tasks_path))
+    std::cout << "tasks not loaded\n";  // bare.tasks() would throw NotLoadedError
+  try {
+    (void)bare.customer();
+  } catch (const roserocket::NotLoadedError& e) {
+    std::cout << e.connection() << ": " << e.what() << "\n";  // "'customer' of order ... Add..."
+  }
+  const Order full = client.orders().get(order_id, {Order::tasks_path, Order::customer_path});
+  std::cout << full.tasks().size() << " tasks\n";  // 0 when the order has none
+
+  EXPECT_THROW((void)bare.tasks(), roserocket::NotLoadedError);
+  EXPECT_TRUE(full.tasks().empty());
+  EXPECT_EQ(m.url(1), rr_test::kBase + "/objects/o1?paths=tasks%2Ccustomer");
 }
 
 TEST(DocsSnippets, ConnectedNestedCreation) {
@@ -304,14 +355,11 @@ TEST(DocsSnippets, SearchOrders) {
   m.mock->enqueue_json(
       200, {{"total", 1}, {"results", {record("order", "o1", {{"status", "booked"}})}}});
 
+  using roserocket::SearchFilter;
   using roserocket::model::Order;
-  auto board = client.boards().first_for("order");  // search needs a board id
-
-  using Op = roserocket::SearchOperator;
-  roserocket::SearchRequest search;
-  search.board_id = board->id;
-  search.filters.push_back({"status", Op::kIn, Json::array({"booked", "in transit"}), "", ""});
-  search.filters.push_back({"customer.name", Op::kStartsWith, "XYZ", "", ""});
+  roserocket::SearchRequest search;  // no board_id: the facade finds the order board
+  search.filters.push_back(SearchFilter::in("status", {"booked", "in transit"}));
+  search.filters.push_back(SearchFilter::starts_with("customer.name", "XYZ"));
   search.order_by_path = "createdAt";
   search.order_by_direction = roserocket::SortDirection::kDesc;
   search.limit = 50;
@@ -327,6 +375,31 @@ TEST(DocsSnippets, SearchOrders) {
   EXPECT_EQ(m.body(1)["objectKey"], "order");
   EXPECT_EQ(m.body(1)["filters"][0]["operator"], "in");
   EXPECT_EQ(m.body(1)["orderByDirection"], "desc");
+  EXPECT_EQ(m.url(0), rr_test::kBase + "/boards/nav?objectKey=order");
+}
+
+TEST(DocsSnippets, SearchRefusesWhatLiveServersFailOn) {
+  MockClient m;
+  rr::Client& client = m.client;
+  m.mock->enqueue_json(
+      200, Json::array({{{"id", "b-orders"}, {"name", "Orders"}, {"objectKey", "order"}}}));
+  m.mock->enqueue_json(200, {{"total", 0}, {"results", Json::array()}});
+
+  roserocket::SearchRequest booked;
+  booked.filters.push_back(roserocket::SearchFilter::equals("status", "booked"));
+  try {
+    client.orders().search(booked);  // refused here, nothing is sent
+  } catch (const roserocket::InvalidArgumentError& e) {
+    // "... 'status' of order is a select field ...; use 'in' with a list
+    // (SearchFilter::in("status", {"booked"})) (or pass FilterCheck::kSendAnyway ...)"
+    std::cout << e.what() << "\n";
+  }
+  // For a server known to answer it, opt out: the filter is sent as it is.
+  client.orders().search(booked, {}, roserocket::FilterCheck::kSendAnyway);
+
+  ASSERT_EQ(m.mock->request_count(), 2u);  // the board lookup, then the search sent as it is
+  EXPECT_EQ(m.url(0), rr_test::kBase + "/boards/nav?objectKey=order");
+  EXPECT_EQ(m.body(1)["filters"][0]["operator"], "equals");
 }
 
 TEST(DocsSnippets, SearchAllOrdersPageByPage) {
@@ -344,8 +417,7 @@ TEST(DocsSnippets, SearchAllOrdersPageByPage) {
   using roserocket::model::Order;
   roserocket::SearchRequest request;
   request.board_id = board_id;
-  request.filters.push_back(
-      {"status", roserocket::SearchOperator::kIn, Json::array({"booked"}), "", ""});
+  request.filters.push_back(roserocket::SearchFilter::in("status", {"booked"}));
   request.order_by_path = "createdAt";  // the default; a date field pages by exclusion
   request.order_by_direction = roserocket::SortDirection::kAsc;
 

@@ -32,7 +32,10 @@ Json sample_order() {
       {"customer", {{"id", "cu1"}, {"objectKey", "customer"}, {"name", "XYZ"}}},
       {"tasks",
        {{{"id", "t1"}, {"objectKey", "task"}, {"taskType", "pickup"}, {"commodities", commodities}},
-        {{"id", "t2"}, {"objectKey", "task"}, {"taskType", "delivery"}}}}};
+        {{"id", "t2"},
+         {"objectKey", "task"},
+         {"taskType", "delivery"},
+         {"commodities", nullptr}}}}};
 }
 
 template <class T, class = void>
@@ -54,7 +57,7 @@ TEST(Views, ReadConnectionsAsViewsIntoTheRecordsOwnJson) {
   ListView<TaskView> tasks = view.tasks();
   ASSERT_EQ(tasks.size(), 2u);
   EXPECT_EQ(tasks.at(1).task_type(), TaskType::kDelivery);
-  EXPECT_TRUE(tasks.at(1).commodities().empty());  // absent list: an empty range
+  EXPECT_TRUE(tasks.at(1).commodities().empty());  // a null list: an empty range
   double sum = 0;
   std::vector<std::string> ids;
   for (TaskView task : tasks) {

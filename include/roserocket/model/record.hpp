@@ -101,6 +101,10 @@ class ROSEROCKET_API Record {
   [[nodiscard]] Json json() const&& { return json_; }
   /// @brief Whether @p field is present (it may be JSON null).
   [[nodiscard]] bool has(std::string_view field) const;
+  /// @brief Whether the connection @p connection came with the record (or was set on it): true
+  /// when present, even as null or an empty list. False for a stored record read without it in
+  /// `paths`, whose connection getter then throws `NotLoadedError` rather than read as empty.
+  [[nodiscard]] bool loaded(std::string_view connection) const { return has(connection); }
   /// @brief The value of @p field, or JSON null when absent.
   [[nodiscard]] Json get(std::string_view field) const;
   /// @brief The value of @p field as @p T, or nothing when absent or null.
@@ -109,6 +113,13 @@ class ROSEROCKET_API Record {
   template <class T>
   [[nodiscard]] std::optional<T> get_as(std::string_view field) const {
     return detail::read_value<T>(json_, field, find(field));
+  }
+  /// @brief The value of @p field as an instant in UTC (an RFC 3339 timestamp such as
+  /// "2024-04-02T14:52:26.409Z" or "2024-04-02T10:52:26-04:00"), or nothing when absent or
+  /// null. The typed records' `created_at_time()`, `updated_at_time()`, ... read through it.
+  /// @throw MalformedResponseError when it is not such a timestamp.
+  [[nodiscard]] std::optional<Timestamp> get_time(std::string_view field) const {
+    return detail::read_timestamp(json_, field, find(field));
   }
   /// @brief The custom field @p field as its declared type, or nothing when absent or null.
   /// @throw MalformedResponseError when the value does not have that type.
@@ -149,7 +160,7 @@ class ROSEROCKET_API Record {
   [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
     return get_as<ValueType<FieldType::type>>(#wire);                   \
   }                                                                     \
-  RR_RECORD_SETTER_##access(cpp, wire, ValueType<FieldType::type>)
+  RR_TIME_GETTER_##type(cpp, wire) RR_RECORD_SETTER_##access(cpp, wire, ValueType<FieldType::type>)
 #define RR_RECORD_SETTER_kServerWritten(cpp, wire, T)
 #define RR_RECORD_SETTER_kWritable(cpp, wire, T) \
   Record& set_##cpp(T value) {                   \
@@ -160,10 +171,14 @@ class ROSEROCKET_API Record {
  protected:
   /// @brief A pointer to @p field's value, or null when absent.
   [[nodiscard]] const Json* find(std::string_view field) const;
-  /// @brief A connected record read as @p T: an object, or a bare id; nothing when absent.
+  /// @brief A connected record read as @p T: an object, or a bare id; nothing when null (or
+  /// absent from a new record). @throw NotLoadedError when absent from a stored record (one with
+  /// an id): it was read without that connection in `paths`.
   template <class T>
   [[nodiscard]] std::optional<T> get_one(std::string_view field) const {
     const Json* value = find(field);
+    if (value == nullptr && detail::is_stored_record(json_))
+      detail::throw_not_loaded(json_, key(), field);
     if (value == nullptr || value->is_null())
       return std::nullopt;
     if (value->is_string())
@@ -172,11 +187,14 @@ class ROSEROCKET_API Record {
       throw_bad_value(field, "expected a connected record (an object)");
     return T::from_json(*value);
   }
-  /// @brief A list of connected records read as @p T; empty when absent.
+  /// @brief A list of connected records read as @p T; empty when null (or absent from a new
+  /// record). @throw NotLoadedError when absent from a stored record (one with an id).
   template <class T>
   [[nodiscard]] std::vector<T> get_many(std::string_view field) const {
     std::vector<T> out;
     const Json* value = find(field);
+    if (value == nullptr && detail::is_stored_record(json_))
+      detail::throw_not_loaded(json_, key(), field);
     if (value == nullptr || value->is_null())
       return out;
     if (!value->is_array())
@@ -299,6 +317,13 @@ class TypedRecord : public Record {
       throw InvalidArgumentError(std::string(Self::kObjectKey) + " has no id to refer to yet");
     }
     return Ref{*id};
+  }
+  using Record::loaded;
+  /// @brief Whether the typed connection @p connection came with the record:
+  /// `order.loaded(Order::tasks_path)`.
+  template <class Target>
+  [[nodiscard]] bool loaded(const Connection<Self, Target>& connection) const {
+    return Record::loaded(connection.name);
   }
   /// @brief `Record::set`, returning this typed record.
   Self& set(std::string_view field, Json value) {

@@ -70,7 +70,8 @@ namespace roserocket::model {
 #define RR_FIELD(cpp, wire, type, provenance, description)              \
   [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
     return this->template get_as<ValueType<FieldType::type>>(#wire);    \
-  }
+  }                                                                     \
+  RR_TIME_GETTER_##type(cpp, wire)
 #define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description) \
   [[nodiscard]] std::optional<EnumType> cpp() const {               \
     return this->template get_as<EnumType>(#wire);                  \
@@ -78,7 +79,8 @@ namespace roserocket::model {
 #define RR_DERIVED(cpp, wire, type, from, provenance, description)      \
   [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
     return this->template get_as<ValueType<FieldType::type>>(#wire);    \
-  }
+  }                                                                     \
+  RR_TIME_GETTER_##type(cpp, wire)
 #define RR_ONE(cpp, wire, Target, provenance, description) \
   template <class V = Target##View>                        \
   [[nodiscard]] std::optional<V> cpp() const {             \
@@ -104,12 +106,12 @@ namespace roserocket::model {
 #define RR_OBJECT_END() \
   }                     \
   ;
-#define RR_FIELD(cpp, wire, type, provenance, description)              \
-  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
-    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
-  }                                                                     \
-  Self& set_##cpp(ValueType<FieldType::type> value) {                   \
-    return this->set(#wire, Json(std::move(value)));                    \
+#define RR_FIELD(cpp, wire, type, provenance, description)                             \
+  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const {                \
+    return this->template get_as<ValueType<FieldType::type>>(#wire);                   \
+  }                                                                                    \
+  RR_TIME_GETTER_##type(cpp, wire) Self& set_##cpp(ValueType<FieldType::type> value) { \
+    return this->set(#wire, Json(std::move(value)));                                   \
   }
 #define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description) \
   [[nodiscard]] std::optional<EnumType> cpp() const {               \
@@ -121,7 +123,8 @@ namespace roserocket::model {
 #define RR_DERIVED(cpp, wire, type, from, provenance, description)      \
   [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
     return this->template get_as<ValueType<FieldType::type>>(#wire);    \
-  }
+  }                                                                     \
+  RR_TIME_GETTER_##type(cpp, wire)
 #define RR_ONE(cpp, wire, Target, provenance, description)        \
   template <class T = Target>                                     \
   [[nodiscard]] std::optional<T> cpp() const {                    \

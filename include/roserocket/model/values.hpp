@@ -8,6 +8,7 @@
 /// All are plain values: copyable, comparable, and safe to share between threads when not
 /// being modified.
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -121,6 +122,22 @@ ROSEROCKET_API void to_json(Json& json, const DateTimeValue& value);
 /// `dateTimeInLocation`.
 ROSEROCKET_API void from_json(const Json& json, DateTimeValue& value);
 
+/// @brief The instant a server timestamp names (`createdAt`, `updatedAt`, ...), in UTC, to the
+/// millisecond: what the typed `*_time()` getters return.
+using Timestamp = std::chrono::system_clock::time_point;
+
+/// @brief Reads an RFC 3339 timestamp: "YYYY-MM-DDTHH:MM:SS", an optional fraction of any
+/// length (kept to the millisecond, the rest dropped), then "Z" or an offset "+HH:MM"/"-HH:MM"
+/// ("2024-04-02T14:52:26.409Z", "2024-04-02T10:52:26-04:00"); 't', 'z' and a space for 'T' are
+/// accepted too. Days are checked against the month (29 February only in leap years).
+/// @return the instant in UTC, or nothing when @p text is not such a timestamp (a local time
+/// without zone included: it names no instant).
+[[nodiscard]] ROSEROCKET_API std::optional<Timestamp> parse_timestamp(
+    std::string_view text) noexcept;
+
+/// @brief Writes @p instant as the server does: "2024-04-02T14:52:26.409Z" (UTC, milliseconds).
+[[nodiscard]] ROSEROCKET_API std::string format_timestamp(Timestamp instant);
+
 /// @brief A time of day as seconds from midnight (business hours: `busHoursMonStartAt`, ...).
 ///
 /// Wire form: a JSON integer, 0 to 86400 (86400 is the end of the day).
@@ -196,7 +213,8 @@ struct ReadsAnyCase<E, std::void_t<decltype(E::kReadAnyCase)>>
     : std::integral_constant<bool, E::kReadAnyCase> {};
 
 /// @brief Whether @p a and @p b are equal ignoring ASCII letter case.
-[[nodiscard]] ROSEROCKET_API bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept;
+[[nodiscard]] ROSEROCKET_API bool equal_ignoring_case(std::string_view a,
+                                                      std::string_view b) noexcept;
 
 /// @brief Base of the generated enums (`OrderStatus`, `TaskType`, ...): a string that may hold
 /// any value, so that values the platform adds later are read and written unchanged.

@@ -29,12 +29,32 @@
 #include "roserocket/model/values.hpp"
 
 namespace roserocket::model {
+
+template <class Owner, class Target>
+struct Connection;
+
 namespace detail {
 
 /// @brief Throws `MalformedResponseError` for a field of @p record whose value does not have the
 /// expected shape.
 [[noreturn]] ROSEROCKET_API void throw_bad_field_value(const Json& record, std::string_view field,
-                                        const std::string& why);
+                                                       const std::string& why);
+
+/// @brief Whether @p record (an object, or a bare id string) is a stored record, read from a
+/// server: it has an id. In a stored record, a connection that is absent was not loaded (not
+/// requested in `paths`); in a new record, it was not set.
+[[nodiscard]] inline bool is_stored_record(const Json& record) noexcept {
+  if (record.is_string())
+    return true;
+  if (!record.is_object())
+    return false;
+  const auto it = record.find("id");
+  return it != record.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+}
+
+/// @brief Throws `NotLoadedError` for the connection @p field of the stored @p record.
+[[noreturn]] ROSEROCKET_API void throw_not_loaded(const Json& record, std::string_view object_key,
+                                                  std::string_view field);
 
 /// @brief @p value (a field of @p record) as @p T: nothing when absent or null. What
 /// `Record::get_as` and the views' getters share.
@@ -57,6 +77,13 @@ template <class T>
   }
 }
 
+/// @brief @p value (a field of @p record) as the instant an RFC 3339 timestamp names: nothing
+/// when absent or null. What `Record::get_time` and the views' `*_time()` getters share.
+/// @throw MalformedResponseError when the value is not such a timestamp (see `parse_timestamp`).
+[[nodiscard]] ROSEROCKET_API std::optional<Timestamp> read_timestamp(const Json& record,
+                                                                     std::string_view field,
+                                                                     const Json* value);
+
 /// @brief The value of @p field in @p record, or, when absent, of one of the field's documented
 /// spelling variants (catalog aliases, looked up on a miss only); null when there is none.
 [[nodiscard]] ROSEROCKET_API const Json* find_field_value(const Json& record,
@@ -64,6 +91,27 @@ template <class T>
                                                           std::string_view field);
 
 }  // namespace detail
+
+// The typed getters' `*_time()` companion, generated for fields of type kTimestamp only: one
+// macro per FieldType, so that the catalog's type token picks it.
+// `created_at_time()` beside `created_at()`: the field as an instant in UTC, to the millisecond.
+#define RR_TIME_GETTER_kTimestamp(cpp, wire)                  \
+  [[nodiscard]] std::optional<Timestamp> cpp##_time() const { \
+    return this->get_time(#wire);                             \
+  }
+#define RR_TIME_GETTER_kString(cpp, wire)
+#define RR_TIME_GETTER_kInteger(cpp, wire)
+#define RR_TIME_GETTER_kNumber(cpp, wire)
+#define RR_TIME_GETTER_kBoolean(cpp, wire)
+#define RR_TIME_GETTER_kEnum(cpp, wire)
+#define RR_TIME_GETTER_kMoney(cpp, wire)
+#define RR_TIME_GETTER_kDateTime(cpp, wire)
+#define RR_TIME_GETTER_kDate(cpp, wire)
+#define RR_TIME_GETTER_kTimeOfDay(cpp, wire)
+#define RR_TIME_GETTER_kUuid(cpp, wire)
+#define RR_TIME_GETTER_kConnection(cpp, wire)
+#define RR_TIME_GETTER_kConnectionList(cpp, wire)
+#define RR_TIME_GETTER_kJson(cpp, wire)
 
 /// @brief A range of views @p V over a JSON array of connected records (objects, or bare ids),
 /// in order. Holds a pointer to the array; copying it copies nothing else.
@@ -183,6 +231,22 @@ class RecordView {
   [[nodiscard]] std::optional<T> get_as(std::string_view field) const {
     return detail::read_value<T>(*json_, field, find(field));
   }
+  /// @brief The value of @p field as an instant in UTC (an RFC 3339 timestamp such as
+  /// "2024-04-02T14:52:26.409Z"), or nothing when absent or null.
+  /// @throw MalformedResponseError when it is not such a timestamp.
+  [[nodiscard]] std::optional<Timestamp> get_time(std::string_view field) const {
+    return detail::read_timestamp(*json_, field, find(field));
+  }
+  /// @brief Whether the connection @p connection came with the record: true when it is present
+  /// (even as null or an empty list), false when the record was read without it (its getter
+  /// then throws `NotLoadedError`).
+  [[nodiscard]] bool loaded(std::string_view connection) const { return has(connection); }
+  /// @brief Whether the typed connection @p connection came with the record
+  /// (`view.loaded(Order::tasks_path)`).
+  template <class Owner, class Target>
+  [[nodiscard]] bool loaded(const Connection<Owner, Target>& connection) const {
+    return has(connection.name);
+  }
   /// @brief An owning, writable record of this one (copies the JSON; bare ids become `{"id"}`).
   template <class S = Self>
   [[nodiscard]] typename S::RecordType to_record() const {
@@ -195,24 +259,31 @@ class RecordView {
 #define RR_COMMON(cpp, wire, type, access, description)                 \
   [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
     return get_as<ValueType<FieldType::type>>(#wire);                   \
-  }
+  }                                                                     \
+  RR_TIME_GETTER_##type(cpp, wire)
 #include "roserocket/model/catalog.def"
 
  protected:
-  /// @brief The connected record @p field as a view; nothing when absent or null.
+  /// @brief The connected record @p field as a view; nothing when null (or absent from a new
+  /// record). @throw NotLoadedError when absent from a stored record.
   template <class V>
   [[nodiscard]] std::optional<V> view_one(std::string_view field) const {
     const Json* value = find(field);
+    if (value == nullptr && detail::is_stored_record(*json_))
+      detail::throw_not_loaded(*json_, Self::kObjectKey, field);
     if (value == nullptr || value->is_null())
       return std::nullopt;
     if (!value->is_object() && !value->is_string())
       detail::throw_bad_field_value(*json_, field, "expected a connected record (an object)");
     return V(*value);
   }
-  /// @brief The list connection @p field as a range of views; empty when absent or null.
+  /// @brief The list connection @p field as a range of views; empty when null (or absent from a
+  /// new record). @throw NotLoadedError when absent from a stored record.
   template <class V>
   [[nodiscard]] ListView<V> view_many(std::string_view field) const {
     const Json* value = find(field);
+    if (value == nullptr && detail::is_stored_record(*json_))
+      detail::throw_not_loaded(*json_, Self::kObjectKey, field);
     if (value == nullptr || value->is_null())
       return ListView<V>();
     if (!value->is_array())

@@ -187,17 +187,99 @@ class ROSEROCKET_API SortDirection : public model::OpenEnum<SortDirection> {
 };
 
 /// @brief One search filter: `{filterKey, path, operator, value, fieldType}`.
+///
+/// Written with a factory, `SearchFilter::in("status", {"booked", "in transit"})`, or braced,
+/// `{"status", SearchOperator::kIn, Json::array({"booked"})}`: the members left out of a braced
+/// filter take their defaults (no `-Wmissing-field-initializers` warning).
 struct ROSEROCKET_API SearchFilter {
   /// The field's path, e.g. "status" or "customer.name".
-  std::string path;
+  std::string path{};
   /// The operator; see `SearchOperator` for the documented ones.
   SearchOperator op = SearchOperator::kEquals;
   /// The value compared with; its shape depends on `op` (a list for `in`, ...).
-  Json value;
+  Json value{};
   /// Defaults to `path` when empty.
-  std::string filter_key;
+  std::string filter_key{};
   /// Optional field type hint ("string", "number", "date", ...).
-  std::string field_type;
+  std::string field_type{};
+
+  /// @brief `path in values`: the field holds one of @p values (a JSON array).
+  /// @throw InvalidArgumentError when @p values is not an array.
+  static SearchFilter in(std::string path, Json values) {
+    return {std::move(path), SearchOperator::kIn, list(std::move(values), "in")};
+  }
+  /// @brief `path notIn values`. @throw InvalidArgumentError when @p values is not an array.
+  static SearchFilter not_in(std::string path, Json values) {
+    return {std::move(path), SearchOperator::kNotIn, list(std::move(values), "not_in")};
+  }
+  /// @brief `path equals value` (for a select field, use `in`: see docs/search.md).
+  static SearchFilter equals(std::string path, Json value) {
+    return {std::move(path), SearchOperator::kEquals, std::move(value)};
+  }
+  /// @brief `path notEquals value`.
+  static SearchFilter not_equals(std::string path, Json value) {
+    return {std::move(path), SearchOperator::kNotEquals, std::move(value)};
+  }
+  /// @brief `path contains text`.
+  static SearchFilter contains(std::string path, std::string text) {
+    return {std::move(path), SearchOperator::kContains, std::move(text)};
+  }
+  /// @brief `path startsWith text`.
+  static SearchFilter starts_with(std::string path, std::string text) {
+    return {std::move(path), SearchOperator::kStartsWith, std::move(text)};
+  }
+  /// @brief `path endsWith text`.
+  static SearchFilter ends_with(std::string path, std::string text) {
+    return {std::move(path), SearchOperator::kEndsWith, std::move(text)};
+  }
+  /// @brief `path hasEvery values`: a list field holds every one of @p values.
+  /// @throw InvalidArgumentError when @p values is not an array.
+  static SearchFilter has_every(std::string path, Json values) {
+    return {std::move(path), SearchOperator::kHasEvery, list(std::move(values), "has_every")};
+  }
+  /// @brief `path hasSome values`: a list field holds at least one of @p values.
+  /// @throw InvalidArgumentError when @p values is not an array.
+  static SearchFilter has_some(std::string path, Json values) {
+    return {std::move(path), SearchOperator::kHasSome, list(std::move(values), "has_some")};
+  }
+  /// @brief `path empty`: the field has no value.
+  static SearchFilter empty(std::string path) {
+    return {std::move(path), SearchOperator::kEmpty, Json()};
+  }
+  /// @brief `path notEmpty`: the field has a value.
+  static SearchFilter not_empty(std::string path) {
+    return {std::move(path), SearchOperator::kNotEmpty, Json()};
+  }
+  /// @brief `path freeText text`.
+  static SearchFilter free_text(std::string path, std::string text) {
+    return {std::move(path), SearchOperator::kFreeText, std::move(text)};
+  }
+  /// @brief `path between [from, to]`, both ends included; a null end is open (not on a date
+  /// field: see docs/search.md).
+  static SearchFilter between(std::string path, Json from, Json to) {
+    return {std::move(path), SearchOperator::kBetween,
+            Json::array({std::move(from), std::move(to)})};
+  }
+
+ private:
+  static Json list(Json values, const char* factory) {
+    if (!values.is_array()) {
+      throw InvalidArgumentError(std::string("SearchFilter::") + factory +
+                                 " takes a list of values (a JSON array), not " +
+                                 values.type_name());
+    }
+    return values;
+  }
+};
+
+/// @brief Whether a search refuses, before sending it, a filter combination that live servers
+/// answer with 500 (docs/search.md): a date field with `between`, a select field with `equals`, a
+/// derived field with `in`, on a field of the searched object that the catalog knows.
+enum class FilterCheck {
+  /// Refuse such a filter with `InvalidArgumentError` naming the replacement (the default).
+  kRefuseKnownFailures,
+  /// Send every filter as it is (for a server known to answer it).
+  kSendAnyway,
 };
 
 /// @brief Body of `POST /objects/search`.
@@ -370,7 +452,16 @@ class ROSEROCKET_API ObjectsApi {
                    const RequestOptions& options = {}) const;
 
   /// @brief `POST /objects/search`: one page. `has_more` says whether more records match.
+  ///
+  /// When `request.object_key` is set, a filter combination live servers answer with 500 is
+  /// refused before sending (see `FilterCheck`; the overload with a `FilterCheck` opts out).
+  /// @throw InvalidArgumentError for an empty board id or such a filter;
+  /// MalformedResponseError for an answer without `results[]` or whose `total` is not a count.
   SearchResult search(const SearchRequest& request, const RequestOptions& options = {}) const;
+
+  /// @brief `search` with the local check of filters chosen by @p check.
+  SearchResult search(const SearchRequest& request, const RequestOptions& options,
+                      FilterCheck check) const;
 
   /// @brief Every record matching @p request, exactly once, in the requested order, fetched
   /// page by page as the range is iterated (`for (const Json& r : api.search_all(req))`).
@@ -383,6 +474,31 @@ class ROSEROCKET_API ObjectsApi {
   [[nodiscard]] PagedRange<Json> search_all(const SearchRequest& request,
                                             const RequestOptions& options = {},
                                             const SearchAllOptions& all = {}) const;
+
+  /// @brief `search_all` with the local check of filters chosen by @p check (every page's
+  /// request is checked, the first one before the range is returned).
+  [[nodiscard]] PagedRange<Json> search_all(const SearchRequest& request,
+                                            const RequestOptions& options,
+                                            const SearchAllOptions& all, FilterCheck check) const;
+
+  /// @brief The local check `search` makes before sending: with @p check
+  /// `kRefuseKnownFailures` and `request.object_key` set, a filter that live servers answer with
+  /// 500 is refused (see `FilterCheck`). Sends nothing.
+  /// @throw InvalidArgumentError naming the field, the object and what to use instead.
+  static void check_filters(const SearchRequest& request,
+                            FilterCheck check = FilterCheck::kRefuseKnownFailures);
+
+  /// @brief The id of the first board that shows records of @p object_key (`Boards::first_for`),
+  /// found once per client and remembered: every copy of the client shares the answer, and
+  /// later calls send no request. The typed facades' searches use it when the request names no
+  /// board. Thread-safe; two threads asking at once may both send the lookup.
+  /// @param object_key the object, e.g. "order".
+  /// @param options headers, timeout, deadline, retry policy and cancellation of the lookup.
+  /// @throw InvalidArgumentError for an empty key, or when no board shows @p object_key records
+  /// (the message names the object and says to set `SearchRequest::board_id`); the lookup's
+  /// errors otherwise (nothing is remembered then).
+  [[nodiscard]] std::string board_for(std::string_view object_key,
+                                      const RequestOptions& options = {}) const;
 
   /// @brief `GET /objects/autocomplete?objectKey=&searchTerm=&ids=&labelPath=`.
   /// @return the server's answer (a list of records in practice).

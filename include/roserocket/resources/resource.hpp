@@ -188,14 +188,22 @@ class Resource {
 
   /// @brief `POST /objects/search` over this object (`request.object_key` may be left empty).
   /// Search is eventually consistent; a get by id is authoritative.
-  /// @throw InvalidArgumentError when `request.object_key` names another object.
+  ///
+  /// Without `request.board_id`, the first board that shows this object is used: found once per
+  /// client and remembered (`ObjectsApi::board_for`). A filter that live servers answer with 500
+  /// (a select field with `equals`, a date with `between`, a derived field with `in`) is refused
+  /// before sending, with what to use instead; the overload with a `FilterCheck` opts out.
+  /// @throw InvalidArgumentError when `request.object_key` names another object, when no board
+  /// shows this object, or for such a filter; MalformedResponseError for a malformed answer.
   SearchPage<T> search(SearchRequest request, const RequestOptions& options = {}) const {
-    if (!request.object_key.empty() && request.object_key != object_key()) {
-      fail("search",
-           "request.object_key '" + request.object_key + "' is not " + std::string(object_key()));
-    }
-    request.object_key = std::string(object_key());
-    SearchResult result = objects_.search(request, options);
+    return search(std::move(request), options, FilterCheck::kRefuseKnownFailures);
+  }
+
+  /// @brief `search` with the local check of filters chosen by @p check.
+  SearchPage<T> search(SearchRequest request, const RequestOptions& options,
+                       FilterCheck check) const {
+    prepare_search(request, options, check, "search");
+    SearchResult result = objects_.search(request, options, check);
     SearchPage<T> page;
     page.total = result.total;
     page.has_more = result.has_more;
@@ -207,18 +215,21 @@ class Resource {
 
   /// @brief Every record of this object matching @p request, exactly once and in the requested
   /// order, fetched page by page while the range is iterated:
-  /// `for (const auto& order : client.orders().search_all(request)) ...`. See
-  /// `ObjectsApi::search_all` for paging, options and errors.
+  /// `for (const auto& order : client.orders().search_all(request)) ...`. The board and the
+  /// filters are found and checked as by `search`. See `ObjectsApi::search_all` for paging,
+  /// options and errors.
   /// @throw InvalidArgumentError when `request.object_key` names another object, or as
-  /// `ObjectsApi::search_all` does.
+  /// `search` and `ObjectsApi::search_all` do.
   [[nodiscard]] PagedRange<T> search_all(SearchRequest request, const RequestOptions& options = {},
                                          const SearchAllOptions& all = {}) const {
-    if (!request.object_key.empty() && request.object_key != object_key()) {
-      fail("search_all",
-           "request.object_key '" + request.object_key + "' is not " + std::string(object_key()));
-    }
-    request.object_key = std::string(object_key());
-    return objects_.search_all(request, options, all).map([](Json&& record) {
+    return search_all(std::move(request), options, all, FilterCheck::kRefuseKnownFailures);
+  }
+
+  /// @brief `search_all` with the local check of filters chosen by @p check.
+  [[nodiscard]] PagedRange<T> search_all(SearchRequest request, const RequestOptions& options,
+                                         const SearchAllOptions& all, FilterCheck check) const {
+    prepare_search(request, options, check, "search_all");
+    return objects_.search_all(request, options, all, check).map([](Json&& record) {
       return T::from_json(std::move(record));
     });
   }
@@ -231,6 +242,19 @@ class Resource {
     ErrorContext context;
     context.operation = std::string(object_key()) + "." + operation;
     throw InvalidArgumentError(why, std::move(context));
+  }
+  // Fills in this object's key, checks the filters (before any request), and fills in the board
+  // when the request names none.
+  void prepare_search(SearchRequest& request, const RequestOptions& options, FilterCheck check,
+                      const char* operation) const {
+    if (!request.object_key.empty() && request.object_key != object_key()) {
+      fail(operation,
+           "request.object_key '" + request.object_key + "' is not " + std::string(object_key()));
+    }
+    request.object_key = std::string(object_key());
+    ObjectsApi::check_filters(request, check);
+    if (request.board_id.empty())
+      request.board_id = objects_.board_for(object_key(), options);
   }
   static TypedUpsert<T> typed(UpsertResult result) {
     return TypedUpsert<T>{T::from_json(std::move(result.record)), result.created, result.outcome};
