@@ -1,7 +1,12 @@
 #pragma once
 
 /// @file
-/// @brief Everything a user of the SDK needs, in one include.
+/// @brief Everything a user of the SDK needs, in one include: every public header but the test
+/// doubles (`roserocket/testing/mock_transport.hpp`, `roserocket/testing/gmock_transport.hpp`,
+/// which a test program includes itself).
+///
+/// Its compile cost is kept near that of nlohmann/json alone, which every SDK header needs:
+/// `bench/header_cost.sh` measures it (docs/building.md).
 
 #include "roserocket/auth/authorization_code.hpp"
 #include "roserocket/auth/caching_token_provider.hpp"
@@ -14,19 +19,24 @@
 #include "roserocket/auth/refresh_token.hpp"
 #include "roserocket/auth/token_provider.hpp"
 #include "roserocket/auth/token_store.hpp"
+#include "roserocket/bulk.hpp"
+#include "roserocket/cancellation.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"
 #include "roserocket/http/curl_transport.hpp"
+#include "roserocket/http/headers.hpp"
 #include "roserocket/http/transport.hpp"
 #include "roserocket/logging.hpp"
 #include "roserocket/model/catalog.hpp"
 #include "roserocket/model/record.hpp"
 #include "roserocket/model/records.hpp"
 #include "roserocket/model/values.hpp"
+#include "roserocket/model/view.hpp"
 #include "roserocket/objects/boards.hpp"
 #include "roserocket/objects/events.hpp"
 #include "roserocket/objects/objects_api.hpp"
 #include "roserocket/objects/user_groups.hpp"
+#include "roserocket/paging.hpp"
 #include "roserocket/resources/resource.hpp"
 #include "roserocket/retry.hpp"
 #include "roserocket/version.hpp"

@@ -41,6 +41,11 @@ void throw_not_a_string(std::string_view enum_name, std::string_view got) {
   bad(std::string(enum_name) + " must be a JSON string, got " + std::string(got));
 }
 
+bool operator==(const DateTimeValue& a, const DateTimeValue& b) {
+  return a.date_time_in_location == b.date_time_in_location &&
+         a.date_time_in_location_end == b.date_time_in_location_end && a.other == b.other;
+}
+
 void to_json(Json& json, const Money& money) {
   json = Json{{"amount", money.amount}, {"currencyCode", money.currency_code}};
 }

@@ -156,15 +156,21 @@ class ROSEROCKET_API Record {
   void mark_clean() noexcept { changed_.clear(); }
 
   // Typed accessors of the common fields, generated from the catalog.
-#define RR_COMMON(cpp, wire, type, access, description)                 \
-  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
-    return get_as<ValueType<FieldType::type>>(#wire);                   \
-  }                                                                     \
+  // Member templates whose parameter defaults to (and must be) the field's type, so that their
+  // bodies are instantiated only where a program calls them (see records.hpp).
+#define RR_COMMON(cpp, wire, type, access, description)                               \
+  template <class R = ValueType<FieldType::type>>                                     \
+  [[nodiscard]] std::optional<R> cpp() const {                                        \
+    static_assert(std::is_same_v<R, ValueType<FieldType::type>>, "the field's type"); \
+    return get_as<R>(#wire);                                                          \
+  }                                                                                   \
   RR_TIME_GETTER_##type(cpp, wire) RR_RECORD_SETTER_##access(cpp, wire, ValueType<FieldType::type>)
 #define RR_RECORD_SETTER_kServerWritten(cpp, wire, T)
-#define RR_RECORD_SETTER_kWritable(cpp, wire, T) \
-  Record& set_##cpp(T value) {                   \
-    return set(#wire, Json(std::move(value)));   \
+#define RR_RECORD_SETTER_kWritable(cpp, wire, T)             \
+  template <class V = T>                                     \
+  Record& set_##cpp(typename TypeIdentity<V>::type value) {  \
+    static_assert(std::is_same_v<V, T>, "the field's type"); \
+    return set(#wire, Json(std::move(value)));               \
   }
 #include "roserocket/model/catalog.def"
 
@@ -224,7 +230,7 @@ class ROSEROCKET_API Record {
  private:
   [[noreturn]] void throw_bad_value(std::string_view field, const std::string& why) const;
 
-  Json json_ = Json::object();
+  Json json_{Json::value_t::object};
   std::vector<std::string> changed_;
 };
 

@@ -28,6 +28,7 @@
 
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "roserocket/model/record.hpp"
@@ -53,6 +54,23 @@ namespace roserocket::model {
 #define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) class Type;
 #include "roserocket/model/catalog.def"
 
+// The generated getters and setters are member templates whose one parameter defaults to the
+// field's type (and must be it): their bodies are instantiated only where a program calls them.
+// As plain inline functions, every translation unit that includes this header instantiated the
+// JSON reads and writes of every field of every object (roserocket.hpp's cost, issue 23 item 9).
+#define RR_GETTER_(cpp, wire, T)                                          \
+  template <class R = T>                                                  \
+  [[nodiscard]] std::optional<R> cpp() const {                            \
+    static_assert(std::is_same_v<R, T>, "a field reads as its own type"); \
+    return this->template get_as<R>(#wire);                               \
+  }
+#define RR_SETTER_(cpp, wire, T)                                       \
+  template <class V = T>                                               \
+  Self& set_##cpp(typename TypeIdentity<V>::type value) {              \
+    static_assert(std::is_same_v<V, T>, "a field takes its own type"); \
+    return this->set(#wire, Json(std::move(value)));                   \
+  }
+
 // ---- Read-only views (`OrderView`, ...): the same getters over a pointer into a record's JSON;
 // connections and lists read as views, so nothing is copied. See roserocket/model/view.hpp.
 #define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) class Type##View;
@@ -67,19 +85,12 @@ namespace roserocket::model {
 #define RR_OBJECT_END() \
   }                     \
   ;
-#define RR_FIELD(cpp, wire, type, provenance, description)              \
-  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
-    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
-  }                                                                     \
+#define RR_FIELD(cpp, wire, type, provenance, description) \
+  RR_GETTER_(cpp, wire, ValueType<FieldType::type>)        \
   RR_TIME_GETTER_##type(cpp, wire)
-#define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description) \
-  [[nodiscard]] std::optional<EnumType> cpp() const {               \
-    return this->template get_as<EnumType>(#wire);                  \
-  }
-#define RR_DERIVED(cpp, wire, type, from, provenance, description)      \
-  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
-    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
-  }                                                                     \
+#define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description) RR_GETTER_(cpp, wire, EnumType)
+#define RR_DERIVED(cpp, wire, type, from, provenance, description) \
+  RR_GETTER_(cpp, wire, ValueType<FieldType::type>)                \
   RR_TIME_GETTER_##type(cpp, wire)
 #define RR_ONE(cpp, wire, Target, provenance, description) \
   template <class V = Target##View>                        \
@@ -106,33 +117,21 @@ namespace roserocket::model {
 #define RR_OBJECT_END() \
   }                     \
   ;
-#define RR_FIELD(cpp, wire, type, provenance, description)                             \
-  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const {                \
-    return this->template get_as<ValueType<FieldType::type>>(#wire);                   \
-  }                                                                                    \
-  RR_TIME_GETTER_##type(cpp, wire) Self& set_##cpp(ValueType<FieldType::type> value) { \
-    return this->set(#wire, Json(std::move(value)));                                   \
-  }
+#define RR_FIELD(cpp, wire, type, provenance, description) \
+  RR_GETTER_(cpp, wire, ValueType<FieldType::type>)        \
+  RR_TIME_GETTER_##type(cpp, wire) RR_SETTER_(cpp, wire, ValueType<FieldType::type>)
 #define RR_ENUM_FIELD(cpp, wire, EnumType, provenance, description) \
-  [[nodiscard]] std::optional<EnumType> cpp() const {               \
-    return this->template get_as<EnumType>(#wire);                  \
-  }                                                                 \
-  Self& set_##cpp(const EnumType& value) {                          \
-    return this->set(#wire, Json(value));                           \
-  }
-#define RR_DERIVED(cpp, wire, type, from, provenance, description)      \
-  [[nodiscard]] std::optional<ValueType<FieldType::type>> cpp() const { \
-    return this->template get_as<ValueType<FieldType::type>>(#wire);    \
-  }                                                                     \
+  RR_GETTER_(cpp, wire, EnumType)                                   \
+  RR_SETTER_(cpp, wire, EnumType)
+#define RR_DERIVED(cpp, wire, type, from, provenance, description) \
+  RR_GETTER_(cpp, wire, ValueType<FieldType::type>)                \
   RR_TIME_GETTER_##type(cpp, wire)
 #define RR_ONE(cpp, wire, Target, provenance, description)        \
   template <class T = Target>                                     \
   [[nodiscard]] std::optional<T> cpp() const {                    \
     return this->template get_one<T>(#wire);                      \
   }                                                               \
-  Self& set_##cpp(const Ref& ref) {                               \
-    return this->set(#wire, Json(ref));                           \
-  }                                                               \
+  RR_SETTER_(cpp, wire, Ref)                                      \
   template <class T = Target>                                     \
   Self& set_##cpp(const typename TypeIdentity<T>::type& record) { \
     return this->set(#wire, record.write_json());                 \
@@ -154,5 +153,8 @@ namespace roserocket::model {
   }                                                                             \
   static constexpr Connection<Self, Target> cpp##_path{#wire};
 #include "roserocket/model/catalog.def"
+
+#undef RR_GETTER_
+#undef RR_SETTER_
 
 }  // namespace roserocket::model

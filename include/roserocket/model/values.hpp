@@ -97,7 +97,7 @@ struct ROSEROCKET_API DateTimeValue {
   /// End of a window, same format; absent for a point in time.
   std::optional<std::string> date_time_in_location_end;
   /// Other keys the server sent with the value, kept so that nothing is lost.
-  Json other = Json::object();
+  Json other{Json::value_t::object};
 
   /// @brief A point in time. @throw InvalidArgumentError unless "YYYY-MM-DDTHH:MM:SS".
   static DateTimeValue at(std::string local);
@@ -105,10 +105,8 @@ struct ROSEROCKET_API DateTimeValue {
   static DateTimeValue between(std::string start, std::string end);
 
   /// @brief Equal when both ends and the other keys are equal.
-  friend bool operator==(const DateTimeValue& a, const DateTimeValue& b) {
-    return a.date_time_in_location == b.date_time_in_location &&
-           a.date_time_in_location_end == b.date_time_in_location_end && a.other == b.other;
-  }
+  /// (Defined in the library: comparing the other keys instantiates JSON's comparison.)
+  friend ROSEROCKET_API bool operator==(const DateTimeValue& a, const DateTimeValue& b);
   /// @brief Negation of `==`.
   friend bool operator!=(const DateTimeValue& a, const DateTimeValue& b) { return !(a == b); }
 };
