@@ -104,17 +104,20 @@ namespace {
 #define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
   namespace detect_##Type {
 #define RR_OBJECT_END() }
-#define RR_DERIVED(cpp, wire, kind, from, provenance, description) \
-  template <class T, class = void>                                 \
-  struct has_set_##cpp : std::false_type {};                       \
-  template <class T>                                               \
-  struct has_set_##cpp<T, std::void_t<decltype(&T::set_##cpp)>> : std::true_type {};
+// (Called, not named: the setters are member templates, so `&T::set_x` names no one function.)
+#define RR_DERIVED(cpp, wire, kind, from, provenance, description)           \
+  template <class T, class = void>                                           \
+  struct has_set_##cpp : std::false_type {};                                 \
+  template <class T>                                                         \
+  struct has_set_##cpp<T, std::void_t<decltype(std::declval<T&>().set_##cpp( \
+                              std::declval<ValueType<FieldType::kind>>()))>> : std::true_type {};
 #include "roserocket/model/catalog.def"
-#define RR_COMMON(cpp, wire, kind, access, description) \
-  template <class T, class = void>                      \
-  struct has_set_##cpp : std::false_type {};            \
-  template <class T>                                    \
-  struct has_set_##cpp<T, std::void_t<decltype(&T::set_##cpp)>> : std::true_type {};
+#define RR_COMMON(cpp, wire, kind, access, description)                      \
+  template <class T, class = void>                                           \
+  struct has_set_##cpp : std::false_type {};                                 \
+  template <class T>                                                         \
+  struct has_set_##cpp<T, std::void_t<decltype(std::declval<T&>().set_##cpp( \
+                              std::declval<ValueType<FieldType::kind>>()))>> : std::true_type {};
 #include "roserocket/model/catalog.def"
 
 template <class V>

@@ -230,7 +230,7 @@ class ROSEROCKET_API Record {
  private:
   [[noreturn]] void throw_bad_value(std::string_view field, const std::string& why) const;
 
-  Json json_{Json::value_t::object};
+  Json json_ = Json(Json::value_t::object);
   std::vector<std::string> changed_;
 };
 

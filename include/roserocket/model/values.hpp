@@ -97,7 +97,7 @@ struct ROSEROCKET_API DateTimeValue {
   /// End of a window, same format; absent for a point in time.
   std::optional<std::string> date_time_in_location_end;
   /// Other keys the server sent with the value, kept so that nothing is lost.
-  Json other{Json::value_t::object};
+  Json other = Json(Json::value_t::object);
 
   /// @brief A point in time. @throw InvalidArgumentError unless "YYYY-MM-DDTHH:MM:SS".
   static DateTimeValue at(std::string local);

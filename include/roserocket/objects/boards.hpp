@@ -31,7 +31,7 @@ struct ROSEROCKET_API Board {
   /// Whether it is an external board.
   bool is_external = false;
   /// Everything the server sent, unknown keys included.
-  Json json{Json::value_t::object};
+  Json json = Json(Json::value_t::object);
 
   /// @brief Reads one item of the list; missing keys stay empty.
   /// @throw InvalidArgumentError when @p json is not an object.

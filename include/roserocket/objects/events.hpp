@@ -35,7 +35,7 @@ struct ROSEROCKET_API Event {
   /// Everything the server sent, unknown keys included. Read it as `envelope()`: the name `json`
   /// means the payload on `WebhookEvent` and `NewEvent` (a data member cannot be renamed within
   /// the 1.x ABI, so it stays; ADR 0022).
-  Json json{Json::value_t::object};
+  Json json = Json(Json::value_t::object);
 
   /// @brief Everything the server sent for this event, unknown keys included (the member
   /// `json`). Same meaning as `WebhookEvent::envelope()`.
@@ -102,7 +102,7 @@ struct ROSEROCKET_API NewEvent {
   /// The event's type.
   model::EventType type;
   /// The event's payload (a JSON object).
-  Json json{Json::value_t::object};
+  Json json = Json(Json::value_t::object);
 };
 
 /// @brief A record's events. Cheap to copy; thread-safe as `Client` is.

@@ -28,7 +28,7 @@ struct ROSEROCKET_API UserGroup {
   /// An optional description.
   std::optional<std::string> description;
   /// Everything the server sent, unknown keys included.
-  Json json{Json::value_t::object};
+  Json json = Json(Json::value_t::object);
 
   /// @brief Reads one group; missing keys stay empty.
   /// @throw InvalidArgumentError when @p json is not an object.
