@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "objects/request_util.hpp"
@@ -168,61 +169,56 @@ std::optional<std::string> ChangesFeed::checkpoint() const {
   return checkpoints_->load(options_.name);
 }
 
-std::size_t ChangesFeed::run_once(const Handler& handler, const StopSignal* stop) {
+namespace {
+
+// One pass of a feed, whichever way it is stopped: the events after the checkpoint, oldest first,
+// each saved as the checkpoint once the handler returns; ends at a short page or when `stopped`.
+std::size_t read_after_checkpoint(const Client& client, const EventQuery& query,
+                                  CheckpointStore& checkpoints, const ChangesFeedOptions& options,
+                                  const ChangesFeed::Handler& handler,
+                                  const std::function<bool()>& stopped,
+                                  const RequestOptions& request) {
   if (!handler)
     detail::invalid(kFeedOp, "the handler must not be empty");
-  std::optional<std::string> last = checkpoints_->load(options_.name);
+  std::optional<std::string> last = checkpoints.load(options.name);
   std::size_t handled = 0;
-  Events events(client_);
-  while (stop == nullptr || !stop->stop_requested()) {
-    EventQuery page_query = query_;
+  Events events(client);
+  while (!stopped()) {
+    EventQuery page_query = query;
     if (last) {
       // The checkpoint is the last event handled: start right after it.
       page_query.bookmark = *last;
       page_query.offset = 1;
     }
-    EventPage page = events.list(page_query);
+    EventPage page = events.list(page_query, request);
     for (const auto& event : page.results) {
-      if (stop != nullptr && stop->stop_requested())
+      if (stopped())
         return handled;
       handler(event);
-      checkpoints_->save(options_.name, event.id);
+      checkpoints.save(options.name, event.id);
       last = event.id;
       ++handled;
     }
-    if (static_cast<int>(page.results.size()) < options_.page_size)
+    if (static_cast<int>(page.results.size()) < options.page_size)
       break;
   }
   return handled;
 }
 
+}  // namespace
+
+std::size_t ChangesFeed::run_once(const Handler& handler, const StopSignal* stop) {
+  return read_after_checkpoint(
+      client_, query_, *checkpoints_, options_, handler,
+      [stop] { return stop != nullptr && stop->stop_requested(); }, RequestOptions{});
+}
+
 std::size_t ChangesFeed::run_once(const Handler& handler, const CancellationToken& cancellation) {
-  if (!handler)
-    detail::invalid(kFeedOp, "the handler must not be empty");
-  std::optional<std::string> last = checkpoints_->load(options_.name);
-  std::size_t handled = 0;
-  Events events(client_);
-  RequestOptions options;
-  options.cancellation = cancellation;
-  while (!cancellation.is_cancelled()) {
-    EventQuery page_query = query_;
-    if (last) {
-      page_query.bookmark = *last;
-      page_query.offset = 1;
-    }
-    EventPage page = events.list(page_query, options);
-    for (const auto& event : page.results) {
-      if (cancellation.is_cancelled())
-        return handled;
-      handler(event);
-      checkpoints_->save(options_.name, event.id);
-      last = event.id;
-      ++handled;
-    }
-    if (static_cast<int>(page.results.size()) < options_.page_size)
-      break;
-  }
-  return handled;
+  RequestOptions request;
+  request.cancellation = cancellation;
+  return read_after_checkpoint(
+      client_, query_, *checkpoints_, options_, handler,
+      [&cancellation] { return cancellation.is_cancelled(); }, request);
 }
 
 void ChangesFeed::run(const Handler& handler, const CancellationToken& cancellation) {

@@ -9,6 +9,7 @@
 #include "roserocket/auth/client_credentials.hpp"
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
+#include "sdk_against_emulator.hpp"
 #include "support/sample_orders.hpp"
 
 namespace {
@@ -16,40 +17,7 @@ namespace {
 namespace rr = roserocket;
 using rr::model::Json;
 
-class FacadesEmulatorTest : public ::testing::Test {
- public:
-  void SetUp() override {
-    emulator_ = std::make_unique<rr_emulator::Emulator>();
-    emulator_->start();
-    rr::OAuthOptions oauth;
-    oauth.token_url = emulator_->token_url();
-    oauth.client_id = rr_emulator::kDemoClientId;
-    oauth.client_secret = rr_emulator::kDemoClientSecret;
-    rr::ClientOptions options;
-    options.base_url = emulator_->base_url();
-    options.token_provider = std::make_shared<rr::ClientCredentialsTokenProvider>(oauth);
-    client_ = std::make_unique<rr::Client>(options);
-  }
-
-  // The client goes first: its pooled keep-alive connections would hold the server's stop.
-  void TearDown() override {
-    client_.reset();
-    emulator_->stop();
-  }
-
-  // API requests the emulator served for "METHOD /api/v2/platformModel<path>".
-  std::uint64_t served(const std::string& method_and_path) const {
-    const auto stats = emulator_->stats();
-    const auto it = stats.api_requests.find(method_and_path);
-    return it == stats.api_requests.end() ? 0 : it->second;
-  }
-
-  rr::Client& client() { return *client_; }
-
- private:
-  std::unique_ptr<rr_emulator::Emulator> emulator_;
-  std::unique_ptr<rr::Client> client_;
-};
+class FacadesEmulatorTest : public roserocket_test::EmulatorClientTest {};
 
 // Every operation of one facade, each checked by reading the record back.
 template <class T>
