@@ -39,6 +39,7 @@
 #include "roserocket/paging.hpp"
 #include "roserocket/resources/resource.hpp"
 #include "roserocket/retry.hpp"
+#include "roserocket/sync/checkpoint_store.hpp"
 #include "roserocket/version.hpp"
 #include "roserocket/webhooks/changes_feed.hpp"
 #include "roserocket/webhooks/seen_event_store.hpp"
