@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include "pg_cluster.hpp"
+#include "pg_paths.hpp"
 #include "roserocket/sync/postgres_store.hpp"
 #include "support/build_paths.hpp"
 
@@ -39,7 +40,7 @@ class PgEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
     try {
-      cluster_ = std::make_unique<rr_pg_test::PgCluster>(RR_PG_BINDIR);
+      cluster_ = std::make_unique<rr_pg_test::PgCluster>(rr_pg_test::pg_bindir);
       pg_cluster = cluster_.get();
     } catch (const std::exception& e) {
       FAIL() << "cannot start the test's PostgreSQL server: " << e.what();
@@ -140,7 +141,7 @@ struct WorkerProcess {
       ::dup2(fds[1], 1);
       ::close(fds[0]);
       ::close(fds[1]);
-      std::vector<std::string> argv = {RR_LEASE_WORKER};
+      std::vector<std::string> argv = {rr_pg_test::lease_worker};
       argv.insert(argv.end(), args.begin(), args.end());
       std::vector<char*> raw;
       for (auto& a : argv)
@@ -532,6 +533,28 @@ TEST(PostgresStore, SchemaQualifiedTable) {
   tx->save("v");
   tx->commit();
   EXPECT_EQ(sql_one("SELECT checkpoint FROM rr_sync.checkpoints WHERE stream = 's'"), "v");
+}
+
+TEST(PostgresStore, WorksWithRightsOnTheTableAlone) {
+  // A worker's role that may not create tables (PostgreSQL 15: nobody but the owner creates in
+  // the public schema) uses a table made for it.
+  const std::string table = own_table();
+  sql("CREATE TABLE " + table +
+      " (stream text primary key, checkpoint text not null, updated_at timestamptz not null "
+      "default now())");
+  sql("CREATE ROLE rr_table_only LOGIN PASSWORD 'Table-Only-Pass-55'");
+  sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+  sql("GRANT SELECT, INSERT, UPDATE ON " + table + " TO rr_table_only");
+  PostgresCheckpointStore store("host=" + pg_cluster->dir() +
+                                    " port=5432 dbname=postgres user=rr_table_only "
+                                    "password=Table-Only-Pass-55",
+                                with_table(table));
+  ASSERT_TRUE(store.try_acquire("s"));
+  auto tx = store.begin("s");
+  tx->save("one");
+  tx->commit();
+  EXPECT_EQ(store.load("s"), "one");
+  EXPECT_TRUE(store.holds("s"));
 }
 
 // The ```cpp blocks of docs/postgresql-store.md, compiled here and run below.

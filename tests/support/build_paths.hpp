@@ -17,8 +17,6 @@ extern const char* const getting_started_example;
 extern const char* const rr_exe;
 extern const char* const fake_browser;
 extern const char* const completion_script;
-extern const char* const pg_bindir;
-extern const char* const lease_worker;
 }  // namespace roserocket_test_paths
 
 #ifdef RR_HAVE_SOURCE_DIR
@@ -41,10 +39,4 @@ extern const char* const lease_worker;
 #endif
 #ifdef RR_HAVE_COMPLETION_SCRIPT
 #define RR_COMPLETION (::roserocket_test_paths::completion_script)
-#endif
-#ifdef RR_HAVE_PG_BINDIR
-#define RR_PG_BINDIR (::roserocket_test_paths::pg_bindir)
-#endif
-#ifdef RR_HAVE_LEASE_WORKER
-#define RR_LEASE_WORKER (::roserocket_test_paths::lease_worker)
 #endif

@@ -464,11 +464,15 @@ PostgresCheckpointStore::PostgresCheckpointStore(const std::string& conninfo,
   try {
     session_->exec(operation, "SELECT pg_advisory_xact_lock($1::bigint)",
                    {std::to_string(lease_key(table, ""))});
-    session_->exec(operation,
-                   "CREATE TABLE IF NOT EXISTS " + table +
-                       " (stream text primary key, checkpoint text not null, "
-                       "updated_at timestamptz not null default now())",
-                   {});
+    // Looked up first: CREATE TABLE IF NOT EXISTS needs the CREATE privilege on the schema even
+    // when the table is there, and a worker's role often has rights on the table alone.
+    const auto found = session_->exec(operation, "SELECT to_regclass($1) IS NOT NULL", {table});
+    if (found.rows.front().front().value_or("f") != "t")
+      session_->exec(operation,
+                     "CREATE TABLE IF NOT EXISTS " + table +
+                         " (stream text primary key, checkpoint text not null, "
+                         "updated_at timestamptz not null default now())",
+                     {});
     session_->exec(operation, "COMMIT", {});
   } catch (const PostgresConnectionError&) {
     throw;
