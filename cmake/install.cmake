@@ -5,6 +5,9 @@
 #   emulator      the rr-emulator executable
 #   emulator_dev  the roserocket::emulator library and its headers (find_package COMPONENTS emulator)
 #   cli           the rr command line and its bash completion
+#   postgresql    the shared roserocket_postgresql library (when built, ADR 0025)
+#   postgresql_dev  roserocket::postgresql: its header, static library or .so link, CMake targets
+#                 (find_package COMPONENTS postgresql), roserocket-postgresql.pc
 include(CMakePackageConfigHelpers)
 
 set(ROSEROCKET_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/roserocket)
@@ -17,7 +20,8 @@ install(TARGETS roserocket roserocket_testing
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/roserocket
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT development)
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT development
+  PATTERN postgres_store.hpp EXCLUDE)
 install(FILES ${ROSEROCKET_GENERATED_INCLUDE_DIR}/roserocket/version_config.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/roserocket COMPONENT development)
 install(EXPORT roserocketTargets
@@ -34,6 +38,20 @@ if(TARGET roserocket_emulator)
     NAMESPACE roserocket::
     DESTINATION ${ROSEROCKET_CMAKE_INSTALL_DIR} COMPONENT emulator_dev)
   install(TARGETS rr-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT emulator)
+endif()
+
+if(TARGET roserocket_postgresql)
+  install(TARGETS roserocket_postgresql
+    EXPORT roserocketPostgresqlTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT postgresql
+            NAMELINK_COMPONENT postgresql_dev
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT postgresql_dev
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT postgresql)
+  install(FILES ${PROJECT_SOURCE_DIR}/include/roserocket/sync/postgres_store.hpp
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/roserocket/sync COMPONENT postgresql_dev)
+  install(EXPORT roserocketPostgresqlTargets
+    NAMESPACE roserocket::
+    DESTINATION ${ROSEROCKET_CMAKE_INSTALL_DIR} COMPONENT postgresql_dev)
 endif()
 
 if(TARGET rr)
@@ -63,3 +81,9 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/roserocket.pc.in
   ${PROJECT_BINARY_DIR}/roserocket.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/roserocket.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT development)
+if(TARGET roserocket_postgresql)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/roserocket-postgresql.pc.in
+    ${PROJECT_BINARY_DIR}/roserocket-postgresql.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/roserocket-postgresql.pc
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT postgresql_dev)
+endif()

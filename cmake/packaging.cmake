@@ -5,6 +5,8 @@
 #   rr-emulator                  the rr-emulator executable
 #   libroserocket-emulator-dev   roserocket::emulator (find_package(roserocket COMPONENTS emulator))
 #   roserocket-cli               the rr command line and its bash completion
+#   libroserocket-postgresql<major>  the PostgreSQL store's shared library (when built)
+#   libroserocket-postgresql-dev     roserocket::postgresql (find_package COMPONENTS postgresql)
 # Library dependencies of the binaries come from dpkg-shlibdeps; the -dev packages name theirs.
 get_target_property(ROSEROCKET_LIBRARY_TYPE roserocket TYPE)
 set(ROSEROCKET_RUNTIME_PACKAGE "libroserocket${PROJECT_VERSION_MAJOR}")
@@ -27,6 +29,12 @@ if(TARGET roserocket_emulator)
 endif()
 if(TARGET rr)
   list(APPEND CPACK_COMPONENTS_ALL cli)
+endif()
+if(TARGET roserocket_postgresql)
+  list(APPEND CPACK_COMPONENTS_ALL postgresql_dev)
+  if(ROSEROCKET_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
+    list(APPEND CPACK_COMPONENTS_ALL postgresql)
+  endif()
 endif()
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -76,5 +84,21 @@ set(CPACK_DEBIAN_CLI_PACKAGE_NAME roserocket-cli)
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
 set(CPACK_COMPONENT_CLI_DESCRIPTION
     "rr: the Rose Rocket platform API from the command line (records, search, import, sign-in)")
+
+set(CPACK_DEBIAN_POSTGRESQL_PACKAGE_NAME "libroserocket-postgresql${PROJECT_VERSION_MAJOR}")
+set(CPACK_DEBIAN_POSTGRESQL_PACKAGE_SECTION libs)
+set(CPACK_COMPONENT_POSTGRESQL_DESCRIPTION
+    "PostgreSQL checkpoint and lease store of the Rose Rocket C++ SDK (shared library)")
+set(CPACK_DEBIAN_POSTGRESQL_DEV_PACKAGE_NAME libroserocket-postgresql-dev)
+set(CPACK_COMPONENT_POSTGRESQL_DEV_DESCRIPTION
+    "PostgreSQL checkpoint and lease store of the Rose Rocket C++ SDK (header, CMake component)")
+set(ROSEROCKET_POSTGRESQL_DEV_DEPENDS "libroserocket-dev (= ${PROJECT_VERSION}), libpq-dev")
+if(ROSEROCKET_LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
+  string(PREPEND ROSEROCKET_POSTGRESQL_DEV_DEPENDS
+         "libroserocket-postgresql${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION}), ")
+  set(CPACK_DEBIAN_POSTGRESQL_PACKAGE_DEPENDS "${ROSEROCKET_RUNTIME_PACKAGE} (= ${PROJECT_VERSION})")
+endif()
+set(CPACK_DEBIAN_POSTGRESQL_DEV_PACKAGE_DEPENDS "${ROSEROCKET_POSTGRESQL_DEV_DEPENDS}")
+set(CPACK_DEBIAN_POSTGRESQL_DEV_PACKAGE_SHLIBDEPS OFF)
 
 include(CPack)

@@ -10,7 +10,9 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$PWD/$BUILD_DIR" ;; esac
 PACKAGES=(g++ clang cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev
           libgtest-dev libgmock-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libssl-dev curl
-          dpkg-dev file doxygen libcli11-dev abigail-tools xz-utils)
+          dpkg-dev file doxygen libcli11-dev abigail-tools xz-utils
+          # The PostgreSQL store (libpq) and the server its tests start (docs/postgresql-store.md).
+          libpq-dev postgresql)
 
 install_missing_packages() {
   local missing=()
