@@ -1,8 +1,9 @@
 #pragma once
 
 // Private: the small part of JOSE the SDK needs (RFC 7515 compact JWS, RFC 7517 JWK sets,
-// RFC 7518 RS256 and ES256), on OpenSSL 3's libcrypto. Used to verify OpenID ID tokens and to
-// sign private_key_jwt client assertions; the emulator signs its ID tokens with it too.
+// RFC 7518 RS256 and ES256). Used to verify OpenID ID tokens and to sign private_key_jwt client
+// assertions; the emulator signs its ID tokens with it too. The key arithmetic is a backend's
+// (auth/crypto_backend.hpp): OpenSSL 3's libcrypto, or Windows CNG on Windows (ADR 0026).
 //
 // Parsers are strict and never put the token or key text into an error message.
 
@@ -32,7 +33,7 @@ const char* alg_name(Alg alg);
 /// @brief The algorithm named @p name, or nothing when it is not in the allow-list.
 std::optional<Alg> alg_from_name(std::string_view name);
 
-/// @brief A key (public, or a key pair). Copies share one immutable OpenSSL key.
+/// @brief A key (public, or a key pair). Copies share one immutable backend key.
 class Key {
  public:
   Key() = default;
@@ -58,9 +59,10 @@ class Key {
   /// @brief Whether a key is held.
   [[nodiscard]] explicit operator bool() const { return pkey_ != nullptr; }
 
-  /// @brief The OpenSSL EVP_PKEY (opaque here so this header needs no OpenSSL headers).
+  /// @brief The backend's key object, opaque here so that this header needs no platform
+  /// headers: an `EVP_PKEY*` with OpenSSL, a `BCRYPT_KEY_HANDLE` with Windows CNG.
   [[nodiscard]] void* native() const { return pkey_.get(); }
-  /// @brief Wraps an EVP_PKEY that @p pkey owns (for jose.cpp).
+  /// @brief Wraps a backend key object that @p pkey owns (for the crypto backends).
   static Key adopt(std::shared_ptr<void> pkey) { return Key(std::move(pkey)); }
 
  private:

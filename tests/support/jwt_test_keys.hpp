@@ -2,10 +2,16 @@
 
 // Test keys and JWTs signed with OpenSSL directly (not through the SDK's jose::sign), so that a
 // fault shared by the SDK's signing and verifying code cannot make its own tests pass.
+// On Windows (the CNG backend, ADR 0026) there is no OpenSSL: tokens are signed by the backend
+// there, and the independent check is tests/unit/crypto_vectors_test.cpp's fixed vectors.
 
+#if defined(_WIN32)
+#include "auth/crypto_backend.hpp"
+#else
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#endif
 
 #include <memory>
 #include <stdexcept>
@@ -40,6 +46,9 @@ inline std::string b64(const std::string& bytes) {
 
 // EVP_DigestSign with SHA-256; for EC keys the DER signature becomes JOSE's raw r || s.
 inline std::string openssl_sign(const jose::Key& key, const std::string& input) {
+#if defined(_WIN32)
+  return jose::backend::create_signature(key, key.natural_alg(), input);
+#else
   auto* pkey = static_cast<EVP_PKEY*>(key.native());
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   std::size_t length = 0;
@@ -66,6 +75,7 @@ inline std::string openssl_sign(const jose::Key& key, const std::string& input) 
   BN_bn2binpad(r, reinterpret_cast<unsigned char*>(raw.data()), 32);
   BN_bn2binpad(s, reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
   return raw;
+#endif
 }
 
 // A compact JWS of @p header and @p payload (both as given), signed with @p key.
