@@ -436,8 +436,8 @@ TEST_F(FileStore, TheLeaseOfAProcessThatDiedIsFree) {
 }
 
 TEST_F(FileStore, ATornOrForeignFileIsAClearErrorAndIsLeftAsItIs) {
-  for (const std::string text : {std::string("{\"format\":1,\"streams\":{\"s\":\"ab"),
-                                 std::string(""), std::string("{\"s\":\"x\"}")}) {
+  for (const std::string& text : {std::string("{\"format\":1,\"streams\":{\"s\":\"ab"),
+                                  std::string(""), std::string("{\"s\":\"x\"}")}) {
     {
       std::ofstream out(path, std::ios::trunc);
       out << text;
