@@ -38,6 +38,8 @@ int main() {
   roserocket::ClientOptions options;
   options.base_url = emulator.base_url();
   options.token_provider = std::make_shared<roserocket::ClientCredentialsTokenProvider>(oauth);
+  // The emulator's first answers after a 10,000-record seed can take long on a busy machine.
+  options.request_timeout = std::chrono::minutes(5);
   roserocket::Client client(options);
 
   const auto base = std::chrono::system_clock::now() - 24h;
