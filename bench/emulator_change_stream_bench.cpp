@@ -74,8 +74,9 @@ int main() {
     for (const int changes : {0, 10, 1000}) {
       const auto objects = client.objects();
       for (int i = 0; i < changes; ++i, ++next) {
-        objects.update("order", ids[static_cast<std::size_t>((next * 7) % kOrders)],
-                       {{"refNum", "bench " + std::to_string(next)}});
+        objects.update(
+            "order", ids[static_cast<std::size_t>((next * 7) % kOrders)],
+            {{"refNum", "bench " + std::to_string(page_size) + "-" + std::to_string(next)}});
       }
       const auto before = searches(emulator);
       const auto poll = stream.run_once(ignore);
