@@ -186,6 +186,8 @@ void add_search_commands(CLI::App& app, Context& context);
 void add_import_command(CLI::App& app, Context& context);
 void add_auth_commands(CLI::App& app, Context& context);
 void add_emulator_command(CLI::App& app, Context& context);
+/// rr sync (sync.cpp).
+void add_sync_command(CLI::App& app, Context& context);
 /// rr boards, rr events, rr user-groups, rr webhooks (platform.cpp).
 void add_platform_commands(CLI::App& app, Context& context);
 

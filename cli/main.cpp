@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   rr_cli::add_import_command(app, context);
   rr_cli::add_auth_commands(app, context);
   rr_cli::add_platform_commands(app, context);
+  rr_cli::add_sync_command(app, context);
   rr_cli::add_emulator_command(app, context);
 
   const CLI::App* command = &app;

@@ -29,7 +29,7 @@ _rr() {
   local globals="--base-url --profile --client-id --client-secret --token-url --authorize-url
                  --timeout --verbose -v --version --help -h"
   local commands="get create update delete search export import auth boards events user-groups
-                  webhooks emulator"
+                  webhooks emulator sync"
 
   # The command, the subcommand of a group (auth, boards, ...) and the count of positional words
   # after them are read from the words that are not options or their values.
@@ -40,7 +40,8 @@ _rr() {
       --base-url | --profile | --client-id | --client-secret | --token-url | --authorize-url | \
         --timeout | --paths | --object | --external-id | --set | --filter | --limit | --columns | \
         --board | --page-size | --by-external-id | --concurrency | --port | --clear | \
-        --null-token | --format | --data | --type | --description | --event)
+        --null-token | --format | --data | --type | --description | --event | --checkpoint | \
+        --overlap)
         ((i++))
         continue
         ;;
@@ -60,9 +61,15 @@ _rr() {
     --format)
       if [[ "$command" == export ]]; then
         COMPREPLY=($(compgen -W "jsonl csv" -- "$cur"))
+      elif [[ "$command" == sync ]]; then
+        COMPREPLY=($(compgen -W "jsonl json" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "json jsonl csv table" -- "$cur"))
       fi
+      return
+      ;;
+    --checkpoint)
+      COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
     --data)
@@ -90,7 +97,7 @@ _rr() {
   esac
 
   # The object key: the first word after search, export, create and import.
-  if [[ "$command" =~ ^(search|export|create|import)$ && $positionals -eq 0 && "$cur" != -* ]]; then
+  if [[ "$command" =~ ^(search|export|create|import|sync)$ && $positionals -eq 0 && "$cur" != -* ]]; then
     COMPREPLY=($(compgen -W "$_rr_object_keys" -- "$cur"))
     return
   fi
@@ -107,6 +114,7 @@ _rr() {
     delete) options="--object --external-id" ;;
     search) options="--filter --all --limit --format --columns --paths --board" ;;
     export) options="--filter --format --columns --paths --board --page-size --null-token" ;;
+    sync) options="--checkpoint --follow --format --overlap --page-size --board --paths" ;;
     import)
       options="--by-external-id --concurrency --null-token --json-cells --allow-unknown-columns"
       if [[ "$cur" != -* ]]; then

@@ -1021,4 +1021,48 @@ TEST_F(Rr, EmulatorCommandServesUntilSigterm) {
   EXPECT_THAT(help.out, HasSubstr("--rate-limit"));
 }
 
+// ---- rr sync -----------------------------------------------------------------------------------
+
+TEST_F(Rr, SyncPrintsWhatChangedSinceItsLastRunAndNothingMore) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto created =
+        rr({"create", "order", "--data", R"({"refNum":"sync-)" + std::to_string(i) + "\"}"});
+    ASSERT_EQ(created.code, 0) << describe(created);
+    ids.push_back(json::parse(created.out).at("id").get<std::string>());
+  }
+  const std::string checkpoint = (dir_ / "sync.json").string();
+  const auto first = rr({"sync", "order", "--checkpoint", checkpoint});
+  ASSERT_EQ(first.code, 0) << describe(first);
+  const auto lines = json_lines(first.out);
+  ASSERT_EQ(lines.size(), 3u) << first.out;
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(lines[i].at("id"), ids[i]);  // oldest first
+  const auto again = rr({"sync", "order", "--checkpoint", checkpoint, "--format", "jsonl"});
+  EXPECT_EQ(again.code, 0) << describe(again);
+  EXPECT_EQ(again.out, "");
+  const auto updated = rr({"update", ids[1], "--set", "refNum=changed"});
+  ASSERT_EQ(updated.code, 0) << describe(updated);
+  const auto changed = rr({"sync", "order", "--checkpoint", checkpoint});
+  ASSERT_EQ(changed.code, 0) << describe(changed);
+  const auto one = json_lines(changed.out);
+  ASSERT_EQ(one.size(), 1u) << changed.out;
+  EXPECT_EQ(one[0].at("id"), ids[1]);
+  EXPECT_EQ(one[0].at("version"), 2);
+}
+
+TEST_F(Rr, SyncRefusesBadInputWithExitTwoAndChangesNothing) {
+  const std::string checkpoint = (dir_ / "sync.json").string();
+  expect_refused({"sync", "ordr", "--checkpoint", checkpoint}, 2, "unknown object key 'ordr'");
+  expect_refused({"sync", "order"}, 2, "--checkpoint");
+  const std::string damaged =
+      file("damaged.json", "{\"format\":1,\"streams\":{\"rr-sync-order\":\"");
+  expect_refused({"sync", "order", "--checkpoint", damaged}, 2, damaged);
+  EXPECT_EQ(read(damaged), "{\"format\":1,\"streams\":{\"rr-sync-order\":\"");
+  std::filesystem::create_directories(dir_ / "a-directory");
+  expect_refused({"sync", "order", "--checkpoint", (dir_ / "a-directory").string()}, 2,
+                 "--checkpoint");
+  expect_refused({"sync", "order", "--checkpoint", checkpoint, "--format", "csv"}, 2);
+}
+
 }  // namespace

@@ -33,6 +33,8 @@ expect "$(complete_words rr us)" user-groups
 expect "$(complete_words rr webhooks s)" subscribe
 expect "$(complete_words rr events list x --ty)" --type
 expect "$(complete_words rr delete --ext)" --external-id
+expect "$(complete_words rr sy)" sync
+expect "$(complete_words rr sync order --check)" --checkpoint
 
 # Object keys: the first word of search, export, create and import, and --object's value.
 expect "$(complete_words rr search cust)" customer
