@@ -25,14 +25,38 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # nlohmann/json is header-only, so the build machine's copy (Debian: nlohmann-json3-dev) serves
-# this target too; a package directory given on the command line wins.
-if(NOT nlohmann_json_DIR)
+# this target too. Its own CMake package would add -isystem /usr/include, which puts glibc's
+# headers in front of MinGW's. So a package of the same name is written here, with an include
+# folder that holds nothing but nlohmann/. A package directory given on the command line wins.
+if(NOT nlohmann_json_DIR AND EXISTS /usr/include/nlohmann/json.hpp)
+  set(ROSEROCKET_MINGW_JSON_DIR "${CMAKE_BINARY_DIR}/roserocket-mingw-nlohmann_json")
+  if(NOT EXISTS "${ROSEROCKET_MINGW_JSON_DIR}/include/nlohmann")
+    file(MAKE_DIRECTORY "${ROSEROCKET_MINGW_JSON_DIR}/include")
+    file(CREATE_LINK /usr/include/nlohmann "${ROSEROCKET_MINGW_JSON_DIR}/include/nlohmann" SYMBOLIC)
+  endif()
+  set(ROSEROCKET_MINGW_JSON_VERSION 3.0.0)
   foreach(dir /usr/share/cmake/nlohmann_json /usr/lib/cmake/nlohmann_json)
-    if(EXISTS ${dir}/nlohmann_jsonConfig.cmake)
-      set(nlohmann_json_DIR ${dir} CACHE PATH "nlohmann/json's CMake package (header-only)")
+    if(EXISTS ${dir}/nlohmann_jsonConfigVersion.cmake)
+      file(STRINGS ${dir}/nlohmann_jsonConfigVersion.cmake line REGEX "set\\(PACKAGE_VERSION \"")
+      string(REGEX MATCH "[0-9]+\\.[0-9]+\\.[0-9]+" ROSEROCKET_MINGW_JSON_VERSION "${line}")
       break()
     endif()
   endforeach()
+  file(WRITE "${ROSEROCKET_MINGW_JSON_DIR}/nlohmann_jsonConfig.cmake"
+       "if(NOT TARGET nlohmann_json::nlohmann_json)\n"
+       "  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)\n"
+       "  set_target_properties(nlohmann_json::nlohmann_json PROPERTIES\n"
+       "    INTERFACE_INCLUDE_DIRECTORIES \"${ROSEROCKET_MINGW_JSON_DIR}/include\")\n"
+       "endif()\n")
+  file(WRITE "${ROSEROCKET_MINGW_JSON_DIR}/nlohmann_jsonConfigVersion.cmake"
+       "set(PACKAGE_VERSION ${ROSEROCKET_MINGW_JSON_VERSION})\n"
+       "if(PACKAGE_FIND_VERSION VERSION_GREATER PACKAGE_VERSION)\n"
+       "  set(PACKAGE_VERSION_COMPATIBLE FALSE)\n"
+       "else()\n"
+       "  set(PACKAGE_VERSION_COMPATIBLE TRUE)\n"
+       "endif()\n")
+  set(nlohmann_json_DIR "${ROSEROCKET_MINGW_JSON_DIR}" CACHE PATH
+      "nlohmann/json's CMake package (header-only; include folder with nlohmann/ alone)")
 endif()
 
 # Programs link the C and C++ runtimes and winpthreads statically: an .exe runs on a Windows
