@@ -85,7 +85,8 @@ endfunction()
 # fresh clone in another folder compiles byte-identical batches and ccache hits (the build
 # directory at the same depth below the tree, as the scripts keep it). Sources are batched in
 # their listed order; a file whose file-local names collide with another's is renamed, not left
-# out.
+# out. A source with SKIP_UNITY_BUILD_INCLUSION set is compiled on its own (the Windows files,
+# whose <windows.h> macros must not reach the files batched after them).
 function(roserocket_unity target)
   if(NOT ROSEROCKET_UNITY_BUILD)
     return()
@@ -104,6 +105,11 @@ function(roserocket_unity target)
   set(index 0)
   foreach(source ${sources})
     if(NOT source MATCHES "\\.cpp$")
+      list(APPEND kept "${source}")
+      continue()
+    endif()
+    get_source_file_property(alone "${source}" SKIP_UNITY_BUILD_INCLUSION)
+    if(alone)
       list(APPEND kept "${source}")
       continue()
     endif()

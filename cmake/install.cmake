@@ -77,6 +77,13 @@ install(FILES
 file(RELATIVE_PATH ROSEROCKET_PC_TO_PREFIX
   "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 string(REGEX REPLACE "/$" "" ROSEROCKET_PC_TO_PREFIX "${ROSEROCKET_PC_TO_PREFIX}")
+if(WIN32)
+  set(ROSEROCKET_PC_LIBS_PRIVATE "-lws2_32 -lwinhttp -lbcrypt -lcrypt32 -ladvapi32 -pthread")
+  set(ROSEROCKET_PC_REQUIRES_PRIVATE "")
+else()
+  set(ROSEROCKET_PC_LIBS_PRIVATE "-lcurl -pthread")
+  set(ROSEROCKET_PC_REQUIRES_PRIVATE "libcrypto >= 3.0")
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/roserocket.pc.in
   ${PROJECT_BINARY_DIR}/roserocket.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/roserocket.pc

@@ -20,11 +20,16 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "roserocket/auth/client_credentials.hpp"
 #include "roserocket/roserocket.hpp"
+// Where the emulator is built (not on Windows), an example can bring its own server.
+#if __has_include("rr_emulator/emulator.hpp")
 #include "rr_emulator/emulator.hpp"
+#define EXAMPLE_HAS_EMULATOR 1
+#endif
 
 namespace example {
 
@@ -39,8 +44,10 @@ inline std::string env(const char* name) {
 /// The emulator is declared first so that it is destroyed last: the client's pooled keep-alive
 /// connections must close before the server stops. Not thread-safe to set up; the client is.
 struct Session {
+#ifdef EXAMPLE_HAS_EMULATOR
   /// The in-process emulator; null when RR_BASE_URL names a server.
   std::unique_ptr<rr_emulator::Emulator> emulator;
+#endif
   /// The SDK client every example works with.
   std::unique_ptr<roserocket::Client> client;
 };
@@ -54,6 +61,11 @@ inline Session connect() {
   const std::string base_url = env("RR_BASE_URL");
 
   if (base_url.empty()) {
+#ifndef EXAMPLE_HAS_EMULATOR
+    throw std::runtime_error(
+        "RR_BASE_URL is not set, and this build has no in-process emulator: start rr-emulator "
+        "(or name your server) and set RR_BASE_URL, RR_CLIENT_ID and RR_CLIENT_SECRET");
+#else
     // No server named: run the emulator right here, so the example needs no account at all.
     session.emulator = std::make_unique<rr_emulator::Emulator>();
     session.emulator->start();
@@ -64,6 +76,7 @@ inline Session connect() {
     oauth.client_secret = rr_emulator::kDemoClientSecret;
     options.token_provider = std::make_shared<roserocket::ClientCredentialsTokenProvider>(oauth);
     std::cout << "server: in-process emulator at " << options.base_url << " (demo credentials)\n";
+#endif
   } else {
     // A server named: the SDK's own reading of the RR_* variables (ClientOptions::from_env).
     options = roserocket::ClientOptions::from_env();

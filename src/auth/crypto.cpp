@@ -1,12 +1,8 @@
 #include "auth/crypto.hpp"
 
-#include <fcntl.h>
-#include <sys/random.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 
+#include "platform/platform.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket::detail {
@@ -134,32 +130,9 @@ std::string base64url_encode(std::string_view data) {
 
 std::string random_bytes(std::size_t count) {
   std::string out(count, '\0');
-  std::size_t filled = 0;
-  while (filled < count) {
-    const ssize_t n = ::getrandom(out.data() + filled, count - filled, 0);
-    if (n > 0) {
-      filled += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      break;  // ENOSYS on old kernels: fall back to the device below
-    }
-  }
-  if (filled == count)
-    return out;
-  const int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw Error("no source of secure random numbers (getrandom, /dev/urandom)", {});
-  while (filled < count) {
-    const ssize_t n = ::read(fd, out.data() + filled, count - filled);
-    if (n > 0) {
-      filled += static_cast<std::size_t>(n);
-    } else if (!(n < 0 && errno == EINTR)) {
-      ::close(fd);
-      throw Error("reading /dev/urandom failed", {});
-    }
-  }
-  ::close(fd);
+  if (count > 0 && !platform::random_bytes(out.data(), count))
+    throw Error("no source of secure random numbers (getrandom, /dev/urandom, BCryptGenRandom)",
+                {});
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "auth/token_endpoint.hpp"
 #include "core/json_limits.hpp"
+#include "http/default_transport.hpp"
 #include "http/url.hpp"
 #include "roserocket/errors.hpp"
 
@@ -51,7 +52,7 @@ OpenIdConfiguration discover_openid_configuration(const OAuthOptions& options) {
   }
   OAuthOptions prepared = options;
   if (!prepared.transport)
-    prepared.transport = std::make_shared<CurlTransport>(prepared.transport_options);
+    prepared.transport = detail::make_default_transport(prepared.transport_options);
 
   HttpRequest http;
   http.method = HttpMethod::kGet;

@@ -8,6 +8,7 @@
 
 #include "auth/id_token_check.hpp"
 #include "auth/jose.hpp"
+#include "http/default_transport.hpp"
 #include "http/url.hpp"
 #include "roserocket/auth/oauth.hpp"
 #include "roserocket/errors.hpp"
@@ -134,9 +135,8 @@ IdTokenVerifier::IdTokenVerifier(const OAuthOptions& options) : state_(std::make
   state_->issuer = options.issuer;
   state_->jwks_url = options.jwks_url;
   state_->client_id = options.client_id;
-  state_->transport = options.transport
-                          ? options.transport
-                          : std::make_shared<CurlTransport>(options.transport_options);
+  state_->transport = options.transport ? options.transport
+                                        : detail::make_default_transport(options.transport_options);
   state_->clock = options.clock.system_now ? options.clock : Clock::real();
   state_->skew = options.id_token_skew;
   state_->timeout = options.request_timeout;

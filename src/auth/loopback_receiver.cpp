@@ -1,22 +1,17 @@
 #include "roserocket/auth/loopback_receiver.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 #include <vector>
 
 #include "http/url.hpp"
+#include "platform/platform.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {
 namespace {
+
+namespace platform = detail::platform;
 
 constexpr const char* kOperation = "auth.loopback_redirect";
 constexpr std::size_t kMaxRequestHead = 16 * 1024;   // per connection
@@ -55,25 +50,13 @@ void respond(int fd, int status, const char* reason, const std::string& title,
                            "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
                            std::to_string(body.size()) +
                            "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-  const std::string all = head + body;
-  std::size_t sent = 0;
-  while (sent < all.size()) {
-    const ssize_t n = ::send(fd, all.data() + sent, all.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return;  // the browser went away; nothing more to tell it
-    sent += static_cast<std::size_t>(n);
-  }
+  platform::send_all(fd, head + body);
 }
 
 // Closes the descriptor when the scope ends, however it ends.
 struct FdCloser {
   int fd;
-  ~FdCloser() {
-    if (fd >= 0)
-      ::close(fd);
-  }
+  ~FdCloser() { platform::close_socket(fd); }
 };
 
 int remaining_ms(std::chrono::steady_clock::time_point deadline) {
@@ -94,14 +77,14 @@ struct Pending {
 enum class ReadState { kMore, kComplete, kTooLarge, kClosed };
 
 ReadState read_some(Pending& c) {
-  char chunk[2048];
-  const ssize_t n = ::recv(c.fd, chunk, sizeof chunk, MSG_DONTWAIT);
-  if (n < 0)
-    return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK ? ReadState::kMore
-                                                                     : ReadState::kClosed;
-  if (n == 0)
-    return ReadState::kClosed;
-  c.head.append(chunk, static_cast<std::size_t>(n));
+  switch (platform::receive_some(c.fd, c.head, kMaxRequestHead)) {
+    case platform::Receive::kNothingYet:
+      return ReadState::kMore;
+    case platform::Receive::kClosed:
+      return ReadState::kClosed;
+    case platform::Receive::kData:
+      break;
+  }
   if (c.head.find("\r\n\r\n") != std::string::npos)
     return ReadState::kComplete;
   return c.head.size() >= kMaxRequestHead ? ReadState::kTooLarge : ReadState::kMore;
@@ -118,34 +101,16 @@ LoopbackRedirectReceiver::LoopbackRedirectReceiver(std::uint16_t port, std::stri
   }
   ErrorContext context;
   context.operation = kOperation;
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) {
-    throw TransportError(std::string("cannot open a socket: ") + std::strerror(errno), context,
-                         false);
+  std::string error;
+  fd_ = platform::listen_loopback(port, port_, error);
+  if (fd_ == platform::kNoSocket) {
+    throw TransportError("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + error,
+                         context, false);
   }
-  const int one = 1;
-  ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // never reachable from other machines
-  address.sin_port = htons(port);
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(fd_, 8) != 0) {
-    const int err = errno;
-    ::close(fd_);
-    fd_ = -1;
-    throw TransportError(
-        "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(err), context,
-        false);
-  }
-  socklen_t length = sizeof address;
-  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
 }
 
 LoopbackRedirectReceiver::~LoopbackRedirectReceiver() {
-  if (fd_ >= 0)
-    ::close(fd_);
+  platform::close_socket(fd_);
 }
 
 std::string LoopbackRedirectReceiver::redirect_uri() const {
@@ -163,7 +128,7 @@ AuthorizationResponse LoopbackRedirectReceiver::wait(std::chrono::milliseconds t
     std::vector<Pending>& list;
     ~CloseAll() {
       for (auto& c : list)
-        ::close(c.fd);
+        platform::close_socket(c.fd);
     }
   } close_all{pending};
 
@@ -174,14 +139,13 @@ AuthorizationResponse LoopbackRedirectReceiver::wait(std::chrono::milliseconds t
                              std::to_string(timeout.count()) + " ms",
                          context, false);
     }
-    std::vector<pollfd> polls;
-    polls.push_back(pollfd{fd_, POLLIN, 0});
+    std::vector<platform::Socket> sockets{fd_};
     for (const auto& c : pending)
-      polls.push_back(pollfd{c.fd, POLLIN, 0});
-    const int ready = ::poll(polls.data(), polls.size(), std::min(left, 1000));
-    if (ready < 0 && errno != EINTR) {
-      throw TransportError(std::string("waiting for the redirect failed: ") + std::strerror(errno),
-                           context, false);
+      sockets.push_back(c.fd);
+    std::vector<bool> readable;
+    std::string error;
+    if (!platform::wait_readable(sockets, std::min(left, 1000), readable, error)) {
+      throw TransportError("waiting for the redirect failed: " + error, context, false);
     }
     const auto now = std::chrono::steady_clock::now();
     std::vector<Pending> complete;
@@ -189,7 +153,7 @@ AuthorizationResponse LoopbackRedirectReceiver::wait(std::chrono::milliseconds t
     for (std::size_t i = pending.size(); i-- > 0;) {
       Pending& c = pending[i];
       ReadState state = ReadState::kMore;
-      if (ready > 0 && (polls[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
+      if (readable[i + 1])
         state = read_some(c);
       bool drop = false;
       if (state == ReadState::kComplete) {
@@ -198,20 +162,20 @@ AuthorizationResponse LoopbackRedirectReceiver::wait(std::chrono::milliseconds t
       } else if (state == ReadState::kTooLarge) {
         respond(c.fd, 431, "Request Header Fields Too Large", "Bad request",
                 "The request is too large.");
-        ::close(c.fd);
+        platform::close_socket(c.fd);
         drop = true;
       } else if (state == ReadState::kClosed || now - c.since > kConnectionIdle) {
-        ::close(c.fd);
+        platform::close_socket(c.fd);
         drop = true;
       }
       if (drop)
         pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
     }
-    if (ready > 0 && (polls[0].revents & POLLIN) != 0) {
-      const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client >= 0) {
+    if (readable[0]) {
+      const platform::Socket client = platform::accept_connection(fd_);
+      if (client != platform::kNoSocket) {
         if (pending.size() >= kMaxConnections) {
-          ::close(pending.front().fd);
+          platform::close_socket(pending.front().fd);
           pending.erase(pending.begin());
         }
         pending.push_back(Pending{client, {}, now});

@@ -14,6 +14,7 @@
 #include "auth/crypto.hpp"
 #include "core/json_limits.hpp"
 #include "core/redaction.hpp"
+#include "http/default_transport.hpp"
 #include "http/url.hpp"
 #include "roserocket/auth/discovery.hpp"
 #include "roserocket/auth/token_store.hpp"
@@ -207,7 +208,7 @@ void prepare_oauth_options(OAuthOptions& options, const char* what, bool needs_s
     options.token_store = std::make_shared<InMemoryTokenStore>();
   }
   if (!options.transport) {
-    options.transport = std::make_shared<CurlTransport>(options.transport_options);
+    options.transport = detail::make_default_transport(options.transport_options);
   }
   if (!options.issuer.empty()) {
     // Once per provider or flow: every token request after this uses the endpoints found here.

@@ -1,17 +1,11 @@
 #include "roserocket/auth/token_store.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 
 #include "core/json_limits.hpp"
+#include "platform/platform.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {
@@ -112,33 +106,20 @@ FileTokenStore::FileTokenStore(std::string path) : path_(std::move(path)) {
 
 std::optional<TokenSet> FileTokenStore::load() {
   std::lock_guard<std::mutex> lock(mutex_);
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT)
-      return std::nullopt;
-    throw Error("FileTokenStore: cannot read '" + path_ + "': " + std::strerror(errno), {});
-  }
   std::string content;
-  char chunk[4096];
-  while (true) {
-    const ssize_t n = ::read(fd, chunk, sizeof chunk);
-    if (n > 0) {
-      content.append(chunk, static_cast<std::size_t>(n));
-      if (content.size() > kMaxTokenFileBytes) {
-        ::close(fd);
-        throw Error("FileTokenStore: '" + path_ + "' is larger than " +
-                        std::to_string(kMaxTokenFileBytes) + " bytes; not a saved token set",
-                    {});
-      }
-    } else if (n == 0) {
+  std::string error;
+  switch (detail::platform::read_file(path_, kMaxTokenFileBytes, content, error)) {
+    case detail::platform::ReadStatus::kOk:
       break;
-    } else if (errno != EINTR) {
-      const int err = errno;
-      ::close(fd);
-      throw Error("FileTokenStore: cannot read '" + path_ + "': " + std::strerror(err), {});
-    }
+    case detail::platform::ReadStatus::kMissing:
+      return std::nullopt;
+    case detail::platform::ReadStatus::kTooLarge:
+      throw Error("FileTokenStore: '" + path_ + "' is larger than " +
+                      std::to_string(kMaxTokenFileBytes) + " bytes; not a saved token set",
+                  {});
+    case detail::platform::ReadStatus::kFailed:
+      throw Error("FileTokenStore: cannot read '" + path_ + "': " + error, {});
   }
-  ::close(fd);
   detail::JsonParse outcome = detail::JsonParse::kOk;
   const auto parsed = detail::parse_json_limited(content, outcome);
   // The content holds tokens, so a parse failure names the file, never the text.
@@ -159,52 +140,17 @@ std::optional<TokenSet> FileTokenStore::load() {
 void FileTokenStore::save(const TokenSet& tokens) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string text = nlohmann::json(tokens).dump();
-  std::string temp = path_ + ".XXXXXX";
-  // mkstemp creates the file 0600, so the tokens are never readable by others, not even briefly.
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    throw Error(
-        "FileTokenStore: cannot create a file beside '" + path_ + "': " + std::strerror(errno), {});
-  }
-  auto fail = [&](const char* step) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw Error(
-        std::string("FileTokenStore: ") + step + " '" + path_ + "' failed: " + std::strerror(err),
-        {});
-  };
-  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0)
-    fail("setting the mode of");
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      fail("writing");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0)
-    fail("flushing");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    throw Error("FileTokenStore: closing '" + path_ + "' failed: " + std::strerror(err), {});
-  }
-  if (::rename(temp.c_str(), path_.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    throw Error("FileTokenStore: replacing '" + path_ + "' failed: " + std::strerror(err), {});
-  }
+  // Owner-only from its creation, then renamed over the old file (platform/platform.hpp).
+  std::string error;
+  if (!detail::platform::write_file_atomically(path_, text, error))
+    throw Error("FileTokenStore: saving '" + path_ + "' failed: " + error, {});
 }
 
 void FileTokenStore::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
-    throw Error("FileTokenStore: deleting '" + path_ + "' failed: " + std::strerror(errno), {});
-  }
+  std::string error;
+  if (!detail::platform::remove_file(path_, error))
+    throw Error("FileTokenStore: deleting '" + path_ + "' failed: " + error, {});
 }
 
 }  // namespace roserocket

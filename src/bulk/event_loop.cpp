@@ -4,7 +4,11 @@
 
 #include "bulk/event_loop.hpp"
 
+// Without libcurl (the Windows build) only the worker-pool path exists, and the loop thread
+// waits on a condition variable instead of curl_multi_poll.
+#if ROSEROCKET_HAVE_LIBCURL
 #include <curl/curl.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -18,7 +22,9 @@
 #include "bulk/adaptive_concurrency.hpp"
 #include "core/call_state.hpp"
 #include "core/client_core.hpp"
+#if ROSEROCKET_HAVE_LIBCURL
 #include "http/curl_easy.hpp"
+#endif
 #include "roserocket/auth/caching_token_provider.hpp"
 
 namespace roserocket::detail {
@@ -39,6 +45,7 @@ struct Job {
   CallAttempts::Next next;
   std::exception_ptr error;
 
+#if ROSEROCKET_HAVE_LIBCURL
   // Multi loop: the prepared request and its transfer.
   HttpRequest* http = nullptr;
   Slist headers;
@@ -47,6 +54,7 @@ struct Job {
   Transfer transfer;
   HttpResponse response;
   std::array<char, CURL_ERROR_SIZE> error_text{};
+#endif
 };
 
 }  // namespace
@@ -56,8 +64,13 @@ struct EventLoop::State {
   ClientCore core;  // the client's options, as its own calls see them
   BulkOptions options;
   std::shared_ptr<HttpTransport> transport;
+#if ROSEROCKET_HAVE_LIBCURL
   std::shared_ptr<const CurlSettings> curl;  // set when the multi loop does transfers
   CURLM* multi = nullptr;                    // the loop's wait (and, over curl, its transfers)
+#else
+  std::condition_variable loop_cv;  // the loop's wait
+  bool woken = false;               // under `mutex`
+#endif
 
   std::mutex mutex;
   std::condition_variable work_cv;
@@ -73,7 +86,9 @@ struct EventLoop::State {
   std::multimap<SteadyClock::time_point, Job*> timers;
   AdaptiveConcurrency control;  // how many may be in flight, and the Retry-After pause
   int in_flight = 0;
+#if ROSEROCKET_HAVE_LIBCURL
   std::vector<CURL*> idle_easy;
+#endif
 
   std::atomic<std::size_t> calls{0};
   std::atomic<std::size_t> requests{0};
@@ -90,7 +105,26 @@ struct EventLoop::State {
         options(o),
         control(o.max_in_flight, o.adaptive) {}
 
-  void wake() { curl_multi_wakeup(multi); }
+#if ROSEROCKET_HAVE_LIBCURL
+  void wake() {
+    curl_multi_wakeup(multi);
+  }
+  // True when the loop does the transfers on its multi handle (over CurlTransport).
+  bool multi_transfers() const {
+    return curl != nullptr;
+  }
+#else
+  void wake() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      woken = true;
+    }
+    loop_cv.notify_one();
+  }
+  static bool multi_transfers() {
+    return false;
+  }
+#endif
 
   void submit(ApiRequest request, CallDone done) {
     auto job = std::make_unique<Job>();
@@ -166,6 +200,7 @@ struct EventLoop::State {
            oauth.clock.system_now() + std::chrono::seconds(5);
   }
 
+#if ROSEROCKET_HAVE_LIBCURL
   // Starts @p job's attempt for the multi loop: the token and the header list.
   // @throw what begin_attempt or the header check throws.
   void prepare(Job* job) {
@@ -175,14 +210,18 @@ struct EventLoop::State {
     job->headers = build_header_list(http, job->sends_body);
     job->stage = Job::Stage::kPrepared;
   }
+#endif
 
   // Worker thread: runs one task of @p job.
   void work_on(Job* job) {
     try {
+#if ROSEROCKET_HAVE_LIBCURL
       if (curl) {
         // The multi loop sends it; here only what may block (the token) and the header list.
         prepare(job);
-      } else {
+      } else
+#endif
+      {
         HttpRequest& http = job->attempts->begin_attempt();
         ++requests;
         HttpResponse response;
@@ -227,6 +266,7 @@ struct EventLoop::State {
     }
   }
 
+#if ROSEROCKET_HAVE_LIBCURL
   // Loop thread: starts the transfer of a prepared job on the multi handle.
   void start_transfer(Job* job) {
     CURL* e = nullptr;
@@ -316,12 +356,16 @@ struct EventLoop::State {
     }
   }
 
+#endif
+
   // Loop thread: a worker's result.
   void take_posted(Job* job, SteadyClock::time_point now) {
+#if ROSEROCKET_HAVE_LIBCURL
     if (job->stage == Job::Stage::kPrepared) {
       start_transfer(job);
       return;
     }
+#endif
     --in_flight;
     if (job->stage == Job::Stage::kFailed) {
       adapt(job, now);
@@ -348,6 +392,7 @@ struct EventLoop::State {
         take_posted(job, now);
       mine.clear();
 
+#if ROSEROCKET_HAVE_LIBCURL
       if (curl) {
         int running = 0;
         curl_multi_perform(multi, &running);
@@ -357,6 +402,7 @@ struct EventLoop::State {
             transfer_done(message->easy_handle, message->data.result);
         }
       }
+#endif
 
       // Waits that ended, and waits of calls cancelled meanwhile (they end at once).
       now = SteadyClock::now();
@@ -376,11 +422,14 @@ struct EventLoop::State {
       // Start what the concurrency allows, unless a Retry-After pauses everything.
       bool dispatched = false;
       if (!control.paused(now)) {
-        const bool inline_start = curl && !ready.empty() && token_is_cached();
+#if ROSEROCKET_HAVE_LIBCURL
+        const bool inline_start = multi_transfers() && !ready.empty() && token_is_cached();
+#endif
         while (!ready.empty() && in_flight < control.limit()) {
           Job* job = ready.front();
           ready.pop_front();
           ++in_flight;
+#if ROSEROCKET_HAVE_LIBCURL
           if (inline_start) {
             // The token is at hand: no hand-over to the preparing thread.
             try {
@@ -394,6 +443,7 @@ struct EventLoop::State {
             start_transfer(job);
             continue;
           }
+#endif
           {
             std::lock_guard<std::mutex> lock(mutex);
             work.push_back(job);
@@ -415,7 +465,13 @@ struct EventLoop::State {
         wait = std::min(wait, std::chrono::duration_cast<milliseconds>(control.pause_end() - now));
       if (wait.count() < 0)
         wait = milliseconds(0);
+#if ROSEROCKET_HAVE_LIBCURL
       curl_multi_poll(multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
+#else
+      std::unique_lock<std::mutex> lock(mutex);
+      loop_cv.wait_for(lock, wait, [&] { return woken; });
+      woken = false;
+#endif
     }
   }
 };
@@ -423,15 +479,18 @@ struct EventLoop::State {
 EventLoop::EventLoop(Client client, BulkOptions options) {
   if (options.max_in_flight < 1)
     throw InvalidArgumentError("BulkOptions.max_in_flight must be at least 1");
+#if ROSEROCKET_HAVE_LIBCURL
   ensure_curl_global_init();
+#endif
   state_ = std::make_unique<State>(std::move(client), options);
   State& state = *state_;
   state.transport = state.client.options().transport;
   state.concurrency = options.max_in_flight;
+  int worker_count = options.max_in_flight;
+#if ROSEROCKET_HAVE_LIBCURL
   state.multi = curl_multi_init();
   if (state.multi == nullptr)
     throw TransportError("libcurl could not create a multi handle (out of memory?)", {}, false);
-  int worker_count = options.max_in_flight;
   state.curl = curl_settings_of(state.transport.get());
   if (state.curl) {
     const long n = options.max_in_flight;
@@ -441,6 +500,7 @@ EventLoop::EventLoop(Client client, BulkOptions options) {
     curl_multi_setopt(state.multi, CURLMOPT_MAXCONNECTS, n);
     worker_count = 1;  // only prepares attempts (token, headers); the loop does the transfers
   }
+#endif
   state.loop_thread = std::thread([&state] { state.loop_main(); });
   for (int i = 0; i < worker_count; ++i)
     state.workers.emplace_back([&state] { state.worker_main(); });
@@ -458,9 +518,11 @@ EventLoop::~EventLoop() {
   state.loop_thread.join();
   for (auto& t : state.workers)
     t.join();
+#if ROSEROCKET_HAVE_LIBCURL
   for (CURL* e : state.idle_easy)
     curl_easy_cleanup(e);
   curl_multi_cleanup(state.multi);
+#endif
 }
 
 void EventLoop::submit(ApiRequest request, CallDone done) {

@@ -10,6 +10,7 @@
 #include "core/client_state.hpp"
 #include "core/json_limits.hpp"
 #include "core/redaction.hpp"
+#include "http/default_transport.hpp"
 #include "http/url.hpp"
 #include "roserocket/objects/boards.hpp"
 #include "roserocket/objects/events.hpp"
@@ -128,7 +129,7 @@ Client::Client(ClientOptions options) {
   }
   options.api_prefix = trim_trailing_slash(options.api_prefix);
   if (!options.transport) {
-    options.transport = std::make_shared<CurlTransport>(options.transport_options);
+    options.transport = detail::make_default_transport(options.transport_options);
   }
   if (!options.clock.sleep || !options.clock.steady_now || !options.clock.system_now) {
     options.clock = Clock::real();

@@ -1,8 +1,8 @@
 #include "roserocket/version.hpp"
 
-#include <sys/utsname.h>
-
 #include <string>
+
+#include "platform/platform.hpp"
 
 namespace roserocket {
 
@@ -12,10 +12,7 @@ std::string version() {
 
 std::string default_user_agent() {
   static const std::string agent = [] {
-    std::string os = "unknown-os";
-    struct utsname info {};
-    if (uname(&info) == 0)
-      os = std::string(info.sysname) + " " + info.machine;
+    const std::string os = detail::platform::os_description();
 #if defined(__clang__)
     const std::string compiler =
         "clang " + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__);

@@ -1,25 +1,21 @@
 #include "roserocket/webhooks/changes_feed.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <functional>
-#include <sstream>
+#include <limits>
 
 #include "objects/request_util.hpp"
+#include "platform/platform.hpp"
 
 namespace roserocket {
 namespace {
 
 constexpr const char* kFeedOp = "changes_feed";
 
-[[noreturn]] void feed_io_failure(const std::string& what, const std::string& path) {
+[[noreturn]] void feed_io_failure(const std::string& what, const std::string& path,
+                                  const std::string& reason) {
   ErrorContext context;
   context.operation = "changes_feed.checkpoint";
-  throw Error(what + " " + path + ": " + std::strerror(errno), std::move(context));
+  throw Error(what + " " + path + ": " + reason, std::move(context));
 }
 
 [[noreturn]] void corrupt(const std::string& path) {
@@ -27,13 +23,6 @@ constexpr const char* kFeedOp = "changes_feed";
   context.operation = "changes_feed.checkpoint";
   throw Error("the checkpoint file " + path + " is not a JSON object of strings",
               std::move(context));
-}
-
-std::string directory_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 }  // namespace
@@ -62,15 +51,19 @@ FileCheckpointStore::FileCheckpointStore(std::string path) : path_(std::move(pat
 
 std::map<std::string, std::string> FileCheckpointStore::read_all() const {
   std::map<std::string, std::string> out;
-  std::ifstream in(path_);
-  if (!in) {
-    if (::access(path_.c_str(), F_OK) != 0 && errno == ENOENT)
+  std::string text;
+  std::string error;
+  switch (
+      detail::platform::read_file(path_, std::numeric_limits<std::size_t>::max(), text, error)) {
+    case detail::platform::ReadStatus::kOk:
+      break;
+    case detail::platform::ReadStatus::kMissing:
       return out;  // no checkpoint saved yet
-    feed_io_failure("cannot read", path_);
+    case detail::platform::ReadStatus::kTooLarge:
+    case detail::platform::ReadStatus::kFailed:
+      feed_io_failure("cannot read", path_, error);
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  const Json doc = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  const Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object())
     corrupt(path_);
   for (const auto& item : doc.items()) {
@@ -95,30 +88,10 @@ void FileCheckpointStore::save(const std::string& feed, const std::string& event
   auto all = read_all();
   all[feed] = event_id;
   const std::string data = Json(all).dump() + "\n";
-  const std::string tmp = path_ + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    feed_io_failure("cannot create", tmp);
-  std::size_t done = 0;
-  bool ok = true;
-  while (ok && done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    ok = n > 0;
-    if (ok)
-      done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0)
-    feed_io_failure("cannot write", path_);
-  // The rename itself must survive a power cut too.
-  const int dir = ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  // A new file beside the old one, flushed, then renamed over it (and the rename flushed).
+  std::string error;
+  if (!detail::platform::write_file_atomically(path_, data, error))
+    feed_io_failure("cannot write", path_, error);
 }
 
 // --- StopSignal ---

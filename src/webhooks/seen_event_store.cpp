@@ -1,14 +1,10 @@
 #include "roserocket/webhooks/seen_event_store.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <limits>
 #include <sstream>
 #include <vector>
 
+#include "platform/platform.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {
@@ -28,10 +24,11 @@ SeenClock or_system(SeenClock clock) {
   throw InvalidArgumentError(why, std::move(context));
 }
 
-[[noreturn]] void store_io_failure(const std::string& what, const std::string& path) {
+[[noreturn]] void store_io_failure(const std::string& what, const std::string& path,
+                                   const std::string& reason) {
   ErrorContext context;
   context.operation = "webhooks.seen_store";
-  throw Error(what + " " + path + ": " + std::strerror(errno), std::move(context));
+  throw Error(what + " " + path + ": " + reason, std::move(context));
 }
 
 long long to_ms(TimePoint t) {
@@ -40,21 +37,6 @@ long long to_ms(TimePoint t) {
 
 TimePoint from_ms(long long ms) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
-
-// Writes @p data to @p fd in full.
-bool write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 }  // namespace
@@ -119,8 +101,11 @@ FileSeenEventStore::FileSeenEventStore(std::string path, std::chrono::seconds tt
   if (ttl_.count() <= 0)
     store_invalid("the ttl must be positive");
   const TimePoint now = clock_();
-  std::ifstream in(path_);
-  if (in) {
+  std::string text;
+  std::string error;
+  if (detail::platform::read_file(path_, std::numeric_limits<std::size_t>::max(), text, error) ==
+      detail::platform::ReadStatus::kOk) {
+    std::istringstream in(text);
     std::string line;
     while (std::getline(in, line)) {
       if (in.eof())
@@ -153,9 +138,10 @@ FileSeenEventStore::~FileSeenEventStore() {
 void FileSeenEventStore::open_for_append() {
   if (file_ != nullptr)
     std::fclose(file_);
-  file_ = std::fopen(path_.c_str(), "ae");
+  std::string error;
+  file_ = detail::platform::open_for_append(path_, error);
   if (file_ == nullptr)
-    store_io_failure("cannot open", path_);
+    store_io_failure("cannot open", path_, error);
 }
 
 void FileSeenEventStore::compact(TimePoint now) {
@@ -168,14 +154,17 @@ void FileSeenEventStore::compact(TimePoint now) {
   std::ostringstream out;
   for (const auto& [id, until] : expiry_)
     out << to_ms(until) << ' ' << id << '\n';
-  const std::string tmp = path_ + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    store_io_failure("cannot create", tmp);
-  const bool ok = write_all(fd, out.str()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0)
-    store_io_failure("cannot write", path_);
+  // The append stream is closed first: Windows cannot rename over a file that is open.
+  if (file_ != nullptr) {
+    std::fclose(file_);
+    file_ = nullptr;
+  }
+  std::string error;
+  if (!detail::platform::write_file_atomically(path_, out.str(), error)) {
+    std::string reopen_error;
+    file_ = detail::platform::open_for_append(path_, reopen_error);  // the old file goes on
+    store_io_failure("cannot write", path_, error);
+  }
   lines_ = expiry_.size();
   open_for_append();
 }
@@ -200,9 +189,12 @@ void FileSeenEventStore::mark_seen(const std::string& event_id) {
   const TimePoint now = clock_();
   const TimePoint until = now + ttl_;
   const std::string line = std::to_string(to_ms(until)) + ' ' + event_id + '\n';
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0 ||
-      ::fdatasync(::fileno(file_)) != 0) {
-    store_io_failure("cannot append to", path_);
+  if (file_ == nullptr)
+    open_for_append();  // a failed rewrite could not reopen it
+  std::string error = "short write";
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
+      !detail::platform::sync_file(file_, error)) {
+    store_io_failure("cannot append to", path_, error);
   }
   expiry_[event_id] = until;
   ++lines_;

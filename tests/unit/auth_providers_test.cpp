@@ -14,6 +14,7 @@
 
 #include "auth/crypto.hpp"
 #include "auth_test_helpers.hpp"
+#include "platform/platform.hpp"
 #include "support/threads.hpp"
 
 namespace {
@@ -495,6 +496,33 @@ struct FileStoreTest : ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir); }
 };
 
+TEST_F(FileStoreTest, AFileOthersMayReadIsNotOwnerOnly) {
+  // The check FileTokenStore's files pass can fail: a file written the ordinary way (mode 0644
+  // under the usual umask; on Windows, entries inherited from the folder) does not pass it.
+  const auto path = (dir / "plain.json").string();
+  std::ofstream(path) << "{}";
+#ifndef _WIN32
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+#endif
+  std::string why;
+  EXPECT_FALSE(roserocket::detail::platform::owner_only(path, why));
+  EXPECT_FALSE(why.empty());
+}
+
+TEST_F(FileStoreTest, SavedFileIsReadableByItsOwnerOnly) {
+  // POSIX: mode 0600 and owned by the user. Windows: owned by the user, with a protected DACL
+  // whose one entry is the user's SID (docs/auth.md, "The file store").
+  const auto path = (dir / "tokens.json").string();
+  roserocket::FileTokenStore store(path);
+  roserocket::TokenSet tokens;
+  tokens.access_token = "a1";
+  store.save(tokens);
+  std::string why;
+  EXPECT_TRUE(roserocket::detail::platform::owner_only(path, why)) << why;
+  store.save(tokens);  // a replaced file is just as private
+  EXPECT_TRUE(roserocket::detail::platform::owner_only(path, why)) << why;
+}
+
 TEST_F(FileStoreTest, SavesPrivatelyAtomicallyAndLoadsBack) {
   const auto path = (dir / "tokens.json").string();
   roserocket::FileTokenStore store(path);
@@ -505,9 +533,11 @@ TEST_F(FileStoreTest, SavesPrivatelyAtomicallyAndLoadsBack) {
   tokens.scope = "openid";
   tokens.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(1234567890));
   store.save(tokens);
+#ifndef _WIN32
   struct stat info {};
   ASSERT_EQ(::stat(path.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
+#endif
 
   tokens.refresh_token = "r2";
   store.save(tokens);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# CI stage "windows": the SDK cross-built for 64-bit Windows with MinGW-w64 (posix threads), its
+# tests run under Wine (README.md "Windows", docs/building.md "Windows"). Builds only what it runs:
+# the library, unit_tests (GoogleTest compiled from /usr/src/googletest with the same toolchain),
+# getting_started and bulk_upserts. The last two run under Wine against the Linux rr-emulator over
+# loopback; the emulator comes from the Linux build in build/ (the gcc stage's), built if missing.
+# As root it installs what is missing. Settings from the environment (all optional):
+#   WINDOWS_BUILD_DIR  the cross build (default: build-windows/, beside build/, so ccache hits)
+#   WINEPREFIX         Wine's prefix (default: the cross build's wine-prefix/)
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# common.sh's mechanism, with this stage's packages added: the cross compiler and Wine.
+PACKAGES+=(g++-mingw-w64-x86-64-posix wine64)
+install_missing_packages
+
+WINDOWS_BUILD_DIR="${WINDOWS_BUILD_DIR:-$ROOT/build-windows}"
+export WINEPREFIX="${WINEPREFIX:-$WINDOWS_BUILD_DIR/wine-prefix}"
+export WINEDEBUG="${WINEDEBUG:--all}"
+# Wine is started without a display; it must never try to open one.
+unset DISPLAY
+JOBS="$(nproc)"
+started=$SECONDS
+step() { echo "--- windows: $1 ($((SECONDS - started)) s so far)"; }
+
+step "the rule: no POSIX or Win32 header outside src/platform/"
+cmake -DSOURCE_DIR="$ROOT" -P "$ROOT/cmake/check_platform_headers.cmake"
+
+step "cross build (MinGW-w64 $(x86_64-w64-mingw32-g++-posix -dumpversion))"
+t=$SECONDS
+cmake -S "$ROOT" -B "$WINDOWS_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+  -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchains/mingw-w64-x86_64.cmake" >/dev/null
+cmake --build "$WINDOWS_BUILD_DIR" --parallel "$JOBS" --target unit_tests getting_started bulk_upserts
+build_seconds=$((SECONDS - t))
+
+step "the Linux rr-emulator"
+if [ ! -x "$BUILD_DIR/emulator/rr-emulator" ]; then
+  configure_and_build --target rr-emulator
+fi
+
+step "Wine prefix"
+t=$SECONDS
+wineboot --init >/dev/null 2>&1 || true
+prefix_seconds=$((SECONDS - t))
+
+step "unit tests under Wine"
+t=$SECONDS
+unit_status=0
+(cd "$WINDOWS_BUILD_DIR" && ctest --output-on-failure -L windows --timeout 900 -V) \
+  >"$WINDOWS_BUILD_DIR/unit_tests.log" 2>&1 || unit_status=$?
+grep -E '\[ +(PASSED|FAILED) +\]|tests passed|tests failed out of|^Total Test' \
+  "$WINDOWS_BUILD_DIR/unit_tests.log" || true
+unit_seconds=$((SECONDS - t))
+passed="$(sed -n 's/.*\[  PASSED  \] \([0-9]*\) tests\{0,1\}\..*/\1/p' "$WINDOWS_BUILD_DIR/unit_tests.log" | tail -n 1)"
+failed="$(sed -n 's/.*\[  FAILED  \] \([0-9]*\) tests\{0,1\}, listed below.*/\1/p' "$WINDOWS_BUILD_DIR/unit_tests.log" | tail -n 1)"
+if [ "$unit_status" -ne 0 ]; then
+  tail -n 60 "$WINDOWS_BUILD_DIR/unit_tests.log"
+  echo "windows: unit tests under Wine FAILED" >&2
+  exit 1
+fi
+
+step "getting_started.exe and bulk_upserts.exe under Wine against the Linux rr-emulator"
+t=$SECONDS
+"$ROOT/scripts/run_against_emulator.sh" "$BUILD_DIR/emulator/rr-emulator" \
+  "$ROOT/scripts/wine_run.sh" "$WINDOWS_BUILD_DIR/examples/getting_started.exe"
+"$ROOT/scripts/run_against_emulator.sh" "$BUILD_DIR/emulator/rr-emulator" \
+  "$ROOT/scripts/wine_run.sh" "$WINDOWS_BUILD_DIR/tests/windows/bulk_upserts.exe"
+programs_seconds=$((SECONDS - t))
+
+echo "windows: unit_tests.exe under Wine: ${passed:-0} passed, ${failed:-0} failed;" \
+     "excluded by name: $(grep -c -E '^[A-Za-z0-9_*]+\.' "$ROOT/tests/windows/excluded_tests.txt" || true)"
+echo "windows: build ${build_seconds} s, Wine prefix ${prefix_seconds} s," \
+     "unit tests ${unit_seconds} s, getting_started + bulk ${programs_seconds} s;" \
+     "stage $((SECONDS - started)) s"
