@@ -31,6 +31,11 @@ ReadStatus read_file(const std::string& path, std::size_t max_bytes, std::string
 /// step and the system's reason) when it failed; the temporary file is removed then.
 bool write_file_atomically(const std::string& path, std::string_view data, std::string& error);
 
+/// The same, flushing to the disk only when @p flush_to_disk: without the flushes the replace is
+/// still atomic for every reader and survives a crash of this process, but not a power cut.
+bool write_file_atomically(const std::string& path, std::string_view data, bool flush_to_disk,
+                           std::string& error);
+
 /// Deletes @p path; a file that is not there counts as deleted.
 bool remove_file(const std::string& path, std::string& error);
 
@@ -45,6 +50,24 @@ std::FILE* open_for_append(const std::string& path, std::string& error);
 
 /// Flushes @p file's buffer and its data to the disk (fdatasync / FlushFileBuffers).
 bool sync_file(std::FILE* file, std::string& error);
+
+// --- File locks ---
+
+/// An exclusive lock held through an open file (a file descriptor; a HANDLE on Windows).
+using FileLock = std::intptr_t;
+inline constexpr FileLock kNoFileLock = -1;
+
+enum class LockStatus { kLocked, kHeldElsewhere, kFailed };
+
+/// Opens @p path (created owner-only when missing) and takes an exclusive lock on it without
+/// waiting: flock(LOCK_EX | LOCK_NB); LockFileEx(LOCKFILE_EXCLUSIVE_LOCK |
+/// LOCKFILE_FAIL_IMMEDIATELY). The system frees the lock when the process ends, however it ends.
+/// kLocked sets @p lock; kHeldElsewhere when another holder has it (another process, or another
+/// open of the file in this one); kFailed with @p error (the system's reason).
+LockStatus lock_file(const std::string& path, FileLock& lock, std::string& error);
+
+/// Gives up a lock taken by lock_file and closes its file (no effect on kNoFileLock).
+void unlock_file(FileLock lock);
 
 // --- Randomness ---
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -81,6 +82,11 @@ ReadStatus read_file(const std::string& path, std::size_t max_bytes, std::string
 }
 
 bool write_file_atomically(const std::string& path, std::string_view data, std::string& error) {
+  return write_file_atomically(path, data, /*flush_to_disk=*/true, error);
+}
+
+bool write_file_atomically(const std::string& path, std::string_view data, bool flush_to_disk,
+                           std::string& error) {
   std::string temp = path + ".XXXXXX";
   // mkstemp creates the file 0600: the content is never readable by others, not even briefly.
   const int fd = ::mkstemp(temp.data());
@@ -93,7 +99,8 @@ bool write_file_atomically(const std::string& path, std::string_view data, std::
     error = std::string(step) + ": " + errno_text(err);
     return false;
   };
-  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0 || !write_fully(fd, data) || ::fsync(fd) != 0) {
+  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0 || !write_fully(fd, data) ||
+      (flush_to_disk && ::fsync(fd) != 0)) {
     const int err = errno;
     ::close(fd);
     return fail("writing", err);
@@ -102,6 +109,8 @@ bool write_file_atomically(const std::string& path, std::string_view data, std::
     return fail("closing", errno);
   if (::rename(temp.c_str(), path.c_str()) != 0)
     return fail("replacing", errno);
+  if (!flush_to_disk)
+    return true;
   // The rename itself must survive a power cut too (best effort: some file systems refuse).
   const int dir = ::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
@@ -109,6 +118,35 @@ bool write_file_atomically(const std::string& path, std::string_view data, std::
     ::close(dir);
   }
   return true;
+}
+
+LockStatus lock_file(const std::string& path, FileLock& lock, std::string& error) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    error = "cannot open it: " + errno_text(errno);
+    return LockStatus::kFailed;
+  }
+  int result = 0;
+  do {
+    result = ::flock(fd, LOCK_EX | LOCK_NB);
+  } while (result != 0 && errno == EINTR);
+  if (result != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK)
+      return LockStatus::kHeldElsewhere;
+    error = "cannot lock it: " + errno_text(err);
+    return LockStatus::kFailed;
+  }
+  lock = fd;
+  return LockStatus::kLocked;
+}
+
+void unlock_file(FileLock lock) {
+  if (lock == kNoFileLock)
+    return;
+  ::flock(static_cast<int>(lock), LOCK_UN);
+  ::close(static_cast<int>(lock));
 }
 
 bool remove_file(const std::string& path, std::string& error) {

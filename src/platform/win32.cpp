@@ -210,6 +210,11 @@ ReadStatus read_file(const std::string& path, std::size_t max_bytes, std::string
 }
 
 bool write_file_atomically(const std::string& path, std::string_view data, std::string& error) {
+  return write_file_atomically(path, data, /*flush_to_disk=*/true, error);
+}
+
+bool write_file_atomically(const std::string& path, std::string_view data, bool flush_to_disk,
+                           std::string& error) {
   const std::wstring wide = widen(path);
   if (invalid_path(wide, error))
     return false;
@@ -247,17 +252,56 @@ bool write_file_atomically(const std::string& path, std::string_view data, std::
     ok = ::WriteFile(file, data.data() + done, want, &n, nullptr) && n > 0;
     done += n;
   }
-  ok = ok && ::FlushFileBuffers(file);
+  ok = ok && (!flush_to_disk || ::FlushFileBuffers(file));
   const DWORD code = ok ? ERROR_SUCCESS : ::GetLastError();
   ::CloseHandle(file);
   if (!ok)
     return fail("writing", code);
   // MoveFileExW rather than ReplaceFileW: ReplaceFileW would give the new file the replaced
   // file's access list, and an older, looser one must not survive.
-  if (!::MoveFileExW(temp.c_str(), wide.c_str(),
-                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+  const DWORD move_flags =
+      MOVEFILE_REPLACE_EXISTING | (flush_to_disk ? MOVEFILE_WRITE_THROUGH : DWORD{0});
+  if (!::MoveFileExW(temp.c_str(), wide.c_str(), move_flags))
     return fail("replacing", ::GetLastError());
   return true;
+}
+
+LockStatus lock_file(const std::string& path, FileLock& lock, std::string& error) {
+  const std::wstring wide = widen(path);
+  if (invalid_path(wide, error))
+    return LockStatus::kFailed;
+  OwnerOnlySecurity security;
+  if (!security.init(error))
+    return LockStatus::kFailed;
+  // Shared read and write: the lock below, not the sharing mode, decides who holds it.
+  const HANDLE file =
+      ::CreateFileW(wide.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                    security.attributes(), OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file == INVALID_HANDLE_VALUE) {
+    error = "cannot open it: " + last_error_text();
+    return LockStatus::kFailed;
+  }
+  OVERLAPPED whole{};
+  if (!::LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, MAXDWORD,
+                    MAXDWORD, &whole)) {
+    const DWORD code = ::GetLastError();
+    ::CloseHandle(file);
+    if (code == ERROR_LOCK_VIOLATION || code == ERROR_SHARING_VIOLATION)
+      return LockStatus::kHeldElsewhere;
+    error = "cannot lock it: " + system_text(code);
+    return LockStatus::kFailed;
+  }
+  lock = reinterpret_cast<FileLock>(file);
+  return LockStatus::kLocked;
+}
+
+void unlock_file(FileLock lock) {
+  if (lock == kNoFileLock)
+    return;
+  const HANDLE file = reinterpret_cast<HANDLE>(lock);
+  OVERLAPPED whole{};
+  ::UnlockFileEx(file, 0, MAXDWORD, MAXDWORD, &whole);
+  ::CloseHandle(file);
 }
 
 bool remove_file(const std::string& path, std::string& error) {

@@ -2,14 +2,6 @@
 
 #include "roserocket/sync/file_checkpoint_store.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,9 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/platform.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket::sync {
+namespace platform = ::roserocket::detail::platform;
 namespace {
 
 constexpr const char* kFileStoreOp = "file_checkpoint_store";
@@ -32,16 +26,13 @@ constexpr int kFileStoreFormat = 1;
   throw Error(why, std::move(context));
 }
 
-[[noreturn]] void file_store_errno(const std::string& step, const std::string& path, int err) {
-  file_store_fail(step + " '" + path + "' failed: " + std::strerror(err));
+[[noreturn]] void file_store_step_failed(const std::string& step, const std::string& path,
+                                         const std::string& why) {
+  file_store_fail(step + " '" + path + "' failed: " + why);
 }
 
-std::string file_store_directory(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
+// The largest checkpoint file read back: a file this size is not one this store wrote.
+constexpr std::size_t kFileStoreMaxBytes = std::size_t{256} << 20;
 
 }  // namespace
 
@@ -49,7 +40,7 @@ struct FileCheckpointStore::Impl {
   std::string path;
   FileCheckpointStoreOptions options;
   std::mutex mutex;
-  int lock_fd = -1;
+  platform::FileLock lock = platform::kNoFileLock;
   std::set<std::string> held;
   // While the lock is held nobody else writes the file: what this store wrote last is current.
   std::optional<std::map<std::string, std::string>> cache;
@@ -57,28 +48,19 @@ struct FileCheckpointStore::Impl {
   // Every stream's checkpoint; empty when the file does not exist yet.
   std::map<std::string, std::string> read_all() const {
     std::map<std::string, std::string> out;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      if (errno == ENOENT)
-        return out;
-      file_store_errno("reading the checkpoint file", path, errno);
-    }
     std::string text;
-    char buffer[8192];
-    while (true) {
-      const ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0) {
-        const int err = errno;
-        ::close(fd);
-        file_store_errno("reading the checkpoint file", path, err);
-      }
-      if (n == 0)
+    std::string why;
+    switch (platform::read_file(path, kFileStoreMaxBytes, text, why)) {
+      case platform::ReadStatus::kOk:
         break;
-      text.append(buffer, static_cast<std::size_t>(n));
+      case platform::ReadStatus::kMissing:
+        return out;
+      case platform::ReadStatus::kTooLarge:
+        file_store_step_failed("reading the checkpoint file", path,
+                               "it is larger than any checkpoint file");
+      case platform::ReadStatus::kFailed:
+        file_store_step_failed("reading the checkpoint file", path, why);
     }
-    ::close(fd);
     auto corrupt = [&](const std::string& why) {
       file_store_fail("the checkpoint file '" + path + "' is damaged or not a checkpoint file (" +
                       why +
@@ -110,57 +92,16 @@ struct FileCheckpointStore::Impl {
       streams[name] = text;
     const std::string data =
         nlohmann::json{{"format", kFileStoreFormat}, {"streams", std::move(streams)}}.dump() + "\n";
-    std::string temp = path + ".XXXXXX";
-    // mkstemp creates the file 0600: checkpoints name records, so others may not read them.
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0)
-      file_store_errno("creating a file beside", path, errno);
-    auto fail = [&](const char* step) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      file_store_errno(step, path, err);
-    };
-    if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0)
-      fail("setting the mode of the file beside");
-    std::size_t written = 0;
-    while (written < data.size()) {
-      const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-      if (n < 0) {
-        if (errno == EINTR)
-          continue;
-        fail("writing the file beside");
-      }
-      written += static_cast<std::size_t>(n);
-    }
-    if (options.fsync && ::fsync(fd) != 0)
-      fail("flushing the file beside");
-    if (::close(fd) != 0) {
-      const int err = errno;
-      ::unlink(temp.c_str());
-      file_store_errno("closing the file beside", path, err);
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-      const int err = errno;
-      ::unlink(temp.c_str());
-      file_store_errno("replacing", path, err);
-    }
-    if (options.fsync) {
-      // The rename itself must survive a power cut too.
-      const int dir =
-          ::open(file_store_directory(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-      }
-    }
+    // Owner-only from its creation: checkpoints name records, so others may not read them.
+    std::string why;
+    if (!platform::write_file_atomically(path, data, options.fsync, why))
+      file_store_step_failed("replacing", path, why);
   }
 
   void unlock_if_unused() {
-    if (held.empty() && lock_fd >= 0) {
-      ::flock(lock_fd, LOCK_UN);
-      ::close(lock_fd);
-      lock_fd = -1;
+    if (held.empty() && lock != platform::kNoFileLock) {
+      platform::unlock_file(lock);
+      lock = platform::kNoFileLock;
       cache.reset();
     }
   }
@@ -235,19 +176,17 @@ std::unique_ptr<CheckpointTransaction> FileCheckpointStore::begin(const std::str
 
 bool FileCheckpointStore::try_acquire(const std::string& stream) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  if (impl_->lock_fd < 0) {
+  if (impl_->lock == platform::kNoFileLock) {
     const std::string lock_path = impl_->path + ".lock";
-    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-      file_store_errno("opening the lock file", lock_path, errno);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      const int err = errno;
-      ::close(fd);
-      if (err == EWOULDBLOCK)
+    std::string why;
+    switch (platform::lock_file(lock_path, impl_->lock, why)) {
+      case platform::LockStatus::kLocked:
+        break;
+      case platform::LockStatus::kHeldElsewhere:
         return false;
-      file_store_errno("locking", lock_path, err);
+      case platform::LockStatus::kFailed:
+        file_store_step_failed("locking", lock_path, why);
     }
-    impl_->lock_fd = fd;
   }
   impl_->held.insert(stream);
   return true;
