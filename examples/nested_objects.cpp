@@ -36,12 +36,12 @@ int main() {
     // Read it back with dot paths for each level wanted.
     const Order read =
         client.orders().get(id, {Order::tasks_path, Order::tasks_path / Task::commodities_path});
-    for (const Task& task : read.tasks()) {
+    for (const auto& task : read.tasks()) {  // views into `read`: nothing is copied
       std::cout << "  task " << task.full_id().value_or("?") << " ("
                 << (task.task_type() ? task.task_type()->value() : "?") << "), "
                 << task.commodities().size() << " commodit"
                 << (task.commodities().size() == 1 ? "y" : "ies");
-      for (const Commodity& c : task.commodities())
+      for (const auto& c : task.commodities())
         std::cout << " " << (c.commodity_type() ? c.commodity_type()->value() : "?");
       std::cout << "\n";
     }

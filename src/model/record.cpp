@@ -176,6 +176,18 @@ void throw_not_loaded(const Json& record, std::string_view object_key, std::stri
   throw NotLoadedError(std::move(key), std::string(field), id);
 }
 
+const Json* checked_list(const Json& record, std::string_view field, const Json* value) {
+  if (value == nullptr || value->is_null())
+    return nullptr;
+  if (!value->is_array())
+    throw_bad_field_value(record, field, "expected a list of connected records");
+  for (const auto& item : value->get_ref<const Json::array_t&>()) {
+    if (!item.is_object() && !item.is_string())
+      throw_bad_field_value(record, field, "expected connected records (objects)");
+  }
+  return value;
+}
+
 const Json* find_field_value(const Json& record, std::string_view object_key,
                              std::string_view field) {
   const auto it = record.find(field);

@@ -78,3 +78,12 @@ void Webhooks::remove(const std::string& destination_id, const RequestOptions& o
 }
 
 }  // namespace roserocket
+
+namespace roserocket::model {
+
+// `destination.subscriptions()` reads views now (ADR 0024); the copying reader the 1.0 library
+// exported for it stays exported (ADR 0008).
+template std::vector<WebhookSubscription> Record::get_many<WebhookSubscription>(
+    std::string_view) const;
+
+}  // namespace roserocket::model

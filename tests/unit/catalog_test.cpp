@@ -239,9 +239,12 @@ TEST(TypedLayer, AgreesWithTheRuntimeCatalog) {
     EXPECT_EQ(f.target, Target::kObjectKey);                                               \
     EXPECT_EQ(T::cpp##_path.name, #wire);                                                  \
     static_assert(std::is_same_v<decltype(std::declval<T>().cpp()), std::vector<Target>>); \
+    static_assert(std::is_same_v<decltype(std::declval<const T&>().cpp()),                 \
+                                 ListView<typename Target::View>>);                        \
     T record;                                                                              \
     record.set_##cpp(std::vector<Target>{Target{}});                                       \
     EXPECT_EQ(record.get(#wire), (Json::array({Target{}.write_json()})));                  \
+    EXPECT_EQ(record.cpp().size(), 1u);                                                    \
   }
 #include "roserocket/model/catalog.def"
 

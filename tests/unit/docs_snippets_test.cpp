@@ -119,7 +119,7 @@ TEST(DocsSnippets, ObjectModelValues) {
   EXPECT_EQ(opens.seconds(), 32400);
 }
 
-TEST(DocsSnippets, ObjectModelViews) {
+TEST(DocsSnippets, ObjectModelConnectedWithoutCopies) {
   MockClient m;
   rr::Client& client = m.client;
   const std::string order_id = "o1";
@@ -134,11 +134,11 @@ TEST(DocsSnippets, ObjectModelViews) {
   using namespace roserocket::model;
   Order order = client.orders().get(order_id, roserocket::with_paths({"tasks.commodities"}));
   double total_weight = 0;
-  for (TaskView task : order.view().tasks()) {
+  for (TaskView task : order.tasks()) {
     for (CommodityView commodity : task.commodities())
       total_weight += commodity.weight().value_or(0);
   }
-  Commodity first = order.view().tasks().at(0).commodities().at(0).to_record();  // a writable copy
+  Commodity first = order.tasks().at(0).commodities().at(0);  // a writable copy (to_record())
   first.set_quantity(4);
   client.commodities().update(first);  // sends {"quantity": 4}
 
@@ -260,7 +260,7 @@ TEST(DocsSnippets, ConnectedPaths) {
   using roserocket::model::Task;
   Order order = client.orders().get(order_id, {Order::customer_path, Order::tasks_path,
                                                Order::tasks_path / Task::commodities_path});
-  for (const Task& task : order.tasks()) {
+  for (const auto& task : order.tasks()) {  // views into the order: nothing is copied
     for (const auto& commodity : task.commodities()) {
       std::cout << task.id().value_or("") << ": " << commodity.commodity_type()->value() << "\n";
     }

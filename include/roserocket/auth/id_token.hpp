@@ -44,7 +44,7 @@ struct ROSEROCKET_API IdTokenClaims {
   /// `name`, when present.
   std::optional<std::string> name;
   /// Every claim of the payload, as sent.
-  nlohmann::json claims = nlohmann::json::object();
+  nlohmann::json claims = nlohmann::json(nlohmann::json::value_t::object);
 
   /// @brief The claim called @p claim_name, or null when the token has none.
   /// @param claim_name e.g. "email_verified", "org_id".

@@ -216,6 +216,35 @@ class ROSEROCKET_API Record {
     }
     return out;
   }
+  /// @brief The list connection @p field as a range of views @p V into this record's JSON (no
+  /// copies): what the typed records' list getters answer on a record that stays. Empty when null
+  /// (or absent from a new record). @throw NotLoadedError when absent from a stored record.
+  template <class V>
+  [[nodiscard]] ListView<V> view_many(std::string_view field) const {
+    const Json* value = find(field);
+    if (value == nullptr && detail::is_stored_record(json_))
+      detail::throw_not_loaded(json_, key(), field);
+    const Json* list = detail::checked_list(json_, field, value);
+    return list == nullptr ? ListView<V>() : ListView<V>(*list);
+  }
+  /// @brief A list of connected records read as @p T, moved out of this record (which the
+  /// caller is discarding: a typed getter called on a temporary); nothing is copied. Empty when
+  /// null (or absent from a new record). @throw NotLoadedError when absent from a stored record.
+  template <class T>
+  [[nodiscard]] std::vector<T> take_many(std::string_view field) {
+    std::vector<T> out;
+    const Json* value = find(field);
+    if (value == nullptr && detail::is_stored_record(json_))
+      detail::throw_not_loaded(json_, key(), field);
+    const Json* list = detail::checked_list(json_, field, value);
+    if (list == nullptr)
+      return out;
+    auto& items = const_cast<Json&>(*list).get_ref<Json::array_t&>();  // our own json_
+    out.reserve(items.size());
+    for (auto& item : items)
+      out.push_back(T::from_json(item.is_string() ? Json{{"id", item}} : std::move(item)));
+    return out;
+  }
   /// @brief Sets a list of connected records, each in its `write_json()` form.
   template <class T>
   Record& set_many(std::string_view field, const std::vector<T>& records) {
@@ -303,12 +332,13 @@ class TypedRecord : public Record {
   TypedRecord() : Record(Self::kObjectKey) {}
   /// @brief A record as the server sent it; nothing marked changed.
   /// @throw InvalidArgumentError when @p json is not an object or is another object's record.
+  /// A record without `objectKey` gets it added in place (the JSON is moved, never copied).
   static Self from_json(Json json) {
     Self out;
     static_cast<Record&>(out) = Record::from_json(std::move(json));
     const auto key = out.key();
     if (key.empty()) {
-      static_cast<Record&>(out) = Record::from_json(with_key(out.json()));
+      static_cast<Record&>(out) = Record::from_json(with_key(std::move(out).json()));
     } else if (key != Self::kObjectKey) {
       throw InvalidArgumentError("a '" + key + "' record cannot be read as " +
                                  std::string(Self::kObjectKey));

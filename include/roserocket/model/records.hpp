@@ -12,14 +12,17 @@
 /// - a connection to one record: `std::optional<Target> cpp_name() const`,
 ///   `set_cpp_name(Ref)` to link an existing record and `set_cpp_name(Target)` to create one with
 ///   this record, and `static constexpr Connection<Self, Target> cpp_name_path` for `paths`;
-/// - a list connection: `std::vector<Target> cpp_name() const`, `set_cpp_name(std::vector<Ref>)`,
-///   `set_cpp_name(std::vector<Target>)` and `cpp_name_path`.
+/// - a list connection: `ListView<TargetView> cpp_name() const&`, a range of views into this
+///   record's JSON (no copies; it converts to `std::vector<Target>`, which copies), and
+///   `std::vector<Target> cpp_name() &&` on a temporary record (moved out of it);
+///   `set_cpp_name(std::vector<Ref>)`, `set_cpp_name(std::vector<Target>)` and `cpp_name_path`
+///   (ADR 0024).
 /// Each enum has `static constexpr EnumConstant<E> kValue` per documented value.
 ///
 /// Beside each record `Type` there is `TypeView` (`Type::View`, from `record.view()`): the same
 /// getters, no setters, over a pointer into the record's JSON. Its connection getters return
 /// `std::optional<TargetView>` and `ListView<TargetView>` (a range of views), so reading a large
-/// order's tasks and commodities copies nothing: `for (auto task : order.view().tasks())
+/// order's tasks and commodities copies nothing: `for (auto task : order.tasks())
 /// for (auto c : task.commodities()) total += c.weight().value_or(0);`. The catalog's
 /// description of each field is its documentation (see docs/object-model.md).
 ///
@@ -138,8 +141,16 @@ namespace roserocket::model {
   }                                                               \
   static constexpr Connection<Self, Target> cpp##_path{#wire};
 #define RR_MANY(cpp, wire, Target, provenance, description)                     \
+  template <class V = Target##View>                                             \
+  [[nodiscard]] ListView<V> cpp() const& {                                      \
+    return this->template view_many<V>(#wire);                                  \
+  }                                                                             \
   template <class T = Target>                                                   \
-  [[nodiscard]] std::vector<T> cpp() const {                                    \
+  [[nodiscard]] std::vector<T> cpp()&& {                                        \
+    return this->template take_many<T>(#wire);                                  \
+  }                                                                             \
+  template <class T = Target>                                                   \
+  [[nodiscard]] std::vector<T> cpp() const&& {                                  \
     return this->template get_many<T>(#wire);                                   \
   }                                                                             \
   Self& set_##cpp(const std::vector<Ref>& refs) {                               \

@@ -5,12 +5,13 @@
 /// generated `CustomerView`, `OrderView`, ... (see `records.hpp`), and `ListView`, a range of
 /// views over a list connection.
 ///
-/// A typed record's connection getters (`order.tasks()`) copy each connected record's JSON into
-/// a new record, which is what a later write needs. Reading does not: `order.view().tasks()` is a
-/// range of `TaskView`s, each a pointer into the order's own JSON, with the same typed getters
-/// and no setters. A view is valid while the JSON it points into is alive and unchanged: do not
-/// keep one past a `set` on its record, or past the record itself (`view()` on a temporary
-/// record does not compile).
+/// A typed record's list getters (`order.tasks()`) and `order.view().tasks()` are ranges of
+/// `TaskView`s, each a pointer into the order's own JSON, with the same typed getters and no
+/// setters (ADR 0024). A view is valid while the JSON it points into is alive and unchanged: do
+/// not keep one past a `set` on its record, or past the record itself (`view()` on a temporary
+/// record does not compile; list getters on a temporary answer owning records). A view converts
+/// to its record (`to_record()`), a range to a vector of records (`to_records()`): copies, what a
+/// write needs.
 ///
 /// Thread safety: views only read; many threads may read through views of one record at once, as
 /// long as nobody modifies the record meanwhile.
@@ -21,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +57,13 @@ namespace detail {
 /// @brief Throws `NotLoadedError` for the connection @p field of the stored @p record.
 [[noreturn]] ROSEROCKET_API void throw_not_loaded(const Json& record, std::string_view object_key,
                                                   std::string_view field);
+
+/// @brief @p value, the list connection @p field of @p record, checked: null when absent or JSON
+/// null (an empty list), else the array, whose elements are all objects or bare id strings.
+/// What the typed records' and the views' list getters share.
+/// @throw MalformedResponseError when it is not such a list.
+[[nodiscard]] ROSEROCKET_API const Json* checked_list(const Json& record, std::string_view field,
+                                                      const Json* value);
 
 /// @brief @p value (a field of @p record) as @p T: nothing when absent or null. What
 /// `Record::get_as` and the views' getters share.
@@ -197,6 +206,30 @@ class ListView {
     }
     return V((*array_)[i]);
   }
+  /// @brief The view of element @p i, as `at` (checked: the same error when out of range).
+  [[nodiscard]] V operator[](std::size_t i) const { return at(i); }
+  /// @brief The first element's view. @throw InvalidArgumentError when empty.
+  [[nodiscard]] V front() const { return at(0); }
+  /// @brief The last element's view. @throw InvalidArgumentError when empty.
+  [[nodiscard]] V back() const { return at(size() == 0 ? 0 : size() - 1); }
+
+  /// @brief Owning, writable records of every element (each JSON copied; bare ids become
+  /// `{"id"}`): what to keep past the record this range reads, or to change and send.
+  template <class R = typename V::RecordType>
+  [[nodiscard]] std::vector<R> to_records() const {
+    std::vector<R> out;
+    out.reserve(size());
+    for (V view : *this)
+      out.push_back(view.to_record());
+    return out;
+  }
+  /// @brief `to_records()`, implicitly: `std::vector<Task> tasks = order.tasks();` keeps compiling
+  /// and copies, as it always did.
+  template <class R, class W = V,
+            std::enable_if_t<std::is_same_v<R, typename W::RecordType>, int> = 0>
+  operator std::vector<R>() const {  // NOLINT: implicit by design (source compatibility)
+    return to_records<R>();
+  }
 
  private:
   const Json::array_t* array_ = nullptr;
@@ -254,6 +287,13 @@ class RecordView {
       return S::RecordType::from_json(Json{{"id", *json_}});
     return S::RecordType::from_json(*json_);
   }
+  /// @brief `to_record()`, implicitly: `const Task& task = order.tasks()[0];` and
+  /// `for (const Task& task : order.tasks())` keep compiling; each such conversion copies.
+  template <class R, class S = Self,
+            std::enable_if_t<std::is_same_v<R, typename S::RecordType>, int> = 0>
+  operator R() const {  // NOLINT: implicit by design (source compatibility)
+    return to_record<S>();
+  }
 
   // Typed getters of the common fields, generated from the catalog.
 #define RR_COMMON(cpp, wire, type, access, description)                 \
@@ -284,15 +324,8 @@ class RecordView {
     const Json* value = find(field);
     if (value == nullptr && detail::is_stored_record(*json_))
       detail::throw_not_loaded(*json_, Self::kObjectKey, field);
-    if (value == nullptr || value->is_null())
-      return ListView<V>();
-    if (!value->is_array())
-      detail::throw_bad_field_value(*json_, field, "expected a list of connected records");
-    for (const auto& item : value->get_ref<const Json::array_t&>()) {
-      if (!item.is_object() && !item.is_string())
-        detail::throw_bad_field_value(*json_, field, "expected connected records (objects)");
-    }
-    return ListView<V>(*value);
+    const Json* list = detail::checked_list(*json_, field, value);
+    return list == nullptr ? ListView<V>() : ListView<V>(*list);
   }
 
  private:

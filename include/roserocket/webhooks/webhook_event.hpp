@@ -45,14 +45,14 @@ struct ROSEROCKET_API WebhookEvent {
   /// The record as the platform sent it with the delivery (may be older than the record now):
   /// the envelope's `json` key. Read it as `payload()`: on `Event` the member `json` is the
   /// whole envelope (a data member cannot be renamed within the 1.x ABI; ADR 0022).
-  nlohmann::json json = nlohmann::json::object();
+  nlohmann::json json = nlohmann::json(nlohmann::json::value_t::object);
   /// The record as re-read by `refId` just before the handler ran, when the receiver re-reads;
   /// empty when it does not or when the record no longer exists.
   std::optional<nlohmann::json> current;
   /// True when the receiver re-read the record and the platform answered 404 (it was deleted).
   bool record_deleted = false;
   /// Everything the delivery carried, unknown keys included.
-  nlohmann::json raw = nlohmann::json::object();
+  nlohmann::json raw = nlohmann::json(nlohmann::json::value_t::object);
 
   /// @brief The delivery's payload, its `json` key: the record as sent (the member `json`).
   /// Same meaning as `Event::payload()`.
