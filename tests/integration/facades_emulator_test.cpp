@@ -10,6 +10,7 @@
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
 #include "sdk_against_emulator.hpp"
+#include "support/required_fields.hpp"
 #include "support/sample_orders.hpp"
 
 namespace {
@@ -26,6 +27,8 @@ void round_trip(const rr::Resource<T>& facade, rr::Boards boards, const std::str
 
   T fresh;
   fresh.set("note__c", "fragile " + tag).set("rank__c", 3);
+  for (const auto& [name, value] : rr_test::required_fields_sample(key).items())
+    fresh.set(name, value);
   T created = facade.create(fresh);
   ASSERT_TRUE(created.id().has_value()) << key;
   const std::string id = *created.id();
@@ -168,7 +171,7 @@ TEST_F(FacadesEmulatorTest, BoardsEventsAndUserGroups) {
   ASSERT_TRUE(order_board.has_value());
 
   rr::model::Order order;
-  order.set("load__c", "L-1");
+  order.set("load__c", "L-1").set_customer(rr::model::Customer().set_name("Board Freight"));
   const std::string order_id = *client().orders().create(order).id();
   for (int i = 0; i < 4; ++i) {
     rr::model::Order change = client().orders().get(order_id);
