@@ -4,7 +4,7 @@
 
 _rr_object_keys="customer order task address commodity manifest webhookDestination
   webhookSubscription partner quote financialLineItem invoice tag asset bill contact stop user
-  document taxRate taxRateComponent"
+  document taxRate taxRateComponent taxRule payStub glAccount"
 
 # Profile names: the <profile>.json and <profile>.profile.json files of rr's config directory.
 _rr_profiles() {

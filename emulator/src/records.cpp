@@ -264,6 +264,7 @@ Json RecordStore::create(const std::string& object_key, const Json& json, const 
 }
 
 Json RecordStore::update(Record& record, const Json& json, const PathTree& paths) {
+  check_transition(record, json);
   part_errors_.clear();
   PathTree written;
   update_record(record, json, written, "json");
@@ -284,15 +285,10 @@ std::optional<std::string> RecordStore::nested_failure(const std::string& target
     const model::FieldSpec* spec = model::find_field(target, key);
     if (spec == nullptr || spec->type != model::FieldType::kEnum)
       continue;
-    const bool any_case = model::enum_reads_any_case(spec->enum_type);
-    bool known = false;
-    if (value.is_string()) {
-      const auto& text = value.get_ref<const std::string&>();
-      for (const auto& v : spec->enum_values) {
-        if (v == text || (any_case && model::equal_ignoring_case(v, text)))
-          known = true;
-      }
-    }
+    // The SDK's reading of the vendor's spellings: any case, "In transit" for "inTransit".
+    const bool known =
+        value.is_string() && model::canonical_enum_value(
+                                 spec->enum_type, value.get_ref<const std::string&>()) != nullptr;
     if (!known) {
       std::string allowed;
       for (const auto& v : spec->enum_values)
@@ -353,8 +349,81 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
   state_.changed_records.insert(key);
   Json ignored = Json::object();
   apply_fields(stored, json, ignored, written, where);
+  if (object_key == "manifest")
+    name_manifest(stored);
   append_event(state_, caller_, "create", stored, render(stored, {}));
   return stored;
+}
+
+// The manifest page's fullIds (M-O-19) are composed from the order the manifest covers: the
+// order of its first task, when the manifest is created with tasks that belong to an order.
+void RecordStore::name_manifest(Record& manifest) {
+  const auto tasks = manifest.links.find("tasks");
+  if (tasks == manifest.links.end() || tasks->second.empty())
+    return;
+  const std::string& first = tasks->second.front();
+  const Record* order = nullptr;
+  for (const auto& [id, rec] : state_.records) {
+    if (rec.object_key != "order")
+      continue;
+    const auto it = rec.links.find("tasks");
+    if (it != rec.links.end() &&
+        std::find(it->second.begin(), it->second.end(), first) != it->second.end() &&
+        (order == nullptr || rec.seq < order->seq)) {
+      order = &rec;
+    }
+  }
+  if (order != nullptr && order->fields.contains("fullId"))
+    manifest.fields["fullId"] = "M-" + order->fields["fullId"].get<std::string>();
+}
+
+namespace {
+
+// The manifest's dispatch stages in order; `problem` may be entered from any stage before
+// completed and left to any stage after new (the emulator's reading, see docs/emulator.md).
+const std::vector<std::string> kManifestStages = {"new", "planned", "dispatched", "inTransit",
+                                                  "completed"};
+
+std::ptrdiff_t stage_of(const std::string& status) {
+  const auto it = std::find(kManifestStages.begin(), kManifestStages.end(), status);
+  return it == kManifestStages.end() ? -1 : it - kManifestStages.begin();
+}
+
+}  // namespace
+
+void RecordStore::check_transition(const Record& record, const Json& json) const {
+  if (record.object_key != "manifest" || !json.is_object() || !json.contains("status"))
+    return;
+  const Json& to_json = json["status"];
+  const std::string* to = to_json.is_string() ? model::canonical_enum_value(
+                                                    "ManifestStatus", to_json.get<std::string>())
+                                              : nullptr;
+  if (to == nullptr) {
+    std::string allowed;
+    for (const auto& v : *model::enum_values("ManifestStatus"))
+      allowed += (allowed.empty() ? "" : ", ") + v;
+    bad_request(std::vector<std::string>{"json.status must be one of: " + allowed});
+  }
+  const std::string from_text = record.fields.value("status", std::string("new"));
+  const std::string* from_known = model::canonical_enum_value("ManifestStatus", from_text);
+  const std::string from = from_known != nullptr ? *from_known : from_text;
+  if (*to == from)
+    return;
+  const auto a = stage_of(from);
+  const auto b = stage_of(*to);
+  bool ok = false;
+  if (*to == "problem")
+    ok = from != "completed";
+  else if (from == "problem")
+    ok = b > 0;
+  else
+    ok = a >= 0 && b > a;
+  if (!ok) {
+    bad_request(std::vector<std::string>{"json.status: a manifest cannot go from " + from + " to " +
+                                         *to +
+                                         " (stages go new, planned, dispatched, inTransit, "
+                                         "completed; problem from any but completed)"});
+  }
 }
 
 void RecordStore::update_record(Record& record, const Json& json, PathTree& written,

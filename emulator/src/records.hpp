@@ -80,6 +80,10 @@ class RecordStore {
   [[nodiscard]] std::optional<std::string> nested_failure(const std::string& target,
                                                           const Json& json,
                                                           const std::string& where) const;
+  /// @brief Gives a new manifest the fullId of the order its first task belongs to ("M-O-19").
+  void name_manifest(Record& manifest);
+  /// @brief A 400 when @p json moves a manifest's status where its stages do not go.
+  void check_transition(const Record& record, const Json& json) const;
   /// @brief Answers @p out, plus the `errors` array of this write's failed nested parts, if any.
   Json with_part_errors(Json out);
 

@@ -1,6 +1,7 @@
 #include "roserocket/model/catalog.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 namespace roserocket::model {
@@ -175,15 +176,88 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& enums() {
 }
 
 bool enum_reads_any_case(std::string_view enum_type) noexcept {
-  static const std::vector<std::string> any_case = [] {
-    std::vector<std::string> out;
-    std::string current;
-#define RR_ENUM_BEGIN(EnumType) current = #EnumType;
-#define RR_ENUM_ANY_CASE() out.push_back(current);
+  return enum_values(enum_type) != nullptr;
+}
+
+namespace {
+
+// The loose form of an enum spelling: ASCII letters lower-cased, spaces, '_' and '-' dropped
+// ("In transit", "in_transit" and "inTransit" all become "intransit").
+std::string loose_spelling(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == ' ' || c == '_' || c == '-')
+      continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+struct LooseEnum {
+  const std::vector<std::string>* values;
+  std::vector<std::string> loose;
+};
+
+const std::vector<std::pair<std::string_view, LooseEnum>>& loose_enums() {
+  static const auto all = [] {
+    std::vector<std::pair<std::string_view, LooseEnum>> out;
+    for (const auto& [name, values] : enums()) {
+      LooseEnum e{&values, {}};
+      for (const auto& v : values)
+        e.loose.push_back(loose_spelling(v));
+      out.emplace_back(name, std::move(e));
+    }
+    return out;
+  }();
+  return all;
+}
+
+}  // namespace
+
+const std::string* canonical_enum_value(std::string_view enum_type,
+                                        std::string_view value) noexcept {
+  const LooseEnum* found = nullptr;
+  for (const auto& [name, e] : loose_enums()) {
+    if (name == enum_type) {
+      found = &e;
+      break;
+    }
+  }
+  if (found == nullptr)
+    return nullptr;
+  for (const auto& v : *found->values) {
+    if (v == value)
+      return &v;
+  }
+  try {
+    const std::string loose = loose_spelling(value);
+    for (std::size_t i = 0; i < found->loose.size(); ++i) {
+      if (found->loose[i] == loose)
+        return &(*found->values)[i];
+    }
+  } catch (...) {
+    // Out of memory for a copy of the value: it stays as it was read.
+  }
+  return nullptr;
+}
+
+const std::vector<RequiredOnCreate>& required_on_create(std::string_view object_key) {
+  static const auto table = [] {
+    std::vector<std::pair<std::string, std::vector<RequiredOnCreate>>> out;
+#define RR_OBJECT_BEGIN(Type, object_key, prefix, prefix_provenance, display) \
+  out.emplace_back(#object_key, std::vector<RequiredOnCreate>{});
+#define RR_REQUIRED(wire, provenance, why) \
+  out.back().second.push_back(RequiredOnCreate{#wire, Provenance::provenance, why});
 #include "roserocket/model/catalog.def"
     return out;
   }();
-  return std::find(any_case.begin(), any_case.end(), enum_type) != any_case.end();
+  static const std::vector<RequiredOnCreate> none;
+  for (const auto& [key, rules] : table) {
+    if (key == object_key)
+      return rules;
+  }
+  return none;
 }
 
 const std::vector<std::string>* enum_values(std::string_view enum_type) noexcept {
@@ -294,6 +368,8 @@ std::string_view to_string(Provenance p) noexcept {
       return "observed";
     case Provenance::kGuessed:
       return "guessed";
+    case Provenance::kSecondary:
+      return "secondary";
   }
   return "guessed";
 }
@@ -305,16 +381,20 @@ std::string describe_type(const FieldSpec& f) {
     for (std::size_t i = 0; i < f.enum_values.size(); ++i) {
       out += (i == 0 ? "`" : ", `") + f.enum_values[i] + "`";
     }
-    if (enum_reads_any_case(f.enum_type))
-      out += " (read in any case)";
   }
   if (f.is_connection())
     out += " to `" + f.target + "`";
   return out;
 }
 
-std::string describe(const FieldSpec& f) {
+std::string describe(const FieldSpec& f, std::string_view object_key) {
   std::string out = f.description;
+  for (const auto& rule : required_on_create(object_key)) {
+    if (rule.field == f.name) {
+      out += "; **required on create** (" + rule.why + ", " +
+             std::string(to_string(rule.provenance)) + ")";
+    }
+  }
   for (std::size_t i = 0; i < f.aliases.size(); ++i)
     out += (i == 0 ? "; also read as `" : ", `") + f.aliases[i] + "`";
   return out;
@@ -336,7 +416,7 @@ std::string describe_access(const FieldSpec& f) {
 
 std::string fields_markdown() {
   std::string out;
-  auto table = [&](const std::vector<FieldSpec>& fields) {
+  auto table = [&](const std::vector<FieldSpec>& fields, std::string_view object_key) {
     out += "| field | C++ accessor | type | access | source | description |\n";
     out += "| --- | --- | --- | --- | --- | --- |\n";
     for (const auto& f : fields) {
@@ -346,11 +426,11 @@ std::string fields_markdown() {
           (f.type == FieldType::kTimestamp ? ", `" + f.cpp_name + "_time()`" : std::string());
       out += "| `" + f.name + "` | " + accessor + " | " + escape_cell(describe_type(f)) + " | " +
              describe_access(f) + " | " + std::string(to_string(f.provenance)) + " | " +
-             escape_cell(describe(f)) + " |\n";
+             escape_cell(describe(f, object_key)) + " |\n";
     }
   };
   out += "### Every record\n\n";
-  table(common_fields());
+  table(common_fields(), "");
   for (const auto& o : objects()) {
     out += "\n### " + o.display_name + " (`" + o.key + "`, `model::" + o.type_name + "`";
     if (!o.facade.empty())
@@ -363,7 +443,7 @@ std::string fields_markdown() {
       continue;
     }
     out += "\n\n";
-    table(o.fields);
+    table(o.fields, o.key);
   }
   return out;
 }

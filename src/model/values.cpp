@@ -1,6 +1,7 @@
 #include "roserocket/model/values.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 
 #include "roserocket/errors.hpp"
@@ -51,8 +52,23 @@ void to_json(Json& json, const Money& money) {
 }
 
 void from_json(const Json& json, Money& money) {
-  if (!json.is_object())
-    bad(std::string("money must be an object, got ") + json.type_name());
+  if (json.is_number()) {
+    // A plain number: major units, as the vendor's float totals are (ADR 0027).
+    const double major = json.get<double>();
+    const double minor = std::round(major * 100.0);
+    if (!std::isfinite(minor) || minor < -9.0e18 || minor > 9.0e18) {
+      bad("money as a plain number must be a finite amount in major units that fits 64-bit "
+          "minor units, got " +
+          json.dump());
+    }
+    money.amount = static_cast<std::int64_t>(minor);
+    money.currency_code.clear();
+    return;
+  }
+  if (!json.is_object()) {
+    bad(std::string("money must be an object {\"amount\", \"currencyCode\"} or a number, got ") +
+        json.type_name());
+  }
   const auto amount = json.find("amount");
   if (amount == json.end() || !(amount->is_number_integer())) {
     bad("money needs an integer 'amount' in minor units, got " +
@@ -309,6 +325,59 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
       return false;
   }
   return true;
+}
+
+namespace {
+
+bool is_unset(const Json* value) {
+  if (value == nullptr || value->is_null())
+    return true;
+  if (value->is_string())
+    return value->get_ref<const std::string&>().empty();
+  if (value->is_array())
+    return value->empty();
+  return false;
+}
+
+// Appends what @p fields (a record of @p object_key created at @p where) lacks, then does the same
+// for the records its connections create (nested objects without an id).
+void collect_missing(std::string_view object_key, const Json& fields, const std::string& where,
+                     std::string& out) {
+  for (const auto& rule : required_on_create(object_key)) {
+    const auto it = fields.find(rule.field);
+    if (!is_unset(it == fields.end() ? nullptr : &*it))
+      continue;
+    if (!out.empty())
+      out += "; ";
+    out += where + rule.field + " is required to create a new " + std::string(object_key) + " (" +
+           rule.why + ")";
+  }
+  for (const auto& [name, value] : fields.items()) {
+    const FieldSpec* spec = find_field(object_key, name);
+    if (spec == nullptr || !spec->is_connection())
+      continue;
+    auto nested = [&](const Json& item, const std::string& at) {
+      if (item.is_object() && !item.contains("id"))
+        collect_missing(spec->target, item, at, out);
+    };
+    if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i)
+        nested(value[i], where + name + "[" + std::to_string(i) + "].");
+    } else {
+      nested(value, where + name + ".");
+    }
+  }
+}
+
+}  // namespace
+
+std::string missing_on_create(std::string_view object_key, const Json& fields) {
+  std::string out;
+  if (fields.is_object())
+    collect_missing(object_key, fields, "", out);
+  if (!out.empty())
+    out += ": set it on the record (or create through ObjectsApi, which does not check)";
+  return out;
 }
 
 }  // namespace roserocket::model

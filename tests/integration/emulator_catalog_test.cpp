@@ -154,7 +154,7 @@ TEST_F(SdkCatalogTest, TypedCreateSurfacesTheNestedErrors) {
   Task bad;
   bad.set_task_type(TaskType("teleport"));
   Order order;
-  order.set_tasks({good, bad});
+  order.set_tasks({good, bad}).set_customer(Customer().set_name("Nested Errors Co"));
   Order saved = client->orders().create(order, rr::with_paths({"tasks"}));
   ASSERT_EQ(saved.part_errors().size(), 1u) << saved.json().dump();
   EXPECT_EQ(saved.part_errors()[0].path, "json.tasks[1]");

@@ -10,6 +10,7 @@
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
 #include "sdk_against_emulator.hpp"
+#include "support/required_fields.hpp"
 #include "support/sample_orders.hpp"
 
 namespace {
@@ -26,6 +27,9 @@ void round_trip(const rr::Resource<T>& facade, rr::Boards boards, const std::str
 
   T fresh;
   fresh.set("note__c", "fragile " + tag).set("rank__c", 3);
+  const Json required = rr_test::required_fields_sample(key);  // what a create must carry
+  for (const auto& [name, value] : required.items())
+    fresh.set(name, value);
   T created = facade.create(fresh);
   ASSERT_TRUE(created.id().has_value()) << key;
   const std::string id = *created.id();
@@ -80,6 +84,8 @@ void round_trip(const rr::Resource<T>& facade, rr::Boards boards, const std::str
   EXPECT_THROW(facade.get_by_external_id("EXT-" + tag), rr::NotFoundError);
   T spare;
   spare.set("note__c", "spare");
+  for (const auto& [name, value] : required.items())
+    spare.set(name, value);
   const std::string spare_id = *facade.create(spare).id();
   facade.bulk_remove({spare_id});
   EXPECT_THROW(facade.get(spare_id), rr::NotFoundError);
@@ -168,7 +174,7 @@ TEST_F(FacadesEmulatorTest, BoardsEventsAndUserGroups) {
   ASSERT_TRUE(order_board.has_value());
 
   rr::model::Order order;
-  order.set("load__c", "L-1");
+  order.set("load__c", "L-1").set_customer(rr::model::Customer().set_name("Board Freight"));
   const std::string order_id = *client().orders().create(order).id();
   for (int i = 0; i < 4; ++i) {
     rr::model::Order change = client().orders().get(order_id);

@@ -116,11 +116,12 @@ TEST(CatalogVendorPages, CustomerTypeReadsInAnyCase) {
   EXPECT_EQ(unknown.customer_type()->value(), "Consignee");
   EXPECT_FALSE(unknown.customer_type()->is_known());
   EXPECT_TRUE(enum_reads_any_case("CustomerType"));
-  EXPECT_FALSE(enum_reads_any_case("OrderStatus"));
-  // Enums without RR_ENUM_ANY_CASE stay exact.
+  // Since ADR 0027 every enum reads the vendor's other spellings (the order page's Title Case).
+  EXPECT_TRUE(enum_reads_any_case("OrderStatus"));
+  EXPECT_FALSE(enum_reads_any_case("NoSuchEnum"));
   auto order = Order::from_json(Json{{"status", "Booked"}});
-  EXPECT_NE(order.status(), OrderStatus::kBooked);
-  EXPECT_FALSE(order.status()->is_known());
+  EXPECT_EQ(order.status(), OrderStatus::kBooked);
+  EXPECT_TRUE(order.status()->is_known());
   auto line = FinancialLineItem::from_json(Json{{"type", "Freight"}});
   EXPECT_EQ(line.type(), FinancialLineItemType::kFreight);
 }

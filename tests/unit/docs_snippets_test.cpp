@@ -147,11 +147,55 @@ TEST(DocsSnippets, ObjectModelConnectedWithoutCopies) {
   EXPECT_EQ(m.body(1), (Json{{"objectKey", "commodity"}, {"json", {{"quantity", 4}}}}));
 }
 
+TEST(DocsSnippets, ConnectedObjectsDispatch) {
+  MockClient m;
+  rr::Client& client = m.client;
+  const std::string manifest_id = "m1";
+  m.mock->enqueue_json(
+      200, record("manifest", "m1",
+                  {{"tasks", {record("task", "t1", {{"fullId", "T-1"}, {"taskType", "Pickup"}})}},
+                   {"bill", record("bill", "b1", {{"billTotal", 120.5}})},
+                   {"partner", record("partner", "p1", {{"contacts", Json::array()}})}}));
+  testing::internal::CaptureStdout();
+
+  using namespace roserocket::model;
+  const Manifest manifest = client.manifests().get(
+      manifest_id,
+      {Manifest::tasks_path, Manifest::bill_path, Manifest::partner_path / Partner::contacts_path});
+  for (TaskView task : manifest.view().tasks())
+    std::cout << task.full_id().value_or("?") << " " << task.task_type()->value() << "\n";
+  if (const auto bill = manifest.view().bill())
+    std::cout << "billed " << bill->bill_total().value_or(0) << "\n";
+
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "T-1 pickup\nbilled 120.5\n");
+  EXPECT_EQ(m.url(0), rr_test::kBase + "/objects/m1?paths=tasks%2Cbill%2Cpartner.contacts");
+}
+
+TEST(DocsSnippets, ObjectModelRequiredOnCreate) {
+  MockClient m;
+  rr::Client& client = m.client;
+  testing::internal::CaptureStderr();
+
+  using namespace roserocket::model;
+  Order order;
+  order.set_po_num("PO-1");
+  try {
+    client.orders().create(order);  // nothing is sent
+  } catch (const roserocket::InvalidArgumentError& e) {
+    std::cerr << e.what() << "\n";  // customer is required to create a new order (...)
+  }
+
+  EXPECT_NE(
+      testing::internal::GetCapturedStderr().find("customer is required to create a new order"),
+      std::string::npos);
+  EXPECT_TRUE(m.mock->requests().empty());
+}
+
 TEST(DocsSnippets, ObjectModelPartErrors) {
   MockClient m;
   rr::Client& client = m.client;
   rr::model::Order order;
-  order.set_status(rr::model::OrderStatus::kNew);
+  order.set_status(rr::model::OrderStatus::kNew).set_customer(rr::model::Ref{"c1"});
   m.mock->enqueue_json(
       200, record("order", "o1",
                   {{"errors", {{{"path", "json.tasks[1]"}, {"message", "bad taskType"}}}}}));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model_test_support.hpp"
+#include "support/required_fields.hpp"
 #include "support/sample_orders.hpp"
 
 namespace rr = roserocket;
@@ -36,14 +37,18 @@ void check_every_operation(FacadeOf facade_of) {
   static_assert(std::is_same_v<decltype(facade), rr::Resource<T>>);
   EXPECT_EQ(facade.object_key(), T::kObjectKey);
 
-  // create: only what was set, custom fields included.
+  // create: only what was set, custom fields included (plus what the object requires).
   T fresh;
   fresh.set("note__c", "fragile");
+  Json sent = rr_test::required_fields_sample(key);
+  for (const auto& [name, value] : sent.items())
+    fresh.set(name, value);
+  sent["note__c"] = "fragile";
   m.mock->enqueue_json(200, server_record<T>("r1", {{"note__c", "fragile"}}));
   T created = facade.create(fresh);
   EXPECT_EQ(m.method(0), HttpMethod::kPost);
   EXPECT_EQ(m.url(0), kBase + "/objects");
-  EXPECT_EQ(m.body(0), (Json{{"objectKey", key}, {"json", {{"note__c", "fragile"}}}}));
+  EXPECT_EQ(m.body(0), (Json{{"objectKey", key}, {"json", sent}}));
   EXPECT_EQ(created.id(), "r1");
   EXPECT_TRUE(created.changed_fields().empty());
 

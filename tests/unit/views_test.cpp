@@ -110,7 +110,7 @@ TEST(Views, ReadSpellingVariants) {
 TEST(PartErrors, TypedCreateSurfacesTheErrorsArray) {
   MockClient m;
   Order order;
-  order.set_tasks({Task().set_task_type(TaskType("teleport"))});
+  order.set_tasks({Task().set_task_type(TaskType("teleport"))}).set_customer(Ref{"c1"});
   m.mock->enqueue_json(200, Json{{"id", "o1"},
                                  {"objectKey", "order"},
                                  {"tasks", Json::array()},

@@ -53,6 +53,10 @@ enum class Provenance {
   kObserved,
   /// The SDK's assumption; see the field's description.
   kGuessed,
+  /// Named only by a third-party model written from the vendor's whole pages
+  /// (`api-evangelist/rose-rocket`, `data-model/rose-rocket-data-model.yml`): the part of a page
+  /// the SDK could read does not show it. Secondary evidence, labelled so (ADR 0027).
+  kSecondary,
 };
 
 /// @brief Who may write a field.
@@ -145,9 +149,34 @@ struct ROSEROCKET_API ObjectSpec {
 [[nodiscard]] ROSEROCKET_API const std::vector<std::string>* enum_values(
     std::string_view enum_type) noexcept;
 
-/// @brief Whether the values of @p enum_type are read in any letter case (the catalog's
-/// `RR_ENUM_ANY_CASE()`, e.g. "CustomerType": "Shipper" reads as "shipper").
+/// @brief Whether the values of @p enum_type are read in any letter case ("CustomerType":
+/// "Shipper" reads as "shipper"): true for every catalog enum since ADR 0027 (see
+/// `canonical_enum_value`); false for names that are no catalog enum.
 [[nodiscard]] ROSEROCKET_API bool enum_reads_any_case(std::string_view enum_type) noexcept;
+
+/// @brief The documented value of @p enum_type that @p value spells, or null when @p value is
+/// none of them (values the platform added later: kept as they are by the typed enums).
+///
+/// An exact match wins; otherwise letter case, spaces, '_' and '-' are ignored, so the vendor's
+/// Title Case and lower case spellings ("In transit", "Shipper", "in-transit") read as the
+/// catalog's value ("in transit", "shipper"). Every catalog enum reads this way (ADR 0027).
+[[nodiscard]] ROSEROCKET_API const std::string* canonical_enum_value(
+    std::string_view enum_type, std::string_view value) noexcept;
+
+/// @brief A field (or connection) a typed create must set, from the catalog's `RR_REQUIRED`.
+struct ROSEROCKET_API RequiredOnCreate {
+  /// The wire name, e.g. "customer".
+  std::string field;
+  /// Where the requirement is known from.
+  Provenance provenance = Provenance::kDocumented;
+  /// One line: what the vendor's page (or the SDK's reading) says.
+  std::string why;
+};
+
+/// @brief What a typed create of @p object_key must set (empty for objects with no such rule,
+/// custom objects included). The untyped `ObjectsApi` does not check these.
+[[nodiscard]] ROSEROCKET_API const std::vector<RequiredOnCreate>& required_on_create(
+    std::string_view object_key);
 
 /// @brief Every enum type of the catalog, by C++ name, in catalog order.
 [[nodiscard]] ROSEROCKET_API const std::vector<std::pair<std::string, std::vector<std::string>>>&

@@ -83,8 +83,11 @@ struct ROSEROCKET_API Money {
 
 /// @brief Writes `{"amount", "currencyCode"}`.
 ROSEROCKET_API void to_json(Json& json, const Money& money);
-/// @brief Reads `{"amount", "currencyCode"}`; a fractional amount is refused.
-/// @throw InvalidArgumentError when @p json is not that shape.
+/// @brief Reads `{"amount", "currencyCode"}` (a fractional `amount` is refused), or a plain JSON
+/// number, which a server may send for a money field (as `bill.billTotal` is a float): that is
+/// read as an amount in major units (12.5 is 1250 minor units), rounded to the nearest minor
+/// unit, with an empty currency code (ADR 0027).
+/// @throw InvalidArgumentError when @p json is neither shape, or the number does not fit.
 ROSEROCKET_API void from_json(const Json& json, Money& money);
 
 /// @brief A local date-time, or a window of two, in the location's own time zone.
@@ -190,6 +193,13 @@ ROSEROCKET_API void to_json(Json& json, const Ref& ref);
 /// @throw InvalidArgumentError for anything else.
 ROSEROCKET_API void from_json(const Json& json, Ref& ref);
 
+/// @brief Why a typed create of @p object_key with the fields @p fields would be refused: the
+/// catalog's required fields (`required_on_create`) that are absent, null, empty strings or
+/// empty lists, named with what the docs say, e.g. "customer is required to create an order
+/// (...)"; an empty string when nothing is missing.
+[[nodiscard]] ROSEROCKET_API std::string missing_on_create(std::string_view object_key,
+                                                           const Json& fields);
+
 /// @brief Throws the error `OpenEnum` reports for a non-string value.
 [[noreturn]] ROSEROCKET_API void throw_not_a_string(std::string_view enum_name,
                                                     std::string_view got);
@@ -201,8 +211,8 @@ struct EnumConstant {
   std::string_view value;
 };
 
-/// @brief Whether enum @p E reads its values in any letter case (`E::kReadAnyCase`, generated
-/// from the catalog's `RR_ENUM_ANY_CASE()`).
+/// @brief Whether enum @p E declares `E::kReadAnyCase` (the catalog's `RR_ENUM_ANY_CASE()`, kept
+/// for source compatibility: since ADR 0027 every typed enum reads its values in any case).
 template <class E, class = void>
 struct ReadsAnyCase : std::false_type {};
 /// @brief The enums that declare `kReadAnyCase`.
@@ -233,15 +243,9 @@ class OpenEnum {
   /// @brief The wire value.
   [[nodiscard]] const std::string& value() const noexcept { return value_; }
   /// @brief Whether the catalog lists this value for `Derived`.
+  /// Spellings that differ only in case, spaces, '_' or '-' count ("In transit").
   [[nodiscard]] bool is_known() const {
-    const auto* values = enum_values(Derived::kEnumName);
-    if (values == nullptr)
-      return false;
-    for (const auto& v : *values) {
-      if (v == value_ || (ReadsAnyCase<Derived>::value && equal_ignoring_case(v, value_)))
-        return true;
-    }
-    return false;
+    return canonical_enum_value(Derived::kEnumName, value_) != nullptr;
   }
 
   /// @brief Equal when the wire values are equal.
@@ -258,23 +262,16 @@ class OpenEnum {
   friend bool operator!=(EnumConstant<Derived> a, const Derived& b) { return !(b == a); }
   /// @brief Writes the wire value as a JSON string.
   friend void to_json(Json& json, const Derived& e) { json = e.value_; }
-  /// @brief Reads a JSON string, known or not; for an enum read in any case, a documented value
-  /// in another case reads as its documented spelling ("Shipper" -> "shipper").
+  /// @brief Reads a JSON string, known or not: a documented value in another spelling (Title
+  /// Case, lower case, "In transit" for "in transit", "In Transit" for "inTransit") reads as its
+  /// documented spelling; a value the catalog does not list is kept as it is.
   /// @throw InvalidArgumentError for a non-string.
   friend void from_json(const Json& json, Derived& e) {
     if (!json.is_string())
       throw_not_a_string(Derived::kEnumName, json.type_name());
-    e.value_ = json.get<std::string>();
-    if constexpr (ReadsAnyCase<Derived>::value) {
-      if (const auto* values = enum_values(Derived::kEnumName)) {
-        for (const auto& v : *values) {
-          if (equal_ignoring_case(v, e.value_)) {
-            e.value_ = v;
-            break;
-          }
-        }
-      }
-    }
+    const auto& text = json.get_ref<const std::string&>();
+    const std::string* documented = canonical_enum_value(Derived::kEnumName, text);
+    e.value_ = documented != nullptr ? *documented : text;
   }
 
  private:

@@ -64,13 +64,20 @@ class Resource {
   /// @brief `POST /objects`: creates @p record from the fields set on it; nested records without
   /// an id (`order.set_tasks({task})`) are created in the same request. Not retried once it may
   /// have reached the server.
-  /// @throw InvalidArgumentError when @p record already has an id or sets no field.
+  /// @throw InvalidArgumentError when @p record already has an id, sets no field, or lacks a
+  /// field the catalog requires on create (`model::required_on_create`: an order's customer, a
+  /// webhook destination's name, url and subscriptions, ...), in it or in a record it creates;
+  /// the error names the field and nothing is sent. `ObjectsApi::create` does not check.
   T create(const T& record, const RequestOptions& options = {}) const {
     if (record.id())
       fail("create", "the record already has an id; use update");
     if (record.changed_fields().empty())
       fail("create", "no field is set on the record");
-    return T::from_json(objects_.create(object_key(), record.changes(), options));
+    model::Json fields = record.changes();
+    const std::string missing = model::missing_on_create(object_key(), fields);
+    if (!missing.empty())
+      fail("create", missing);
+    return T::from_json(objects_.create(object_key(), fields, options));
   }
 
   /// @brief `GET /objects/{id}`; connected records named in `options.paths` come back typed.
