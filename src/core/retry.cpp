@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "platform/platform.hpp"
+
 namespace roserocket {
 
 bool is_retryable_status(int status, Idempotency idempotency) noexcept {
@@ -64,7 +66,10 @@ std::optional<std::time_t> parse_http_date(std::string_view value) {
       tm.tm_sec < 0 || value[19] != ':' || value[22] != ':') {
     return std::nullopt;
   }
-  return timegm(&tm);
+  const std::time_t seconds = detail::platform::utc_seconds(tm);
+  if (seconds == static_cast<std::time_t>(-1))
+    return std::nullopt;
+  return seconds;
 }
 
 }  // namespace

@@ -420,6 +420,10 @@ bool random_bytes(void* out, std::size_t count) {
   return true;
 }
 
+std::time_t utc_seconds(std::tm& calendar) {
+  return ::_mkgmtime(&calendar);
+}
+
 std::string os_description() {
   SYSTEM_INFO info{};
   ::GetNativeSystemInfo(&info);
