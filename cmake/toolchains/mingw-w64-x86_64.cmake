@@ -61,6 +61,9 @@ endif()
 
 # Programs link the C and C++ runtimes and winpthreads statically: an .exe runs on a Windows
 # machine (or under Wine) without MinGW's DLLs beside it.
+# The unity batches of the test programs hold more sections than PE/COFF's default object format
+# allows ("file too big" from the assembler); the big-object format lifts that limit.
+set(CMAKE_CXX_FLAGS_INIT "-Wa,-mbig-obj")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
 
