@@ -13,6 +13,7 @@
 #include "roserocket/auth/client_credentials.hpp"
 #include "roserocket/roserocket.hpp"
 #include "rr_emulator/emulator.hpp"
+#include "sdk_against_emulator.hpp"
 
 namespace {
 
@@ -22,19 +23,10 @@ using namespace std::chrono_literals;
 
 constexpr int kStreamOrders = 1500;
 
-class StreamAgainstEmulator : public ::testing::Test {
+class StreamAgainstEmulator : public roserocket_test::EmulatorClientTest {
  protected:
   void SetUp() override {
-    emulator_ = std::make_unique<rr_emulator::Emulator>();
-    emulator_->start();
-    roserocket::OAuthOptions oauth;
-    oauth.token_url = emulator_->token_url();
-    oauth.client_id = rr_emulator::kDemoClientId;
-    oauth.client_secret = rr_emulator::kDemoClientSecret;
-    roserocket::ClientOptions options;
-    options.base_url = emulator_->base_url();
-    options.token_provider = std::make_shared<roserocket::ClientCredentialsTokenProvider>(oauth);
-    client_ = std::make_unique<roserocket::Client>(options);
+    EmulatorClientTest::SetUp();
     dir_ = std::filesystem::temp_directory_path() /
            ("rr-stream-it-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -42,8 +34,7 @@ class StreamAgainstEmulator : public ::testing::Test {
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override {
-    client_.reset();
-    emulator_->stop();
+    EmulatorClientTest::TearDown();
     std::filesystem::remove_all(dir_);
   }
 
@@ -56,14 +47,10 @@ class StreamAgainstEmulator : public ::testing::Test {
       const std::string stamp = roserocket::model::format_timestamp(when);
       records.push_back({{"createdAt", stamp}, {"updatedAt", stamp}});
     }
-    return emulator_->seed_records("order", records);
+    return emulator().seed_records("order", records);
   }
 
-  std::uint64_t searches() const {
-    const auto stats = emulator_->stats();
-    const auto it = stats.api_requests.find("POST /api/v2/platformModel/objects/search");
-    return it == stats.api_requests.end() ? 0 : it->second;
-  }
+  std::uint64_t searches() const { return served("POST /api/v2/platformModel/objects/search"); }
 
   std::unique_ptr<sync::ChangeStream> open(const std::string& file) {
     sync::ChangeStreamOptions o;
@@ -73,7 +60,7 @@ class StreamAgainstEmulator : public ::testing::Test {
     o.page_size = 100;
     auto store = std::make_shared<sync::FileCheckpointStore>(
         (dir_ / file).string(), sync::FileCheckpointStoreOptions{false});
-    return std::make_unique<sync::ChangeStream>(*client_, store, o);
+    return std::make_unique<sync::ChangeStream>(client(), store, o);
   }
 
   sync::ChangeStream::Handler count_into(std::map<std::string, std::vector<int>>& seen) {
@@ -82,8 +69,6 @@ class StreamAgainstEmulator : public ::testing::Test {
     };
   }
 
-  std::unique_ptr<rr_emulator::Emulator> emulator_;
-  std::unique_ptr<roserocket::Client> client_;
   std::filesystem::path dir_;
 };
 
@@ -103,7 +88,7 @@ TEST_F(StreamAgainstEmulator, CatchesUpThenPollsIdleInOneRequestAndHandsOverEach
   }
   // Ten orders change (two of them twice); a new process (a new store and stream on the file)
   // hands over exactly those, at their newest versions, in one search.
-  const auto objects = client_->objects();
+  const auto objects = client().objects();
   for (int i = 0; i < 10; ++i)
     objects.update("order", ids[static_cast<std::size_t>(i * 100)],
                    {{"refNum", "changed " + std::to_string(i)}});
@@ -129,7 +114,7 @@ TEST_F(StreamAgainstEmulator, AWebhookDeliveryMakesTheStreamReadTheRecordAtOnce)
   auto stream = open("hints.json");
   std::map<std::string, std::vector<int>> seen;
   stream->run_once(count_into(seen));
-  const auto objects = client_->objects();
+  const auto objects = client().objects();
   objects.update("order", ids[7], {{"status", "booked"}});
 
   roserocket::WebhookReceiverOptions options;
@@ -157,7 +142,7 @@ TEST_F(StreamAgainstEmulator, AWebhookDeliveryMakesTheStreamReadTheRecordAtOnce)
 
 TEST_F(StreamAgainstEmulator, ReconcileFindsTheDeletedRecordsAndALeaseIsOneProcessAtATime) {
   const auto ids = seed();
-  const auto objects = client_->objects();
+  const auto objects = client().objects();
   objects.remove(ids[3]);
   objects.remove(ids[1200]);
   auto stream = open("reconcile.json");

@@ -62,6 +62,7 @@ class EmulatorClientTest : public ::testing::Test {
   }
 
   roserocket::Client& client() { return *client_; }
+  rr_emulator::Emulator& emulator() { return *emulator_; }
 
  private:
   std::unique_ptr<rr_emulator::Emulator> emulator_;
