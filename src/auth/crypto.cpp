@@ -128,6 +128,20 @@ std::string base64url_encode(std::string_view data) {
   return encode64(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
 }
 
+int base64_digit(char c, bool url_safe) {
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == (url_safe ? '-' : '+'))
+    return 62;
+  if (c == (url_safe ? '_' : '/'))
+    return 63;
+  return -1;
+}
+
 std::string random_bytes(std::size_t count) {
   std::string out(count, '\0');
   if (count > 0 && !platform::random_bytes(out.data(), count))

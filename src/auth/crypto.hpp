@@ -19,6 +19,10 @@ std::string base64_encode(std::string_view data);
 /// @brief base64url without padding (RFC 4648 §5), as PKCE and JWTs use.
 std::string base64url_encode(std::string_view data);
 
+/// @brief The 6-bit value of base64 digit @p c: the standard alphabet ('+', '/'), or base64url's
+/// ('-', '_') when @p url_safe; -1 for any other character (padding included).
+int base64_digit(char c, bool url_safe);
+
 /// @brief @p count bytes from the kernel's CSPRNG (getrandom, else /dev/urandom).
 /// @throw Error when neither source works: a predictable state or verifier is never used.
 std::string random_bytes(std::size_t count);

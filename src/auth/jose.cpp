@@ -38,20 +38,6 @@ nlohmann::json parse_object(const std::string& text, const char* what) {
   return parsed;
 }
 
-int digit_of(char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '-')
-    return 62;
-  if (c == '_')
-    return 63;
-  return -1;
-}
-
 }  // namespace
 
 const char* alg_name(Alg alg) {
@@ -74,7 +60,7 @@ bool base64url_decode(std::string_view text, std::string& out) {
   unsigned int buffer = 0;
   int bits = 0;
   for (const char c : text) {
-    const int digit = digit_of(c);
+    const int digit = base64_digit(c, /*url_safe=*/true);
     if (digit < 0)
       return false;
     buffer = (buffer << 6) | static_cast<unsigned int>(digit);

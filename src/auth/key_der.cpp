@@ -157,20 +157,6 @@ std::string pem_of(const char* label, const std::string& der_bytes) {
 
 // --- PEM reading ---------------------------------------------------------------------------
 
-int pem_digit(char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+')
-    return 62;
-  if (c == '/')
-    return 63;
-  return -1;
-}
-
 // Standard base64 with optional padding, whitespace between lines ignored. False for anything
 // else (a header line such as "Proc-Type: 4,ENCRYPTED" included).
 bool pem_base64_decode(std::string_view text, std::string& out) {
@@ -187,7 +173,7 @@ bool pem_base64_decode(std::string_view text, std::string& out) {
     }
     if (padding > 0)
       return false;  // data after padding
-    const int digit = pem_digit(c);
+    const int digit = base64_digit(c, /*url_safe=*/false);
     if (digit < 0)
       return false;
     buffer = (buffer << 6) | static_cast<unsigned int>(digit);
