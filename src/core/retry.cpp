@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "platform/platform.hpp"
+#include "core/civil_time.hpp"
 
 namespace roserocket {
 
@@ -50,26 +50,24 @@ std::optional<std::time_t> parse_http_date(std::string_view value) {
     }
     return n;
   };
-  std::tm tm{};
-  tm.tm_mday = number(5, 2);
-  const std::string_view month = value.substr(8, 3);
-  tm.tm_mon = -1;
+  const int day = number(5, 2);
+  const std::string_view month_name = value.substr(8, 3);
+  int month = 0;
   for (int i = 0; i < 12; ++i) {
-    if (month == kMonths[i])
-      tm.tm_mon = i;
+    if (month_name == kMonths[i])
+      month = i + 1;
   }
-  tm.tm_year = number(12, 4) - 1900;
-  tm.tm_hour = number(17, 2);
-  tm.tm_min = number(20, 2);
-  tm.tm_sec = number(23, 2);
-  if (tm.tm_mday < 1 || tm.tm_mon < 0 || tm.tm_year < 0 || tm.tm_hour < 0 || tm.tm_min < 0 ||
-      tm.tm_sec < 0 || value[19] != ':' || value[22] != ':') {
+  const int year = number(12, 4);
+  const int hour = number(17, 2);
+  const int minute = number(20, 2);
+  const int second = number(23, 2);
+  if (day < 1 || month < 1 || year < 1900 || hour < 0 || minute < 0 || second < 0 ||
+      value[19] != ':' || value[22] != ':') {
     return std::nullopt;
   }
-  const std::time_t seconds = detail::platform::utc_seconds(tm);
-  if (seconds == static_cast<std::time_t>(-1))
-    return std::nullopt;
-  return seconds;
+  // Four digits of year at most: far inside time_t's range on every platform.
+  return static_cast<std::time_t>(detail::days_from_civil(year, month, day) * 86400 + hour * 3600 +
+                                  minute * 60 + second);
 }
 
 }  // namespace

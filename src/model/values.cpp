@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/civil_time.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket::model {
@@ -91,15 +92,7 @@ int days_in_month(std::int64_t year, int month) {
   return month == 2 && leap_year(year) ? 29 : kDays[month - 1];
 }
 
-// Days from 1970-01-01 to the civil date (proleptic Gregorian; H. Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
+using ::roserocket::detail::days_from_civil;
 
 void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
   z += 719468;

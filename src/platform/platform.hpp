@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,12 +74,6 @@ void unlock_file(FileLock lock);
 /// Fills @p out with @p count bytes from the system's CSPRNG (getrandom or /dev/urandom;
 /// BCryptGenRandom). False when no source works.
 bool random_bytes(void* out, std::size_t count);
-
-// --- Time ---
-
-/// The seconds since the epoch of @p calendar read as UTC (timegm; _mkgmtime on Windows), or -1
-/// when it cannot be represented.
-std::time_t utc_seconds(std::tm& calendar);
 
 // --- The machine ---
 

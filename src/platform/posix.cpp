@@ -224,10 +224,6 @@ bool random_bytes(void* out, std::size_t count) {
   return true;
 }
 
-std::time_t utc_seconds(std::tm& calendar) {
-  return ::timegm(&calendar);
-}
-
 std::string os_description() {
   struct utsname info {};
   if (::uname(&info) != 0)

@@ -381,15 +381,24 @@ std::FILE* open_for_append(const std::string& path, std::string& error) {
   const std::wstring wide = widen(path);
   if (invalid_path(wide, error))
     return nullptr;
-  const int fd = ::_wopen(wide.c_str(), _O_WRONLY | _O_APPEND | _O_CREAT | _O_BINARY | _O_NOINHERIT,
-                          _S_IREAD | _S_IWRITE);
-  if (fd < 0) {
+  // Deletion shared, as POSIX has it: the file can be replaced (write_file_atomically) or removed
+  // while this handle is open. Not inherited by child processes (no inheritable attributes).
+  const HANDLE handle = ::CreateFileW(wide.c_str(), FILE_APPEND_DATA,
+                                      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                      nullptr, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
     error = "cannot open it: " + last_error_text();
+    return nullptr;
+  }
+  const int fd = ::_open_osfhandle(reinterpret_cast<intptr_t>(handle), _O_APPEND | _O_BINARY);
+  if (fd < 0) {
+    ::CloseHandle(handle);
+    error = "cannot open it as a stream";
     return nullptr;
   }
   std::FILE* file = ::_fdopen(fd, "ab");
   if (file == nullptr) {
-    ::_close(fd);
+    ::_close(fd);  // closes the handle too
     error = "cannot open it as a stream";
   }
   return file;
@@ -418,10 +427,6 @@ bool random_bytes(void* out, std::size_t count) {
     count -= chunk;
   }
   return true;
-}
-
-std::time_t utc_seconds(std::tm& calendar) {
-  return ::_mkgmtime(&calendar);
 }
 
 std::string os_description() {

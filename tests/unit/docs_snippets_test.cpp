@@ -51,6 +51,30 @@ std::string squash(const std::string& text) {
   return out;
 }
 
+// A folder of the test's own, removed when the guard goes: declared before the objects that
+// hold files in it, so that they are gone (their files closed) first. Windows refuses to remove
+// a file that is still open.
+class DocsScratchFolder {
+ public:
+  explicit DocsScratchFolder(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
+    // Empty at the start: a process id can come again (under Wine it always does), and a run
+    // killed half-way leaves its folder behind.
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~DocsScratchFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  DocsScratchFolder(const DocsScratchFolder&) = delete;
+  DocsScratchFolder& operator=(const DocsScratchFolder&) = delete;
+  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace
 
 // A custom object typed by the user (docs/object-model.md), at namespace scope as users write it.
@@ -595,15 +619,13 @@ TEST(DocsSnippets, BoardsEventsUserGroups) {
 // ---- docs/webhooks.md
 
 TEST(DocsSnippets, Webhooks) {
+  const DocsScratchFolder dir("rr-docs-webhooks");
   MockClient m;
   rr::Client& client = m.client;
   const std::string secret = "docs-secret-0123456789";
   const std::string order_id = "o1";
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("rr-docs-webhooks-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string seen_log_path = (dir / "seen.log").string();
-  const std::string checkpoint_path = (dir / "feeds.json").string();
+  const std::string seen_log_path = dir.file("seen.log");
+  const std::string checkpoint_path = dir.file("feeds.json");
   const Json stored = {{"id", "whd-1"},
                        {"objectKey", "webhookDestination"},
                        {"name", "erp sync"},
@@ -671,18 +693,15 @@ TEST(DocsSnippets, Webhooks) {
   EXPECT_EQ(handled, 1u);
   EXPECT_EQ(feed.checkpoint(), "e1");
   EXPECT_EQ(m.mock->request_count(), 8u);
-  std::filesystem::remove_all(dir);
 }
 
 // ---- docs/sync.md
 
 TEST(DocsSnippets, Sync) {
+  const DocsScratchFolder dir("rr-docs-sync");
   MockClient m;
   rr::Client& client = m.client;
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("rr-docs-sync-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string checkpoint_path = (dir / "sync.json").string();
+  const std::string checkpoint_path = dir.file("sync.json");
   m.mock->set_fallback([](const rr::HttpRequest& r) {
     rr::HttpResponse response;
     response.status = 200;
@@ -721,7 +740,6 @@ TEST(DocsSnippets, Sync) {
 
   EXPECT_EQ(summary.delivered, 1u);
   EXPECT_EQ(summary.requests, 1u);
-  std::filesystem::remove_all(dir);
 }
 
 // ---- docs/bulk.md

@@ -2,6 +2,8 @@
 // fate is unknown is never sent twice.
 
 #include <atomic>
+#include <ctime>
+#include <utility>
 
 #include "client_fixture.hpp"
 
@@ -70,6 +72,18 @@ TEST(RetryAfter, ParsesHttpDateRelativeToNow) {
   EXPECT_EQ(roserocket::parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
             milliseconds(10000));
   EXPECT_EQ(roserocket::parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), milliseconds(0));
+}
+
+TEST(RetryAfter, ReadsHttpDatesAsUtcAcrossLeapDaysAndCenturies) {
+  // 2000 is a leap year (divisible by 400), 2100 is not (by 100 only); seconds since the epoch.
+  const std::pair<const char*, std::time_t> dates[] = {
+      {"Wed, 01 Mar 2000 00:00:00 GMT", 951868800},
+      {"Thu, 29 Feb 2024 12:00:01 GMT", 1709208001},
+      {"Mon, 01 Mar 2100 00:00:00 GMT", 4107542400}};
+  for (const auto& [date, seconds] : dates) {
+    const auto now = std::chrono::system_clock::from_time_t(seconds - 5);
+    EXPECT_EQ(roserocket::parse_retry_after(date, now), milliseconds(5000)) << date;
+  }
 }
 
 TEST(RetryAfter, RejectsGarbage) {

@@ -73,7 +73,8 @@ class ROSEROCKET_API InMemorySeenEventStore : public SeenEventStore {
 /// The file is rewritten without expired ids (atomically: temp file, fsync, rename) when it
 /// holds twice as many lines as live ids. A torn last line (a crash while appending) is ignored.
 ///
-/// One process at a time may open a given file. Thread safety: every member may be called from
+/// One store object at a time may open a given file (on Windows a second one cannot rewrite
+/// it while the first has it open, and throws `Error` naming the file). Thread safety: every member may be called from
 /// any number of threads at once.
 class ROSEROCKET_API FileSeenEventStore : public SeenEventStore {
  public:
