@@ -9,7 +9,7 @@
 #   WINEPREFIX         Wine's prefix (default: the cross build's wine-prefix/)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # common.sh's mechanism, with this stage's packages added: the cross compiler and Wine.
-PACKAGES+=(g++-mingw-w64-x86-64-posix wine64)
+PACKAGES+=(g++-mingw-w64-x86-64-posix wine64 python3)
 install_missing_packages
 
 WINDOWS_BUILD_DIR="${WINDOWS_BUILD_DIR:-$ROOT/build-windows}"
@@ -28,7 +28,7 @@ step "cross build (MinGW-w64 $(x86_64-w64-mingw32-g++-posix -dumpversion))"
 t=$SECONDS
 cmake -S "$ROOT" -B "$WINDOWS_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
   -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchains/mingw-w64-x86_64.cmake" >/dev/null
-cmake --build "$WINDOWS_BUILD_DIR" --parallel "$JOBS" --target unit_tests getting_started bulk_upserts
+cmake --build "$WINDOWS_BUILD_DIR" --parallel "$JOBS" --target unit_tests winhttp_transport_tests getting_started bulk_upserts
 build_seconds=$((SECONDS - t))
 
 step "the Linux rr-emulator"
@@ -59,10 +59,18 @@ fi
 
 step "getting_started.exe and bulk_upserts.exe under Wine against the Linux rr-emulator"
 t=$SECONDS
-"$ROOT/scripts/run_against_emulator.sh" "$BUILD_DIR/emulator/rr-emulator" \
-  "$ROOT/scripts/wine_run.sh" "$WINDOWS_BUILD_DIR/examples/getting_started.exe"
-"$ROOT/scripts/run_against_emulator.sh" "$BUILD_DIR/emulator/rr-emulator" \
-  "$ROOT/scripts/wine_run.sh" "$WINDOWS_BUILD_DIR/tests/windows/bulk_upserts.exe"
+# under_wine_against_emulator PROGRAM.exe: a fresh emulator (demo credentials, which only unlock
+# the local emulator) for one program run under Wine; a subshell, so its exit stops the emulator.
+under_wine_against_emulator() (
+  source "$ROOT/scripts/start_emulator.sh"
+  start_emulator "$BUILD_DIR/emulator/rr-emulator"
+  echo "emulator: $EMULATOR_URL; running $(basename "$1") under Wine"
+  RR_BASE_URL="$EMULATOR_URL" RR_TOKEN_URL="$EMULATOR_URL/oauth/token" \
+    RR_CLIENT_ID=demo-client-id RR_CLIENT_SECRET=demo-client-secret \
+    "$ROOT/scripts/wine_run.sh" "$1"
+)
+under_wine_against_emulator "$WINDOWS_BUILD_DIR/examples/getting_started.exe"
+under_wine_against_emulator "$WINDOWS_BUILD_DIR/tests/windows/bulk_upserts.exe"
 programs_seconds=$((SECONDS - t))
 
 echo "windows: unit_tests.exe under Wine: ${passed:-0} passed, ${failed:-0} failed;" \
