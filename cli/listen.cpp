@@ -204,7 +204,7 @@ int run_listen(Context& context, const ListenArgs& args) {
   std::string checkpoint = args.checkpoint;
   if (checkpoint.empty()) {
     context.ensure_config_dir();
-    checkpoint = context.config_dir() + "/" + context.globals.profile + ".listen.json";
+    checkpoint = context.config_dir() + "/" + context.globals.profile + ".listen";
   }
   std::vector<std::string> objects;
   for (const auto& o : args.objects) {
@@ -383,7 +383,7 @@ void add_listen_command(CLI::App& app, Context& context) {
                    "object keys to follow, comma-separated (default order)")
       ->delimiter(',');
   listen->add_option("--checkpoint", args->checkpoint,
-                     "the checkpoint file (default: <config dir>/<profile>.listen.json)");
+                     "the checkpoint file (default: <config dir>/<profile>.listen)");
   listen->add_flag("--once", args->once, "catch up, then exit (default: follow until Ctrl-C)");
   listen
       ->add_option("--secret", args->secret,

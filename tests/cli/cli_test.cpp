@@ -1280,7 +1280,7 @@ TEST_F(Rr, ListenRefusesBadInputWithExitTwoAndSendsNothing) {
   const auto defaulted = rr({"listen", "--forward-to", url, "--once"});
   EXPECT_EQ(defaulted.code, 0) << describe(defaulted);
   EXPECT_EQ(handler.posts().size(), 1u);
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "config" / "roserocket" / "default.listen.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "config" / "roserocket" / "default.listen"));
 }
 
 TEST_F(Rr, ListenFollowsUntilSigterm) {
