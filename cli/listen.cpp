@@ -208,7 +208,7 @@ int run_listen(Context& context, const ListenArgs& args) {
   }
   std::vector<std::string> objects;
   for (const auto& o : args.objects) {
-    if (std::find(objects.begin(), objects.end(), o) == objects.end())
+    if (!o.empty() && std::find(objects.begin(), objects.end(), o) == objects.end())
       objects.push_back(o);
   }
   if (objects.empty())
@@ -274,6 +274,10 @@ int run_listen(Context& context, const ListenArgs& args) {
             << checkpoint << "\n";
 
   auto deliver = [&](const std::string& object_key, const Json& record) {
+    // A reader that went away (rr listen | head) ends the run before the next delivery.
+    if (!std::cout)
+      throw std::runtime_error(
+          "listen: cannot write the output any more; the checkpoint is before the next record");
     const Json envelope = listen_envelope(object_key, record);
     std::string name = listen_string(record, "fullId");
     if (name.empty())
