@@ -188,6 +188,8 @@ void add_auth_commands(CLI::App& app, Context& context);
 void add_emulator_command(CLI::App& app, Context& context);
 /// rr sync (sync.cpp).
 void add_sync_command(CLI::App& app, Context& context);
+/// rr listen (listen.cpp).
+void add_listen_command(CLI::App& app, Context& context);
 /// rr boards, rr events, rr user-groups, rr webhooks (platform.cpp).
 void add_platform_commands(CLI::App& app, Context& context);
 

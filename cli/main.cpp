@@ -1,6 +1,6 @@
 // rr: the Rose Rocket command line over the SDK. This file wires the global options and the
 // exit codes; each command group lives in its own file (records, search, import, auth, emulator,
-// platform). Every failure ends in one line on stderr that starts "rr: ".
+// platform, sync, listen). Every failure ends in one line on stderr that starts "rr: ".
 
 #include <csignal>
 #include <iostream>
@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   rr_cli::add_auth_commands(app, context);
   rr_cli::add_platform_commands(app, context);
   rr_cli::add_sync_command(app, context);
+  rr_cli::add_listen_command(app, context);
   rr_cli::add_emulator_command(app, context);
 
   const CLI::App* command = &app;

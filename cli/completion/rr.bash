@@ -29,7 +29,7 @@ _rr() {
   local globals="--base-url --profile --client-id --client-secret --token-url --authorize-url
                  --timeout --verbose -v --version --help -h"
   local commands="get create update delete search export import auth boards events user-groups
-                  webhooks emulator sync"
+                  webhooks emulator sync listen"
 
   # The command, the subcommand of a group (auth, boards, ...) and the count of positional words
   # after them are read from the words that are not options or their values.
@@ -41,7 +41,7 @@ _rr() {
         --timeout | --paths | --object | --external-id | --set | --filter | --limit | --columns | \
         --board | --page-size | --by-external-id | --concurrency | --port | --clear | \
         --null-token | --format | --data | --type | --description | --event | --checkpoint | \
-        --overlap)
+        --overlap | --forward-to | --objects | --secret | --attempts | --backoff | --poll-interval)
         ((i++))
         continue
         ;;
@@ -76,7 +76,7 @@ _rr() {
       COMPREPLY=($(compgen -f -P @ -- "${cur#@}") -)
       return
       ;;
-    --object)
+    --object | --objects)
       COMPREPLY=($(compgen -W "$_rr_object_keys" -- "$cur"))
       return
       ;;
@@ -91,7 +91,8 @@ _rr() {
     --base-url | --client-id | --client-secret | --token-url | --authorize-url | \
       --paths | --external-id | --set | --filter | --limit | --columns | --board | \
       --page-size | --by-external-id | --concurrency | --port | --timeout | --clear | \
-      --null-token | --description | --event)
+      --null-token | --description | --event | --overlap | --forward-to | --secret | --attempts | \
+      --backoff | --poll-interval)
       return
       ;;
   esac
@@ -115,6 +116,10 @@ _rr() {
     search) options="--filter --all --limit --format --columns --paths --board" ;;
     export) options="--filter --format --columns --paths --board --page-size --null-token" ;;
     sync) options="--checkpoint --follow --format --overlap --page-size --board --paths" ;;
+    listen)
+      options="--forward-to --objects --checkpoint --once --secret --attempts --backoff
+               --poll-interval --overlap --page-size"
+      ;;
     import)
       options="--by-external-id --concurrency --null-token --json-cells --allow-unknown-columns"
       if [[ "$cur" != -* ]]; then

@@ -1,5 +1,6 @@
 // The rr command line against the emulator: every command, the exit codes, bad input, the
-// 5,000-row import through injected 429s, the CSV round trip, and no secret in --verbose.
+// 5,000-row import through injected 429s, the CSV round trip, no secret in --verbose, rr sync,
+// and rr listen forwarding to a loopback webhook handler.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -22,6 +24,7 @@
 #include "curl_test_server.hpp"
 #include "roserocket/model/catalog.hpp"
 #include "roserocket/model/records.hpp"
+#include "roserocket/webhooks/webhook_receiver.hpp"
 #include "rr_emulator/emulator.hpp"
 #include "rr_emulator/pacing.hpp"
 #include "support/build_paths.hpp"
@@ -1063,6 +1066,247 @@ TEST_F(Rr, SyncRefusesBadInputWithExitTwoAndChangesNothing) {
   expect_refused({"sync", "order", "--checkpoint", (dir_ / "a-directory").string()}, 2,
                  "--checkpoint");
   expect_refused({"sync", "order", "--checkpoint", checkpoint, "--format", "csv"}, 2);
+}
+
+// ---- rr listen ---------------------------------------------------------------------------------
+
+// A local webhook handler for rr listen: a loopback server that records every POST and answers
+// with the next status of a script (then 200), or, when given a WebhookReceiver, with its answer.
+class ListenHandler {
+ public:
+  explicit ListenHandler(std::vector<int> statuses = {},
+                         roserocket::WebhookReceiver* receiver = nullptr)
+      : statuses_(std::move(statuses)), receiver_(receiver) {
+    server_.http().Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      posts_.push_back({req.target, req.body});
+      int status = 200;
+      if (!statuses_.empty()) {
+        status = statuses_.front();
+        statuses_.erase(statuses_.begin());
+      } else if (receiver_ != nullptr) {
+        roserocket::Headers headers;
+        for (const auto& [name, value] : req.headers)
+          headers.add(name, value);
+        status = receiver_->handle(req.method, req.target, headers, req.body).status;
+      }
+      res.status = status;
+      res.set_content("{}", "application/json");
+    });
+    server_.start();
+  }
+
+  struct Post {
+    std::string target;
+    std::string body;
+  };
+
+  std::string url(const std::string& path = "/hooks/rose-rocket") const {
+    return server_.base_url() + path;
+  }
+  std::vector<Post> posts() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return posts_;
+  }
+
+ private:
+  roserocket::curl_test::LoopbackHttpServer server_;
+  mutable std::mutex mutex_;
+  std::vector<int> statuses_;
+  roserocket::WebhookReceiver* receiver_;
+  std::vector<Post> posts_;
+};
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++n;
+  return n;
+}
+
+TEST_F(Rr, ListenForwardsEnvelopesThatTheSdksWebhookReceiverAccepts) {
+  const std::string secret = "listen-secret-0123456789abcdef";
+  roserocket::WebhookReceiverOptions options;
+  options.secret = secret;
+  options.path = "/hooks/rose-rocket";
+  roserocket::WebhookReceiver receiver(options);
+  std::mutex events_mutex;
+  std::vector<roserocket::WebhookEvent> events;
+  receiver.on("*", "*", [&](const roserocket::WebhookEvent& e) {
+    std::lock_guard<std::mutex> lock(events_mutex);
+    events.push_back(e);
+  });
+  ListenHandler handler({}, &receiver);
+
+  const auto order = rr({"create", "order", "--data", R"({"refNum":"listen-1"})"});
+  ASSERT_EQ(order.code, 0) << describe(order);
+  const json order_json = json::parse(order.out);
+  const auto task = rr({"create", "task", "--data", R"({"taskType":"pickup"})"});
+  ASSERT_EQ(task.code, 0) << describe(task);
+  const json task_json = json::parse(task.out);
+  const std::string checkpoint = (dir_ / "listen.json").string();
+  env_["RR_LISTEN_SECRET"] = secret;
+  const std::vector<std::string> args = {"listen",     "--forward-to", handler.url(), "--objects",
+                                         "order,task", "--checkpoint", checkpoint,    "--once"};
+
+  const auto first = rr(args);
+  ASSERT_EQ(first.code, 0) << describe(first);
+  EXPECT_THAT(first.out,
+              HasSubstr("-> 200 order " + order_json.at("fullId").get<std::string>() + " v1 ("));
+  EXPECT_THAT(first.out, HasSubstr("-> 200 task "));
+  EXPECT_EQ(count_of(first.out, "-> "), 2u) << first.out;
+  {
+    std::lock_guard<std::mutex> lock(events_mutex);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].type, "Order Created");
+    EXPECT_EQ(events[0].object_key, "order");
+    EXPECT_EQ(events[0].ref_id, order_json.at("id"));
+    EXPECT_EQ(events[0].payload().at("refNum"), "listen-1");
+    EXPECT_EQ(events[0].org_id, order_json.at("orgId"));
+    EXPECT_EQ(events[0].created_at, order_json.at("updatedAt"));
+    EXPECT_EQ(events[0].envelope().size(), 8u) << events[0].envelope().dump();
+    EXPECT_EQ(events[1].type, "Task Created");
+    EXPECT_EQ(events[1].ref_id, task_json.at("id"));
+  }
+  for (const auto& post : handler.posts())
+    EXPECT_EQ(post.target, "/hooks/rose-rocket?token=" + secret);
+  for (const auto* text : {&first.out, &first.err})
+    EXPECT_THAT(*text, Not(HasSubstr(secret)));
+
+  // Caught up: nothing again. Changed: the new version, as an update.
+  const auto again = rr(args);
+  EXPECT_EQ(again.code, 0) << describe(again);
+  EXPECT_EQ(again.out, "");
+  const auto updated =
+      rr({"update", order_json.at("id").get<std::string>(), "--set", "refNum=listen-2"});
+  ASSERT_EQ(updated.code, 0) << describe(updated);
+  const auto changed = rr(args);
+  ASSERT_EQ(changed.code, 0) << describe(changed);
+  EXPECT_EQ(count_of(changed.out, "-> 200 order "), 1u) << changed.out;
+  EXPECT_THAT(changed.out, HasSubstr(" v2 ("));
+  std::lock_guard<std::mutex> lock(events_mutex);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].type, "Order Updated");
+  EXPECT_EQ(events[2].payload().at("refNum"), "listen-2");
+  EXPECT_NE(events[2].id, events[0].id);
+}
+
+TEST_F(Rr, ListenAcknowledgesNothingTheHandlerDidNotAnswer2xx) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    const auto created =
+        rr({"create", "order", "--data", R"({"refNum":"ack-)" + std::to_string(i) + "\"}"});
+    ASSERT_EQ(created.code, 0) << describe(created);
+    ids.push_back(json::parse(created.out).at("id").get<std::string>());
+  }
+  const std::string checkpoint = (dir_ / "listen.json").string();
+  auto listen = [&](const std::string& url, const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"listen",   "--forward-to", url,         "--checkpoint",
+                                     checkpoint, "--once",       "--backoff", "10ms"};
+    args.insert(args.end(), more.begin(), more.end());
+    return rr(args);
+  };
+
+  // Always 500: rr listen gives up after --attempts, exit 1, and the first record stays pending.
+  {
+    ListenHandler failing({500, 500});
+    const auto refused = listen(failing.url(), {"--attempts", "2"});
+    EXPECT_EQ(refused.code, 1) << describe(refused);
+    EXPECT_EQ(count_of(refused.out, "-> 500 order "), 2u) << refused.out;
+    EXPECT_THAT(refused.err, HasSubstr("answered 500 (attempt 2 of 2"));
+    EXPECT_THAT(refused.err, HasSubstr("unacknowledged"));
+    EXPECT_EQ(line_count(refused.err), 2u) << refused.err;  // the banner and the rr: line
+    ASSERT_EQ(failing.posts().size(), 2u);
+    EXPECT_EQ(json::parse(failing.posts()[0].body).at("refId"), ids[0]);
+  }
+  // Unreachable: the same.
+  {
+    const auto unreachable = listen("http://127.0.0.1:1/hooks", {"--attempts", "2"});
+    EXPECT_EQ(unreachable.code, 1) << describe(unreachable);
+    EXPECT_THAT(unreachable.out, HasSubstr("-> --- order "));
+    EXPECT_THAT(unreachable.err, HasSubstr("rr: listen: --forward-to 127.0.0.1:1: cannot connect"));
+  }
+  // A 500 then 200s: the first record again (the same event id), then the second; none skipped.
+  ListenHandler flaky({500});
+  const auto recovered = listen(flaky.url(), {});
+  ASSERT_EQ(recovered.code, 0) << describe(recovered);
+  EXPECT_THAT(recovered.out, HasSubstr(", again in 10ms"));
+  const auto posts = flaky.posts();
+  ASSERT_EQ(posts.size(), 3u);
+  const json a = json::parse(posts[0].body), b = json::parse(posts[1].body),
+             c = json::parse(posts[2].body);
+  EXPECT_EQ(a.at("refId"), ids[0]);
+  EXPECT_EQ(b, a);
+  EXPECT_EQ(c.at("refId"), ids[1]);
+  const auto lines = recovered.out;
+  EXPECT_LT(lines.find("-> 500 order"), lines.find("-> 200 order"));
+  const auto after = listen(flaky.url(), {});
+  EXPECT_EQ(after.code, 0) << describe(after);
+  EXPECT_EQ(flaky.posts().size(), 3u);
+}
+
+TEST_F(Rr, ListenRefusesBadInputWithExitTwoAndSendsNothing) {
+  ListenHandler handler;
+  const auto created = rr({"create", "order", "--data", R"({"refNum":"bad-input"})"});
+  ASSERT_EQ(created.code, 0) << describe(created);
+  const std::string checkpoint = (dir_ / "listen.json").string();
+  const std::string url = handler.url();
+  expect_refused({"listen", "--checkpoint", checkpoint}, 2, "--forward-to is required");
+  expect_refused({"listen", "--forward-to", url, "--objects", "order,ordr", "--checkpoint",
+                  checkpoint, "--once"},
+                 2, "unknown object key 'ordr'");
+  expect_refused({"listen", "--forward-to", "localhost:8080/hooks", "--once"}, 2,
+                 "rr: listen: --forward-to: not an http:// or https:// URL");
+  expect_refused({"listen", "--forward-to", "http://localhost:80800/hooks", "--once"}, 2,
+                 "the port is not a number");
+  expect_refused({"listen", "--forward-to", "http:///hooks", "--once"}, 2, "names no host");
+  const std::string damaged =
+      file("damaged.json", "{\"format\":1,\"streams\":{\"rr-listen-order\":\"");
+  expect_refused({"listen", "--forward-to", url, "--checkpoint", damaged, "--once"}, 2, damaged);
+  EXPECT_EQ(read(damaged), "{\"format\":1,\"streams\":{\"rr-listen-order\":\"");
+  std::filesystem::create_directories(dir_ / "a-directory");
+  expect_refused(
+      {"listen", "--forward-to", url, "--checkpoint", (dir_ / "a-directory").string(), "--once"}, 2,
+      "--checkpoint");
+  const auto short_secret =
+      rr({"listen", "--forward-to", url, "--secret", "tiny-secret", "--once"});
+  EXPECT_EQ(short_secret.code, 2) << describe(short_secret);
+  EXPECT_THAT(short_secret.err, HasSubstr("--secret"));
+  EXPECT_THAT(short_secret.err, Not(HasSubstr("tiny-secret")));
+  EXPECT_TRUE(handler.posts().empty());
+  EXPECT_FALSE(std::filesystem::exists(checkpoint));
+
+  // The default checkpoint is the profile's, in the config directory.
+  const auto defaulted = rr({"listen", "--forward-to", url, "--once"});
+  EXPECT_EQ(defaulted.code, 0) << describe(defaulted);
+  EXPECT_EQ(handler.posts().size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "config" / "roserocket" / "default.listen"));
+}
+
+TEST_F(Rr, ListenFollowsUntilSigterm) {
+  ListenHandler handler;
+  const auto first = rr({"create", "order", "--data", R"({"refNum":"follow-1"})"});
+  ASSERT_EQ(first.code, 0) << describe(first);
+  auto child = rr_cli_test::spawn(RR_EXE,
+                                  {"listen", "--forward-to", handler.url(), "--checkpoint",
+                                   (dir_ / "listen.json").string(), "--poll-interval", "100ms"},
+                                  env_);
+  ASSERT_GT(child.pid, 0);
+  ::close(child.in);
+  EXPECT_THAT(rr_cli_test::read_line(child.out), HasSubstr("-> 200 order "));
+  const auto second = rr({"create", "order", "--data", R"({"refNum":"follow-2"})"});
+  ASSERT_EQ(second.code, 0) << describe(second);
+  EXPECT_THAT(rr_cli_test::read_line(child.out), HasSubstr("-> 200 order "));
+  ::kill(child.pid, SIGTERM);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  ::close(child.out);
+  ::close(child.err);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const auto posts = handler.posts();
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(json::parse(posts[1].body).at("json").at("refNum"), "follow-2");
 }
 
 }  // namespace

@@ -35,6 +35,9 @@ expect "$(complete_words rr events list x --ty)" --type
 expect "$(complete_words rr delete --ext)" --external-id
 expect "$(complete_words rr sy)" sync
 expect "$(complete_words rr sync order --check)" --checkpoint
+expect "$(complete_words rr li)" listen
+expect "$(complete_words rr listen --forward-to http://localhost:8080/hooks --on)" --once
+expect "$(complete_words rr listen --objects ta)" task
 
 # Object keys: the first word of search, export, create and import, and --object's value.
 expect "$(complete_words rr search cust)" customer
