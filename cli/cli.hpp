@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -106,6 +107,31 @@ class CommandDeadline {
   bool finished_ = false;
   bool reported_ = false;
   std::thread timer_;
+};
+
+/// Ctrl-C, SIGTERM or the command's deadline as one cancellation, for the commands that end
+/// between records (`rr sync`, `rr listen`): while it lives, SIGINT and SIGTERM only cancel
+/// `token()` (a watcher thread turns the signal's flag into the cancellation); `finish()` or the
+/// destructor puts the previous handlers back. One at a time per process.
+class InterruptStop {
+ public:
+  explicit InterruptStop(const CommandDeadline& deadline);
+  InterruptStop(const InterruptStop&) = delete;
+  InterruptStop& operator=(const InterruptStop&) = delete;
+  ~InterruptStop() { finish(); }
+
+  /// Cancelled on SIGINT, SIGTERM or when the deadline runs out.
+  [[nodiscard]] roserocket::CancellationToken token() const { return source_.token(); }
+  /// Stops watching and restores the signal handlers. Idempotent.
+  void finish();
+
+ private:
+  roserocket::CancellationSource source_;
+  roserocket::CancellationToken deadline_;
+  std::atomic<bool> done_{false};
+  void (*previous_int_)(int) = nullptr;
+  void (*previous_term_)(int) = nullptr;
+  std::thread watcher_;
 };
 
 /// The settings a profile remembers besides its tokens (never a secret).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 
 #include "cli.hpp"
 
@@ -98,6 +99,39 @@ void CommandDeadline::watch() {
   const std::string line = "rr: " + message() + "\n";
   (void)!::write(STDERR_FILENO, line.data(), line.size());
   ::_exit(kExitTimeout);
+}
+
+namespace {
+
+std::atomic<bool> interrupt_received{false};
+
+extern "C" void on_interrupt_signal(int) {
+  interrupt_received.store(true);
+}
+
+}  // namespace
+
+InterruptStop::InterruptStop(const CommandDeadline& deadline) : deadline_(deadline.token()) {
+  interrupt_received.store(false);
+  previous_int_ = std::signal(SIGINT, on_interrupt_signal);
+  previous_term_ = std::signal(SIGTERM, on_interrupt_signal);
+  watcher_ = std::thread([this] {
+    while (!done_.load()) {
+      if (interrupt_received.load() || deadline_.is_cancelled()) {
+        source_.cancel();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+}
+
+void InterruptStop::finish() {
+  if (done_.exchange(true))
+    return;
+  watcher_.join();
+  std::signal(SIGINT, previous_int_);
+  std::signal(SIGTERM, previous_term_);
 }
 
 }  // namespace rr_cli

@@ -3,14 +3,11 @@
 // advances only after the URL answered 2xx (docs/cli.md, docs/sync.md).
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "cli.hpp"
 #include "roserocket/http/curl_transport.hpp"
@@ -19,12 +16,6 @@
 
 namespace rr_cli {
 namespace {
-
-std::atomic<bool> listen_interrupted{false};
-
-extern "C" void listen_on_interrupt(int) {
-  listen_interrupted.store(true);
-}
 
 struct ListenArgs {
   std::string forward_to;
@@ -243,27 +234,8 @@ int run_listen(Context& context, const ListenArgs& args) {
   roserocket::CurlTransport transport(transport_options);
 
   // Ctrl-C, SIGTERM and --timeout end the run between deliveries, or a delivery's wait.
-  roserocket::CancellationSource stop;
-  listen_interrupted.store(false);
-  auto previous = std::signal(SIGINT, listen_on_interrupt);
-  auto previous_term = std::signal(SIGTERM, listen_on_interrupt);
-  std::atomic<bool> done{false};
+  InterruptStop stop(context.deadline);
   const auto deadline = context.deadline.token();
-  std::thread watcher([&] {
-    while (!done.load()) {
-      if (listen_interrupted.load() || deadline.is_cancelled()) {
-        stop.cancel();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  });
-  auto finish = [&] {
-    done.store(true);
-    watcher.join();
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previous_term);
-  };
   const auto token = stop.token();
 
   std::string names;
@@ -351,19 +323,19 @@ int run_listen(Context& context, const ListenArgs& args) {
     // Interrupted during a search.
   } catch (const roserocket::DeadlineExceededError&) {
     if (!token.is_cancelled()) {
-      finish();
+      stop.finish();
       throw;
     }
   } catch (const roserocket::Error& e) {
-    finish();
+    stop.finish();
     if (e.operation() == "change_stream.checkpoint")
       throw UsageError("listen: --checkpoint: " + e.summary());
     throw;
   } catch (...) {
-    finish();
+    stop.finish();
     throw;
   }
-  finish();
+  stop.finish();
   if (deadline.is_cancelled())
     throw roserocket::CancelledError("listen: --timeout ran out", roserocket::ErrorContext{}, 0,
                                      false);

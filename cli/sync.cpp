@@ -1,10 +1,7 @@
 // rr sync: a change stream (roserocket::sync::ChangeStream) over one object key, printing each
 // changed record and committing the checkpoint file after each line is out (docs/sync.md).
 
-#include <atomic>
-#include <csignal>
 #include <iostream>
-#include <thread>
 
 #include "cli.hpp"
 #include "roserocket/sync/change_stream.hpp"
@@ -12,12 +9,6 @@
 
 namespace rr_cli {
 namespace {
-
-std::atomic<bool> sync_interrupted{false};
-
-extern "C" void sync_on_interrupt(int) {
-  sync_interrupted.store(true);
-}
 
 struct SyncArgs {
   std::string object_key;
@@ -49,27 +40,8 @@ int run_sync(const Context& context, const SyncArgs& args) {
 
   // Ctrl-C and --timeout end the stream between records (the record being printed is committed
   // only once its line is out).
-  roserocket::CancellationSource stop;
-  sync_interrupted.store(false);
-  auto previous = std::signal(SIGINT, sync_on_interrupt);
-  auto previous_term = std::signal(SIGTERM, sync_on_interrupt);
-  std::atomic<bool> done{false};
+  InterruptStop stop(context.deadline);
   const auto deadline = context.deadline.token();
-  std::thread watcher([&] {
-    while (!done.load()) {
-      if (sync_interrupted.load() || deadline.is_cancelled()) {
-        stop.cancel();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  });
-  auto finish = [&] {
-    done.store(true);
-    watcher.join();
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previous_term);
-  };
 
   const bool lines = args.format == "jsonl";
   auto print = [lines](const Json& record, roserocket::sync::CheckpointTransaction&) {
@@ -87,15 +59,15 @@ int run_sync(const Context& context, const SyncArgs& args) {
     else
       stream.run_once(print, stop.token());
   } catch (const roserocket::Error& e) {
-    finish();
+    stop.finish();
     if (e.operation() == "change_stream.checkpoint")
       throw UsageError("sync: --checkpoint: " + e.summary());
     throw;
   } catch (...) {
-    finish();
+    stop.finish();
     throw;
   }
-  finish();
+  stop.finish();
   if (deadline.is_cancelled())
     throw roserocket::CancelledError("sync: --timeout ran out", roserocket::ErrorContext{}, 0,
                                      false);
