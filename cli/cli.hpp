@@ -134,6 +134,14 @@ class InterruptStop {
   std::thread watcher_;
 };
 
+/// Runs @p work, a change-stream command's loop (`rr sync`, `rr listen`), and ends it the same
+/// way for both: @p stop is finished first; a checkpoint that cannot be read or written becomes
+/// a UsageError naming `--checkpoint`; a deadline that ran out becomes the timeout's error
+/// ("COMMAND: --timeout ran out"). Returns kExitOk otherwise.
+int run_stream_command(const std::string& command, InterruptStop& stop,
+                       const roserocket::CancellationToken& deadline,
+                       const std::function<void()>& work);
+
 /// The settings a profile remembers besides its tokens (never a secret).
 struct ProfileSettings {
   std::string base_url;

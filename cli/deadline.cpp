@@ -134,4 +134,22 @@ void InterruptStop::finish() {
   std::signal(SIGTERM, previous_term_);
 }
 
+int run_stream_command(const std::string& command, InterruptStop& stop,
+                       const roserocket::CancellationToken& deadline,
+                       const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const roserocket::Error& e) {
+    stop.finish();
+    if (e.operation() == "change_stream.checkpoint")
+      throw UsageError(command + ": --checkpoint: " + e.summary());
+    throw;
+  }
+  stop.finish();
+  if (deadline.is_cancelled())
+    throw roserocket::CancelledError(command + ": --timeout ran out", roserocket::ErrorContext{}, 0,
+                                     false);
+  return kExitOk;
+}
+
 }  // namespace rr_cli

@@ -304,42 +304,29 @@ int run_listen(Context& context, const ListenArgs& args) {
     }
   };
 
-  try {
-    for (;;) {
-      for (std::size_t i = 0; i < streams.size() && !token.is_cancelled(); ++i) {
-        const std::string& object_key = objects[i];
-        streams[i]->run_once(
-            [&](const Json& record, roserocket::sync::CheckpointTransaction&) {
-              deliver(object_key, record);
-            },
-            token);
+  return run_stream_command("listen", stop, deadline, [&] {
+    try {
+      for (;;) {
+        for (std::size_t i = 0; i < streams.size() && !token.is_cancelled(); ++i) {
+          const std::string& object_key = objects[i];
+          streams[i]->run_once(
+              [&](const Json& record, roserocket::sync::CheckpointTransaction&) {
+                deliver(object_key, record);
+              },
+              token);
+        }
+        if (args.once || token.is_cancelled() || token.wait_for(poll_interval))
+          break;
       }
-      if (args.once || token.is_cancelled() || token.wait_for(poll_interval))
-        break;
+    } catch (const ListenStopped&) {
+      // Interrupted during a delivery: that record stays unacknowledged.
+    } catch (const roserocket::CancelledError&) {
+      // Interrupted during a search.
+    } catch (const roserocket::DeadlineExceededError&) {
+      if (!token.is_cancelled())
+        throw;
     }
-  } catch (const ListenStopped&) {
-    // Interrupted during a delivery: that record stays unacknowledged.
-  } catch (const roserocket::CancelledError&) {
-    // Interrupted during a search.
-  } catch (const roserocket::DeadlineExceededError&) {
-    if (!token.is_cancelled()) {
-      stop.finish();
-      throw;
-    }
-  } catch (const roserocket::Error& e) {
-    stop.finish();
-    if (e.operation() == "change_stream.checkpoint")
-      throw UsageError("listen: --checkpoint: " + e.summary());
-    throw;
-  } catch (...) {
-    stop.finish();
-    throw;
-  }
-  stop.finish();
-  if (deadline.is_cancelled())
-    throw roserocket::CancelledError("listen: --timeout ran out", roserocket::ErrorContext{}, 0,
-                                     false);
-  return kExitOk;
+  });
 }
 
 }  // namespace

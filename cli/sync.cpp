@@ -53,25 +53,12 @@ int run_sync(const Context& context, const SyncArgs& args) {
     if (!std::cout)
       throw std::runtime_error("sync: cannot write the output; the checkpoint stays before it");
   };
-  try {
+  return run_stream_command("sync", stop, deadline, [&] {
     if (args.follow)
       stream.run(print, stop.token());
     else
       stream.run_once(print, stop.token());
-  } catch (const roserocket::Error& e) {
-    stop.finish();
-    if (e.operation() == "change_stream.checkpoint")
-      throw UsageError("sync: --checkpoint: " + e.summary());
-    throw;
-  } catch (...) {
-    stop.finish();
-    throw;
-  }
-  stop.finish();
-  if (deadline.is_cancelled())
-    throw roserocket::CancelledError("sync: --timeout ran out", roserocket::ErrorContext{}, 0,
-                                     false);
-  return kExitOk;
+  });
 }
 
 }  // namespace
