@@ -85,6 +85,19 @@ class Rr : public testing::Test {
     return rr_cli_test::run(RR_EXE, args, env_, input);
   }
 
+  // Creates @p count orders through `rr create`, refNum PREFIX-0, PREFIX-1, ...; their ids.
+  std::vector<std::string> create_orders(const std::string& prefix, int count) const {
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+      const json data = {{"refNum", prefix + "-" + std::to_string(i)}};
+      const auto created = rr({"create", "order", "--data", data.dump()});
+      EXPECT_EQ(created.code, 0) << describe(created);
+      if (created.code == 0)
+        ids.push_back(json::parse(created.out).value("id", std::string()));
+    }
+    return ids;
+  }
+
   // Runs rr with @p args and expects exit code @p code and, when not empty, @p message on stderr.
   void expect_refused(const std::vector<std::string>& args, int code,
                       const std::string& message = "") const {
@@ -1027,13 +1040,8 @@ TEST_F(Rr, EmulatorCommandServesUntilSigterm) {
 // ---- rr sync -----------------------------------------------------------------------------------
 
 TEST_F(Rr, SyncPrintsWhatChangedSinceItsLastRunAndNothingMore) {
-  std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) {
-    const auto created =
-        rr({"create", "order", "--data", R"({"refNum":"sync-)" + std::to_string(i) + "\"}"});
-    ASSERT_EQ(created.code, 0) << describe(created);
-    ids.push_back(json::parse(created.out).at("id").get<std::string>());
-  }
+  const std::vector<std::string> ids = create_orders("sync", 3);
+  ASSERT_FALSE(HasFailure());
   const std::string checkpoint = (dir_ / "sync.json").string();
   const auto first = rr({"sync", "order", "--checkpoint", checkpoint});
   ASSERT_EQ(first.code, 0) << describe(first);
@@ -1192,13 +1200,8 @@ TEST_F(Rr, ListenForwardsEnvelopesThatTheSdksWebhookReceiverAccepts) {
 }
 
 TEST_F(Rr, ListenAcknowledgesNothingTheHandlerDidNotAnswer2xx) {
-  std::vector<std::string> ids;
-  for (int i = 0; i < 2; ++i) {
-    const auto created =
-        rr({"create", "order", "--data", R"({"refNum":"ack-)" + std::to_string(i) + "\"}"});
-    ASSERT_EQ(created.code, 0) << describe(created);
-    ids.push_back(json::parse(created.out).at("id").get<std::string>());
-  }
+  const std::vector<std::string> ids = create_orders("ack", 2);
+  ASSERT_FALSE(HasFailure());
   const std::string checkpoint = (dir_ / "listen.json").string();
   auto listen = [&](const std::string& url, const std::vector<std::string>& more) {
     std::vector<std::string> args = {"listen",   "--forward-to", url,         "--checkpoint",
