@@ -6,7 +6,8 @@
 #   umbrella  #include <roserocket/roserocket.hpp>
 #   client    #include <roserocket/client.hpp>
 # With --each, also every public header on its own (what a header adds over json).
-# Builds nothing else.
+# With gcc, also the memory the compiler allocates for each (-ftime-report's GGC total), which,
+# unlike the time, does not depend on the machine's load. Builds nothing else.
 #
 # Usage: bench/header_cost.sh [--each] [-n N] [BUILD_DIR]
 #   BUILD_DIR  a configured build of this tree (its generated version header is used), default build
@@ -69,9 +70,17 @@ if [[ $each -eq 1 ]]; then
   done < <(find "$root/include/roserocket" -name '*.hpp' | sort)
 fi
 
+gcc=0
+"$cxx" --version | grep -q 'Free Software Foundation' && gcc=1
 for i in "${!names[@]}"; do
   printf '#include <%s>\n' "${includes[$i]}" >"$work/tu$i.cpp"
   "$cxx" "${flags[@]}" -E "$work/tu$i.cpp" | wc -l >"$work/lines$i"
+  echo - >"$work/memory$i"
+  if [[ $gcc -eq 1 ]]; then
+    # The last column of " TOTAL : ... 265M" is what gcc's garbage-collected heap allocated.
+    "$cxx" "${flags[@]}" -ftime-report -c "$work/tu$i.cpp" -o "$work/out.o" 2>&1 |
+      awk '$1 == "TOTAL" { print $NF }' >"$work/memory$i"
+  fi
   : >"$work/times$i"
 done
 # Interleaved, so that a change of machine load spreads over every translation unit alike.
@@ -83,9 +92,9 @@ done
 
 echo "compiler: $("$cxx" --version | head -n 1); flags: ${CXXFLAGS:--O0}; median of $runs runs"
 json_seconds="$(median <"$work/times0")"
-printf '%-44s %10s %12s %8s\n' "translation unit includes" "CPU s" "lines" "x json"
+printf '%-44s %10s %12s %8s %8s\n' "translation unit includes" "CPU s" "lines" "x json" "gcc mem"
 for i in "${!names[@]}"; do
   seconds="$(median <"$work/times$i")"
-  printf '%-44s %10.3f %12d %8.2f\n' "${includes[$i]}" "$seconds" "$(cat "$work/lines$i")" \
-    "$(awk -v s="$seconds" -v j="$json_seconds" 'BEGIN { print s / j }')"
+  printf '%-44s %10.3f %12d %8.2f %8s\n' "${includes[$i]}" "$seconds" "$(cat "$work/lines$i")" \
+    "$(awk -v s="$seconds" -v j="$json_seconds" 'BEGIN { print s / j }')" "$(cat "$work/memory$i")"
 done

@@ -3,7 +3,11 @@
 /// @file
 /// @brief Everything a user of the SDK needs, in one include: every public header but the test
 /// doubles (`roserocket/testing/mock_transport.hpp`, `roserocket/testing/gmock_transport.hpp`,
-/// which a test program includes itself).
+/// which a test program includes itself) and the PostgreSQL store
+/// (`roserocket/sync/postgres_store.hpp`, in its own library `roserocket::postgresql`).
+/// `WinHttpTransport` is declared on Windows only. The test
+/// `headers.umbrella_includes_every_public_header` (cmake/check_umbrella_header.cmake) fails when
+/// a new public header is not added here.
 ///
 /// Its compile cost is kept near that of nlohmann/json alone, which every SDK header needs:
 /// `bench/header_cost.sh` measures it (docs/building.md).
@@ -23,9 +27,11 @@
 #include "roserocket/cancellation.hpp"
 #include "roserocket/client.hpp"
 #include "roserocket/errors.hpp"
+#include "roserocket/export.hpp"
 #include "roserocket/http/curl_transport.hpp"
 #include "roserocket/http/headers.hpp"
 #include "roserocket/http/transport.hpp"
+#include "roserocket/http/winhttp_transport.hpp"
 #include "roserocket/logging.hpp"
 #include "roserocket/model/catalog.hpp"
 #include "roserocket/model/record.hpp"

@@ -160,6 +160,17 @@ std::optional<Timestamp> read_timestamp(const Json& record, std::string_view fie
                             "fraction, then Z or an offset such as +02:00)");
 }
 
+// Out of line (it was inline in view.hpp): its lookup by a string literal instantiated JSON's
+// `find` in every file that included the header.
+bool is_stored_record(const Json& record) noexcept {
+  if (record.is_string())
+    return true;
+  if (!record.is_object())
+    return false;
+  const auto it = record.find("id");
+  return it != record.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+}
+
 void throw_not_loaded(const Json& record, std::string_view object_key, std::string_view field) {
   std::string key(object_key);
   std::string id;

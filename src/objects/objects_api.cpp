@@ -498,6 +498,64 @@ std::string ObjectsApi::board_for(std::string_view object_key,
   return ids.remember(object_key, std::move(board->id));
 }
 
+namespace {
+
+// The factories that take a list refuse anything but a JSON array, naming themselves.
+Json search_filter_list(Json values, const char* factory) {
+  if (!values.is_array()) {
+    throw InvalidArgumentError(std::string("SearchFilter::") + factory +
+                               " takes a list of values (a JSON array), not " + values.type_name());
+  }
+  return values;
+}
+
+}  // namespace
+
+// The factories are defined here rather than in the header: their bodies instantiate JSON's
+// constructors (an array from a list, a value from a string) in every file that includes the
+// header, used or not (issue 23 item 9, docs/building.md).
+SearchFilter SearchFilter::in(std::string path, Json values) {
+  return {std::move(path), SearchOperator::kIn, search_filter_list(std::move(values), "in")};
+}
+SearchFilter SearchFilter::not_in(std::string path, Json values) {
+  return {std::move(path), SearchOperator::kNotIn, search_filter_list(std::move(values), "not_in")};
+}
+SearchFilter SearchFilter::equals(std::string path, Json value) {
+  return {std::move(path), SearchOperator::kEquals, std::move(value)};
+}
+SearchFilter SearchFilter::not_equals(std::string path, Json value) {
+  return {std::move(path), SearchOperator::kNotEquals, std::move(value)};
+}
+SearchFilter SearchFilter::contains(std::string path, std::string text) {
+  return {std::move(path), SearchOperator::kContains, std::move(text)};
+}
+SearchFilter SearchFilter::starts_with(std::string path, std::string text) {
+  return {std::move(path), SearchOperator::kStartsWith, std::move(text)};
+}
+SearchFilter SearchFilter::ends_with(std::string path, std::string text) {
+  return {std::move(path), SearchOperator::kEndsWith, std::move(text)};
+}
+SearchFilter SearchFilter::has_every(std::string path, Json values) {
+  return {std::move(path), SearchOperator::kHasEvery,
+          search_filter_list(std::move(values), "has_every")};
+}
+SearchFilter SearchFilter::has_some(std::string path, Json values) {
+  return {std::move(path), SearchOperator::kHasSome,
+          search_filter_list(std::move(values), "has_some")};
+}
+SearchFilter SearchFilter::empty(std::string path) {
+  return {std::move(path), SearchOperator::kEmpty, Json()};
+}
+SearchFilter SearchFilter::not_empty(std::string path) {
+  return {std::move(path), SearchOperator::kNotEmpty, Json()};
+}
+SearchFilter SearchFilter::free_text(std::string path, std::string text) {
+  return {std::move(path), SearchOperator::kFreeText, std::move(text)};
+}
+SearchFilter SearchFilter::between(std::string path, Json from, Json to) {
+  return {std::move(path), SearchOperator::kBetween, Json::array({std::move(from), std::move(to)})};
+}
+
 bool SearchOperator::is_known() const noexcept {
   for (const auto& known : {kIn, kNotIn, kEquals, kNotEquals, kContains, kStartsWith, kEndsWith,
                             kHasEvery, kHasSome, kEmpty, kNotEmpty, kFreeText, kBetween}) {

@@ -33,17 +33,20 @@ using Json = nlohmann::json;
 /// @brief @p json as the integer type @p T, when it holds exactly such a number: a fractional
 /// number, one outside @p T's range (`1e300`, `-1e300`, `2^64`) or a non-number is refused
 /// rather than wrapped or truncated.
+/// @tparam J always `Json` (deduced): a parameter only so that the JSON reads are instantiated
+/// where an integer is read, not in every file that includes this header.
 /// @throw InvalidArgumentError naming the value and the expected range.
-template <class T>
-[[nodiscard]] T integer_from_json(const Json& json) {
+template <class T, class J = Json>
+[[nodiscard]] T integer_from_json(const J& json) {
   static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>, "an integer type");
+  static_assert(std::is_same_v<J, Json>, "reads a JSON value");
   using Limits = std::numeric_limits<T>;
   if (json.is_number_unsigned()) {
-    const auto u = json.get<std::uint64_t>();
+    const auto u = json.template get<std::uint64_t>();
     if (u <= static_cast<std::uint64_t>(Limits::max()))
       return static_cast<T>(u);
   } else if (json.is_number_integer()) {
-    const auto v = json.get<std::int64_t>();
+    const auto v = json.template get<std::int64_t>();
     if constexpr (std::is_signed_v<T>) {
       if (v >= static_cast<std::int64_t>(Limits::min()) &&
           v <= static_cast<std::int64_t>(Limits::max()))
@@ -53,7 +56,7 @@ template <class T>
         return static_cast<T>(v);
     }
   } else if (json.is_number_float()) {
-    const double d = json.get<double>();
+    const double d = json.template get<double>();
     // max() + 1.0 is a power of two, exact as a double: the first value past the range.
     if (std::isfinite(d) && std::trunc(d) == d && d >= static_cast<double>(Limits::min()) &&
         d < static_cast<double>(Limits::max()) + 1.0)

@@ -45,14 +45,7 @@ namespace detail {
 /// @brief Whether @p record (an object, or a bare id string) is a stored record, read from a
 /// server: it has an id. In a stored record, a connection that is absent was not loaded (not
 /// requested in `paths`); in a new record, it was not set.
-[[nodiscard]] inline bool is_stored_record(const Json& record) noexcept {
-  if (record.is_string())
-    return true;
-  if (!record.is_object())
-    return false;
-  const auto it = record.find("id");
-  return it != record.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
-}
+[[nodiscard]] ROSEROCKET_API bool is_stored_record(const Json& record) noexcept;
 
 /// @brief Throws `NotLoadedError` for the connection @p field of the stored @p record.
 [[noreturn]] ROSEROCKET_API void throw_not_loaded(const Json& record, std::string_view object_key,

@@ -205,71 +205,34 @@ struct ROSEROCKET_API SearchFilter {
 
   /// @brief `path in values`: the field holds one of @p values (a JSON array).
   /// @throw InvalidArgumentError when @p values is not an array.
-  static SearchFilter in(std::string path, Json values) {
-    return {std::move(path), SearchOperator::kIn, list(std::move(values), "in")};
-  }
+  static SearchFilter in(std::string path, Json values);
   /// @brief `path notIn values`. @throw InvalidArgumentError when @p values is not an array.
-  static SearchFilter not_in(std::string path, Json values) {
-    return {std::move(path), SearchOperator::kNotIn, list(std::move(values), "not_in")};
-  }
+  static SearchFilter not_in(std::string path, Json values);
   /// @brief `path equals value` (for a select field, use `in`: see docs/search.md).
-  static SearchFilter equals(std::string path, Json value) {
-    return {std::move(path), SearchOperator::kEquals, std::move(value)};
-  }
+  static SearchFilter equals(std::string path, Json value);
   /// @brief `path notEquals value`.
-  static SearchFilter not_equals(std::string path, Json value) {
-    return {std::move(path), SearchOperator::kNotEquals, std::move(value)};
-  }
+  static SearchFilter not_equals(std::string path, Json value);
   /// @brief `path contains text`.
-  static SearchFilter contains(std::string path, std::string text) {
-    return {std::move(path), SearchOperator::kContains, std::move(text)};
-  }
+  static SearchFilter contains(std::string path, std::string text);
   /// @brief `path startsWith text`.
-  static SearchFilter starts_with(std::string path, std::string text) {
-    return {std::move(path), SearchOperator::kStartsWith, std::move(text)};
-  }
+  static SearchFilter starts_with(std::string path, std::string text);
   /// @brief `path endsWith text`.
-  static SearchFilter ends_with(std::string path, std::string text) {
-    return {std::move(path), SearchOperator::kEndsWith, std::move(text)};
-  }
+  static SearchFilter ends_with(std::string path, std::string text);
   /// @brief `path hasEvery values`: a list field holds every one of @p values.
   /// @throw InvalidArgumentError when @p values is not an array.
-  static SearchFilter has_every(std::string path, Json values) {
-    return {std::move(path), SearchOperator::kHasEvery, list(std::move(values), "has_every")};
-  }
+  static SearchFilter has_every(std::string path, Json values);
   /// @brief `path hasSome values`: a list field holds at least one of @p values.
   /// @throw InvalidArgumentError when @p values is not an array.
-  static SearchFilter has_some(std::string path, Json values) {
-    return {std::move(path), SearchOperator::kHasSome, list(std::move(values), "has_some")};
-  }
+  static SearchFilter has_some(std::string path, Json values);
   /// @brief `path empty`: the field has no value.
-  static SearchFilter empty(std::string path) {
-    return {std::move(path), SearchOperator::kEmpty, Json()};
-  }
+  static SearchFilter empty(std::string path);
   /// @brief `path notEmpty`: the field has a value.
-  static SearchFilter not_empty(std::string path) {
-    return {std::move(path), SearchOperator::kNotEmpty, Json()};
-  }
+  static SearchFilter not_empty(std::string path);
   /// @brief `path freeText text`.
-  static SearchFilter free_text(std::string path, std::string text) {
-    return {std::move(path), SearchOperator::kFreeText, std::move(text)};
-  }
+  static SearchFilter free_text(std::string path, std::string text);
   /// @brief `path between [from, to]`, both ends included; a null end is open (not on a date
   /// field: see docs/search.md).
-  static SearchFilter between(std::string path, Json from, Json to) {
-    return {std::move(path), SearchOperator::kBetween,
-            Json::array({std::move(from), std::move(to)})};
-  }
-
- private:
-  static Json list(Json values, const char* factory) {
-    if (!values.is_array()) {
-      throw InvalidArgumentError(std::string("SearchFilter::") + factory +
-                                 " takes a list of values (a JSON array), not " +
-                                 values.type_name());
-    }
-    return values;
-  }
+  static SearchFilter between(std::string path, Json from, Json to);
 };
 
 /// @brief Whether a search refuses, before sending it, a filter combination that live servers
