@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <string>
@@ -43,6 +45,13 @@ std::pair<std::string, long long> last_line_of(const std::string& path) {
   return last;
 }
 
+// The complete lines of @p path so far (0 when it does not exist yet).
+std::size_t count_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
 }  // namespace
 
 TEST(StreamSoakFileStore, ThreeKillsWhileAWriterChangesOrdersBehindASearchLag) {
@@ -68,21 +77,29 @@ TEST(StreamSoakFileStore, ThreeKillsWhileAWriterChangesOrdersBehindASearchLag) {
 
   const std::vector<std::string> follow = {"follow", emulator.base_url(), checkpoints, output,
                                            std::to_string(rr_soak::kOverlap.count())};
+  // Each worker is killed once it has handled a random number of further records (so that the
+  // kills land at random points of the catch-up and of the following however fast this machine
+  // is), or after 20 s without getting there.
   constexpr int kKills = 3;
   std::set<std::pair<std::string, long long>> in_flight_at_kill;
-  std::uniform_int_distribution<int> kill_after_ms(300, 2500);
+  std::uniform_int_distribution<std::size_t> kill_after_lines(1, 4000);
+  std::size_t lines_before = 0;
   for (int kill = 0; kill < kKills; ++kill) {
+    const std::size_t target = lines_before + kill_after_lines(random);
     rr_test::ChildProcess worker(rr_soak_paths::stream_worker, follow);
     ASSERT_GT(worker.pid(), 0);
-    const int after = kill_after_ms(random);
-    std::this_thread::sleep_for(std::chrono::milliseconds(after));
+    const auto until = Clock::now() + std::chrono::seconds(20);
+    std::size_t lines = lines_before;
+    while (lines < target && Clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      lines = count_lines(output);
+    }
     worker.kill_hard();
-    std::size_t lines = 0;
     (void)rr_soak::read_handled(output, &lines);
-    const auto last = last_line_of(output);
-    in_flight_at_kill.insert(last);
-    std::printf("kill %d after %d ms: %zu lines handled, %zu updates made\n", kill + 1, after,
-                lines, writer.updates_made());
+    in_flight_at_kill.insert(last_line_of(output));
+    std::printf("kill %d: %zu lines handled (aimed at %zu), %zu updates made\n", kill + 1, lines,
+                target, writer.updates_made());
+    lines_before = lines;
   }
   writer.wait();
   // Everything written is searchable once the lag has passed; then one last pass catches up.
