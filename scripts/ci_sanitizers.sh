@@ -48,11 +48,15 @@ run_asan() {
   step "asan+ubsan: configure" configure "$dir" "$flags" -DROSEROCKET_BUILD_FUZZERS=ON
   step "asan+ubsan: build" cmake --build "$dir" --parallel "$jobs"
   export CC=clang-14 CXX=clang++-14 CFLAGS="$flags" CXXFLAGS="$flags" LDFLAGS="$flags"
-  step "asan+ubsan: ctest (all but package, compile, docs)" env \
+  # The soak tests (label soak: the change stream's kill-and-restart runs of 10,000 orders, file
+  # store and PostgreSQL) are left to the gcc stage: measured under ASan on the 2-core machine
+  # (2026-12-05, other builds running) they took 126 s and 209 s, against 12-35 s in the gcc
+  # build, which would lengthen this stage by minutes; a clean ASan run of both found nothing.
+  step "asan+ubsan: ctest (all but package, compile, docs, soak)" env \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" --output-on-failure --parallel "$jobs" --timeout 600 \
-    -LE '^(package|compile|docs)$'
+    -LE '^(package|compile|docs|soak)$'
   unset CC CXX CFLAGS CXXFLAGS LDFLAGS
 }
 
