@@ -272,9 +272,8 @@ TEST(PostgresStore, TransactionDestroyedWithoutCommitRollsBack) {
 }
 
 TEST(PostgresStore, HandlerRowsCommitTogetherWithTheCheckpoint) {
-  // Short names of its own (own_table() would be cut at 63 characters, the rows table with it).
-  const std::string table = "cp_stream_soak";
-  const std::string rows = "stream_soak_rows";
+  const std::string table = own_table();
+  const std::string rows = table + "_rows";
   sql("CREATE TABLE " + rows + " (id text primary key, version int not null)");
   PostgresCheckpointStore store(conninfo(), with_table(table));
   ASSERT_TRUE(store.try_acquire("orders"));
@@ -302,9 +301,8 @@ TEST(PostgresStore, HandlerRowsCommitTogetherWithTheCheckpoint) {
 }
 
 TEST(PostgresStore, HandlerRowsRollBackTogetherWithTheCheckpoint) {
-  // Short names of its own (own_table() would be cut at 63 characters, the rows table with it).
-  const std::string table = "cp_stream_soak";
-  const std::string rows = "stream_soak_rows";
+  const std::string table = own_table();
+  const std::string rows = table + "_rows";
   sql("CREATE TABLE " + rows + " (id text primary key)");
   PostgresCheckpointStore store(conninfo(), with_table(table));
   ASSERT_TRUE(store.try_acquire("orders"));
@@ -455,9 +453,8 @@ TEST(PostgresStore, LostConnectionIsAClearErrorAndTheLeaseIsLost) {
 }
 
 TEST(PostgresStore, LostConnectionDuringATransactionCommitsNothing) {
-  // Short names of its own (own_table() would be cut at 63 characters, the rows table with it).
-  const std::string table = "cp_stream_soak";
-  const std::string rows = "stream_soak_rows";
+  const std::string table = own_table();
+  const std::string rows = table + "_rows";
   sql("CREATE TABLE " + rows + " (id text primary key)");
   PostgresCheckpointStore store(conninfo("application_name=rr_victim_3"), with_table(table));
   ASSERT_TRUE(store.try_acquire("s"));
