@@ -59,9 +59,13 @@ run_asan() {
     step "asan+ubsan: $program, whole, in $((2 * jobs)) shards" \
       run_sharded "$dir/tests" "$program" "$((2 * jobs))"
   done
-  step "asan+ubsan: ctest (the rest: all but package, compile, docs and the programs above)" \
+  # The soak tests (label soak: the change stream's kill-and-restart runs of 10,000 orders, file
+  # store and PostgreSQL) are left to the gcc stage: measured under ASan on the 2-core machine
+  # (2026-12-05, other builds running) they took 126 s and 209 s, against 12-35 s in the gcc
+  # build, which would lengthen this stage by minutes; a clean ASan run of both found nothing.
+  step "asan+ubsan: ctest (the rest: all but package, compile, docs, soak and the programs above)" \
     ctest --test-dir "$dir" --output-on-failure --parallel "$jobs" --timeout 600 \
-    -LE '^(package|compile|docs|unit|integration|threaded)$'
+    -LE '^(package|compile|docs|soak|unit|integration|threaded)$'
   unset CC CXX CFLAGS CXXFLAGS LDFLAGS ASAN_OPTIONS UBSAN_OPTIONS
 }
 

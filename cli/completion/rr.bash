@@ -156,7 +156,7 @@ _rr() {
       ;;
     emulator)
       options="--host --port --client-id --client-secret --client-public-key --token-ttl --data --latency-ms
-               --rate-limit --help"
+               --rate-limit --search-lag-ms --timestamp-resolution-ms --help"
       ;;
   esac
   COMPREPLY=($(compgen -W "$options --help" -- "$cur"))

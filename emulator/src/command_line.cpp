@@ -35,6 +35,10 @@ void usage(std::ostream& out, const std::string& program) {
          "  --latency-ms MS        add MS milliseconds to every /api request (default 0)\n"
          "  --rate-limit N         at most N /api requests a second, 429 + Retry-After beyond\n"
          "                         (default 0: no limit)\n"
+         "  --search-lag-ms MS     writes reach the search MS milliseconds after they happen\n"
+         "                         (a GET by id sees them at once; default 0)\n"
+         "  --timestamp-resolution-ms MS  round every createdAt/updatedAt down to a multiple\n"
+         "                         of MS, so that writes close together share one (default 1)\n"
          "  --help                 show this help\n"
          "Prints 'listening on http://HOST:PORT' once ready; stops on SIGINT or SIGTERM.\n";
 }
@@ -69,9 +73,17 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
       usage(std::cout, program);
       return 0;
     }
-    static const char* const kTakesValue[] = {
-        "--host",      "--port", "--client-id",  "--client-secret", "--client-public-key",
-        "--token-ttl", "--data", "--latency-ms", "--rate-limit"};
+    static const char* const kTakesValue[] = {"--host",
+                                              "--port",
+                                              "--client-id",
+                                              "--client-secret",
+                                              "--client-public-key",
+                                              "--token-ttl",
+                                              "--data",
+                                              "--latency-ms",
+                                              "--rate-limit",
+                                              "--search-lag-ms",
+                                              "--timestamp-resolution-ms"};
     bool known = false;
     for (const char* name : kTakesValue)
       known = known || arg == name;
@@ -127,6 +139,18 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
         return 2;
       }
       rate_limit = static_cast<double>(number);
+    } else if (arg == "--search-lag-ms") {
+      if (!parse_int(value, 0, 600000, number)) {
+        std::cerr << prefix << "--search-lag-ms must be a number from 0 to 600000\n";
+        return 2;
+      }
+      options.search_lag = std::chrono::milliseconds(number);
+    } else if (arg == "--timestamp-resolution-ms") {
+      if (!parse_int(value, 1, 3600000, number)) {
+        std::cerr << prefix << "--timestamp-resolution-ms must be a number from 1 to 3600000\n";
+        return 2;
+      }
+      options.timestamp_resolution = std::chrono::milliseconds(number);
     } else if (arg == "--data") {
       options.data_file = value;
     }

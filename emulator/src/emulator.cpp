@@ -37,7 +37,13 @@ class Emulator::Impl {
         oauth_(core_.options),
         webhooks_(core_.options.webhooks),
         pacing_(0, 0),
-        services_{core_, oauth_, faults_, stats_, webhooks_, pacing_} {}
+        services_{core_, oauth_, faults_, stats_, webhooks_, pacing_} {
+    if (core_.options.search_lag.count() < 0)
+      throw std::invalid_argument("Options::search_lag must not be negative");
+    if (core_.options.timestamp_resolution.count() < 1)
+      throw std::invalid_argument("Options::timestamp_resolution must be at least 1 ms");
+    core_.state.search_index.lag = core_.options.search_lag;
+  }
 
   void start() {
     std::lock_guard<std::mutex> lock(lifecycle_);
@@ -48,7 +54,9 @@ class Emulator::Impl {
       // Opening creates the file if needed: an unwritable path is a start failure, not a 500 later.
       core_.file.reset();
       core_.file = std::make_unique<detail::DataFile>(core_.options.data_file);
+      const auto lag = core_.state.search_index.lag;
       core_.state = core_.file->load();
+      core_.state.search_index.lag = lag;
     }
     detail::ConnectionLimits limits;
     limits.keep_alive_max = kKeepAliveMaxRequests;
@@ -124,10 +132,18 @@ class Emulator::Impl {
 
   void reset() { detail::reset_everything(services_); }
 
+  void set_search_lag(std::chrono::milliseconds lag) {
+    if (lag.count() < 0)
+      throw std::invalid_argument("set_search_lag: the lag must not be negative");
+    std::lock_guard<std::mutex> lock(core_.mutex);
+    core_.state.search_index.lag = lag;
+  }
+
   std::vector<std::string> seed(const std::string& object_key,
                                 const std::vector<nlohmann::json>& records) {
     std::lock_guard<std::mutex> lock(core_.mutex);
-    detail::Caller who{core_.options.user_id, core_.options.org_id, detail::iso_now()};
+    detail::Caller who{core_.options.user_id, core_.options.org_id,
+                       detail::iso_now(core_.options.timestamp_resolution)};
     detail::RecordStore store(core_.state, who);
     std::vector<std::string> ids;
     ids.reserve(records.size());
@@ -154,6 +170,8 @@ class Emulator::Impl {
       }
       if (detail::Record* record = store.find(id))
         record->fields.update(stamps);
+      // Seeded records count as indexed already: searchable at once, whatever the lag.
+      core_.state.search_index.entries.erase(id);
       ids.push_back(std::move(id));
     }
     core_.persist();
@@ -244,6 +262,10 @@ std::vector<WebhookDelivery> Emulator::webhook_deliveries() const {
 
 void Emulator::reset() {
   impl_->reset();
+}
+
+void Emulator::set_search_lag(std::chrono::milliseconds lag) {
+  impl_->set_search_lag(lag);
 }
 
 std::vector<std::string> Emulator::seed_records(const std::string& object_key,

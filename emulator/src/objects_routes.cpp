@@ -193,9 +193,11 @@ void bulk_delete(Core& core, const Request& req, Response& res, const Caller&) {
       continue;
     if (!object_key.empty() && it->second.object_key != object_key)
       continue;
+    index_before_write(core.state, id.get<std::string>());
     unindex_external_id(core.state, it->second);
     core.state.records.erase(it);
     core.state.changed_records.insert(id.get<std::string>());
+    index_after_write(core.state, id.get<std::string>());
     changed = true;
   }
   if (changed)
@@ -207,6 +209,7 @@ void bulk_delete(Core& core, const Request& req, Response& res, const Caller&) {
 void search(Core& core, const Request& req, Response& res, const Caller& who) {
   const Json body = parse_json_object(req);
   std::lock_guard<std::mutex> lock(core.mutex);
+  settle_search_index(core.state);
   RecordStore store(core.state, who);
   send_json(res, 200, search_records(core.state, store, body));
 }

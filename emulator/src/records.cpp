@@ -303,8 +303,10 @@ Json RecordStore::remove(const std::string& id) {
   Record& rec = get_or_404(id);
   Json out = render(rec, {});
   state_.changed_records.insert(id);
+  index_before_write(state_, id);
   unindex_external_id(state_, rec);
   state_.records.erase(id);
+  index_after_write(state_, id);
   return out;
 }
 
@@ -342,6 +344,7 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
     f["etaDelayNotifyEnabled"] = true;
 
   const std::string key = rec.id;
+  index_before_write(state_, key);
   if (const Record* replaced = find(key))
     unindex_external_id(state_, *replaced);
   Record& stored = state_.records[key];
@@ -351,6 +354,7 @@ Record& RecordStore::create_record(const std::string& object_key, const Json& js
   apply_fields(stored, json, ignored, written, where);
   if (object_key == "manifest")
     name_manifest(stored);
+  index_after_write(state_, key);
   append_event(state_, caller_, "create", stored, render(stored, {}));
   return stored;
 }
@@ -429,6 +433,7 @@ void RecordStore::check_transition(const Record& record, const Json& json) const
 void RecordStore::update_record(Record& record, const Json& json, PathTree& written,
                                 const std::string& where) {
   state_.changed_records.insert(record.id);
+  index_before_write(state_, record.id);
   Json changes = Json::object();
   apply_fields(record, json, changes, written, where);
   if (changes.empty())
@@ -436,6 +441,7 @@ void RecordStore::update_record(Record& record, const Json& json, PathTree& writ
   record.fields["version"] = record.fields.value("version", 1) + 1;
   record.fields["updatedAt"] = caller_.now;
   record.fields["updatedBy"] = caller_.user_id;
+  index_after_write(state_, record.id);
   append_event(state_, caller_, "mutate", record,
                Json{{"changes", changes}, {"version", record.fields["version"]}});
 }

@@ -208,6 +208,43 @@ void refuse_like_live_servers(const std::string& object_key, const std::vector<F
 
 }  // namespace
 
+void index_before_write(State& state, const std::string& id) {
+  auto& index = state.search_index;
+  if (index.lag.count() <= 0 || index.entries.count(id) != 0)
+    return;
+  // No entry: the search shows the live record, which this write is about to change.
+  SearchIndexLag::Entry entry;
+  if (const auto it = state.records.find(id); it != state.records.end())
+    entry.shown = it->second;
+  index.entries.emplace(id, std::move(entry));
+}
+
+void index_after_write(State& state, const std::string& id) {
+  auto& index = state.search_index;
+  if (index.lag.count() <= 0)
+    return;
+  index_before_write(state, id);
+  SearchIndexLag::Pending next;
+  next.due = std::chrono::steady_clock::now() + index.lag;
+  if (const auto it = state.records.find(id); it != state.records.end())
+    next.record = it->second;
+  index.entries[id].pending.push_back(std::move(next));
+}
+
+void settle_search_index(State& state) {
+  auto& entries = state.search_index.entries;
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = entries.begin(); it != entries.end();) {
+    auto& entry = it->second;
+    while (!entry.pending.empty() && entry.pending.front().due <= now) {
+      entry.shown = std::move(entry.pending.front().record);
+      entry.pending.pop_front();
+    }
+    // Nothing pending: the shown version is the live one (or both are gone).
+    it = entry.pending.empty() ? entries.erase(it) : std::next(it);
+  }
+}
+
 Json search_records(const State& state, const RecordStore& store, const Json& body) {
   std::vector<std::string> errors;
   const std::string board_id = body.value("boardId", std::string());
@@ -260,9 +297,9 @@ Json search_records(const State& state, const RecordStore& store, const Json& bo
   refuse_like_live_servers(*object_key, filters);
 
   std::vector<const Record*> hits;
-  for (const auto& [id, rec] : state.records) {
+  auto consider = [&](const Record& rec) {
     if (rec.object_key != *object_key)
-      continue;
+      return;
     bool keep = combine == "and";
     for (const auto& f : filters) {
       const bool m = matches(store, rec, f);
@@ -272,6 +309,16 @@ Json search_records(const State& state, const RecordStore& store, const Json& bo
       keep = true;
     if (keep)
       hits.push_back(&rec);
+  };
+  // With a search lag, a record written recently is searched as the index still shows it.
+  const auto& lagged = state.search_index.entries;
+  for (const auto& [id, rec] : state.records) {
+    if (lagged.count(id) == 0)
+      consider(rec);
+  }
+  for (const auto& [id, entry] : lagged) {
+    if (entry.shown)
+      consider(*entry.shown);
   }
   const std::string order_path = body.value("orderByPath", std::string("createdAt"));
   // Sort keys point into the records where a stored scalar field is the key (the default,

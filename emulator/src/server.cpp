@@ -133,6 +133,17 @@ void install_admin_routes(httplib::Server& server, Services& s) {
                          Json{{"latencyMs", s.pacing.latency_ms()},
                               {"rateLimitPerSecond", s.pacing.rate_limit()}});
              }));
+  server.Put(
+      prefix + "/search-lag", admin([&s](const auto& req, auto& res) {
+        const Json body = parse_json_object(req);
+        const auto lag = body.value("lagMs", Json());
+        if (!lag.is_number_integer() || lag.get<long long>() < 0 || lag.get<long long>() > 600000) {
+          throw ApiError(400, "lagMs must be an integer from 0 to 600000");
+        }
+        std::lock_guard<std::mutex> lock(s.core.mutex);
+        s.core.state.search_index.lag = std::chrono::milliseconds(lag.get<long long>());
+        send_json(res, 200, Json{{"lagMs", lag}});
+      }));
   server.Post(prefix + "/reset", admin([&s](const auto&, auto& res) {
                 reset_everything(s);
                 res.status = 204;
@@ -215,7 +226,8 @@ httplib::Server::Handler api_route(Services& services, ApiHandler handler) {
     auto user = services.oauth.authenticate(req);
     if (!user)
       return send_nest_error(res, 401, "Unauthorized");
-    Caller caller{*user, services.core.options.org_id, iso_now()};
+    Caller caller{*user, services.core.options.org_id,
+                  iso_now(services.core.options.timestamp_resolution)};
     try {
       handler(req, res, caller);
     } catch (const ApiError& e) {
@@ -235,7 +247,9 @@ httplib::Server::Handler api_route(Services& services, ApiHandler handler) {
 void reset_everything(Services& services) {
   {
     std::lock_guard<std::mutex> lock(services.core.mutex);
+    const auto lag = services.core.state.search_index.lag;
     services.core.state = State{};
+    services.core.state.search_index.lag = lag;
     services.core.persist();
   }
   services.faults.clear();

@@ -3,8 +3,11 @@
 // The emulator's data: records, events and user groups. Guarded by the owner's mutex; nothing
 // here locks.
 
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -50,6 +53,27 @@ struct UserGroup {
   std::vector<Member> members;
 };
 
+/// @brief The search index's view of records written recently, when it lags behind writes
+/// (Options::search_lag). A write to a record queues the record as it is after the write, due
+/// `lag` later; until then the search answers the version it showed before (or nothing, for a
+/// record created meanwhile). A GET by id always reads the live record. Records with nothing
+/// pending have no entry: the search reads them live.
+struct SearchIndexLag {
+  /// A version of a record that becomes searchable at `due`; no record for a deletion.
+  struct Pending {
+    std::chrono::steady_clock::time_point due;
+    std::optional<Record> record;
+  };
+  /// What the search shows of one record now (nothing: not searchable), and what comes next.
+  struct Entry {
+    std::optional<Record> shown;
+    std::deque<Pending> pending;
+  };
+  /// 0: every write is searchable at once (no entries are made).
+  std::chrono::milliseconds lag{0};
+  std::map<std::string, Entry> entries;
+};
+
 /// @brief Everything the emulator persists.
 struct State {
   std::map<std::string, Record> records;
@@ -69,7 +93,19 @@ struct State {
   /// True for a state not written as a whole yet (a fresh or reset one): the next save rewrites
   /// the file.
   bool whole_unsaved = true;
+  /// The search index's lag (not persisted; its `lag` setting survives reset and load).
+  SearchIndexLag search_index;
 };
+
+/// @brief Call before a write changes or deletes record @p id (or creates it): with a search
+/// lag, remembers what the search shows of it until the write is due.
+void index_before_write(State& state, const std::string& id);
+/// @brief Call after that write: with a search lag, queues the record as it is now (or its
+/// deletion) to become searchable `lag` from now.
+void index_after_write(State& state, const std::string& id);
+/// @brief Makes every queued version that is due searchable, and drops entries with nothing
+/// pending.
+void settle_search_index(State& state);
 
 /// @brief Adds @p record's string externalId (if any) to `state.external_ids`.
 void index_external_id(State& state, const Record& record);

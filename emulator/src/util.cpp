@@ -76,6 +76,16 @@ std::string iso_now() {
   return iso_timestamp(std::chrono::system_clock::now());
 }
 
+std::string iso_now(std::chrono::milliseconds resolution) {
+  if (resolution.count() <= 1)
+    return iso_now();
+  using std::chrono::milliseconds;
+  const auto since_epoch =
+      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  const auto floored = milliseconds(since_epoch.count() - since_epoch.count() % resolution.count());
+  return iso_timestamp(std::chrono::system_clock::time_point(floored));
+}
+
 std::string sha256(std::string_view data) {
   const auto digest = roserocket::detail::sha256(data);
   return std::string(digest.begin(), digest.end());

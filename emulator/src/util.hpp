@@ -30,6 +30,10 @@ std::string iso_timestamp(std::chrono::system_clock::time_point when);
 /// @brief iso_timestamp(now).
 std::string iso_now();
 
+/// @brief iso_timestamp(now), rounded down to a multiple of @p resolution (a coarse clock, so
+/// that writes close in time share one time stamp; 1 ms or less: iso_now()).
+std::string iso_now(std::chrono::milliseconds resolution);
+
 /// @brief The SHA-256 digest of @p data (32 raw bytes).
 std::string sha256(std::string_view data);
 

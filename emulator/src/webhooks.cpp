@@ -97,6 +97,16 @@ void WebhookDispatcher::after_change(Core& core) noexcept {
         events_seen_ = 0;  // the state was emptied
         order_status_.clear();
       }
+      // The destinations, found once per call: after a bulk seed there are thousands of events
+      // to go through, and looking for destinations among every record for each of them held
+      // the state's lock for seconds.
+      std::vector<const Record*> destinations;
+      if (events_seen_ < events.size()) {
+        for (const auto& [dest_id, dest] : core.state.records) {
+          if (dest.object_key == "webhookDestination")
+            destinations.push_back(&dest);
+        }
+      }
       for (; events_seen_ < events.size(); ++events_seen_) {
         const Json& ev = events[events_seen_].body;
         if (ev.value("objectKey", std::string()) != "order")
@@ -115,7 +125,7 @@ void WebhookDispatcher::after_change(Core& core) noexcept {
           type = kOrderStatusChanged;
         }
         order_status_[ref] = status;
-        if (type.empty())
+        if (type.empty() || destinations.empty())
           continue;
         const Json envelope = {{"id", uuid_v4()},
                                {"type", type},
@@ -126,9 +136,9 @@ void WebhookDispatcher::after_change(Core& core) noexcept {
                                {"createdAt", ev.value("createdAt", Json())},
                                {"json", rec->second.fields}};
         // Every destination with a subscription to this event.
-        for (const auto& [dest_id, dest] : core.state.records) {
-          if (dest.object_key != "webhookDestination")
-            continue;
+        for (const Record* destination : destinations) {
+          const Record& dest = *destination;
+          const std::string& dest_id = dest.id;
           auto subs = dest.links.find("subscriptions");
           if (subs == dest.links.end())
             continue;

@@ -67,6 +67,16 @@ struct Options {
   std::string user_id = kDemoUserId;
   /// Webhook delivery retries and timeouts.
   WebhookDeliveryOptions webhooks;
+  /// How long a write (create, update, upsert, delete) takes to reach the search index: until
+  /// then `POST /objects/search` answers the record as it was before the write (a record
+  /// created meanwhile is not found, a deleted one still is), while a GET by id is immediate.
+  /// 0 (the default): searchable at once. `seed_records` is searchable at once in any case.
+  /// Changed while running with `set_search_lag` or `PUT /__emulator/search-lag`.
+  std::chrono::milliseconds search_lag{0};
+  /// Every time stamp the emulator writes (createdAt, updatedAt, events' createdAt, ...) is
+  /// rounded down to a multiple of this, so that writes close together share one `updatedAt`
+  /// (1000: every write of one second). 1 ms (the default) is the platform's precision.
+  std::chrono::milliseconds timestamp_resolution{1};
 };
 
 /// @brief What a delivery fault does to the next webhook deliveries.
@@ -219,6 +229,10 @@ class Emulator {
   /// @brief Forgets every record, event, user group, fault, counter and webhook delivery (issued
   /// tokens stay valid). With a data file, the emptied state is saved.
   void reset();
+  /// @brief Sets the search index's lag (see Options::search_lag) from now on; writes already
+  /// queued keep the time they were due. Also `PUT /__emulator/search-lag {"lagMs": N}`.
+  /// @throw std::invalid_argument for a negative lag.
+  void set_search_lag(std::chrono::milliseconds lag);
 
  private:
   class Impl;
