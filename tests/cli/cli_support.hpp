@@ -120,6 +120,17 @@ inline RunResult run(const std::string& exe, const std::vector<std::string>& arg
   return result;
 }
 
+/// Ends a long-running child with SIGTERM, waits for it and closes its pipes (stdin must be closed
+/// already). Its exit code, or -1 if a signal ended it.
+inline int terminate(Child& child) {
+  ::kill(child.pid, SIGTERM);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  ::close(child.out);
+  ::close(child.err);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /// Reads one line of the child's stdout, waiting at most 20 s for it.
 inline std::string read_line(int fd) {
   std::string line;

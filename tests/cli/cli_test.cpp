@@ -1021,13 +1021,7 @@ TEST_F(Rr, EmulatorCommandServesUntilSigterm) {
   env_["RR_TOKEN_URL"] = url + "/oauth/token";
   const auto created = rr({"create", "tag", "--data", R"({"name":"from rr emulator"})"});
   EXPECT_EQ(created.code, 0) << describe(created);
-  ::kill(child.pid, SIGTERM);
-  int status = 0;
-  ::waitpid(child.pid, &status, 0);
-  ::close(child.out);
-  ::close(child.err);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(rr_cli_test::terminate(child), 0);  // SIGTERM ends it cleanly
 
   const auto bad = rr({"emulator", "--port", "x"});
   EXPECT_EQ(bad.code, 2);
@@ -1300,13 +1294,7 @@ TEST_F(Rr, ListenFollowsUntilSigterm) {
   const auto second = rr({"create", "order", "--data", R"({"refNum":"follow-2"})"});
   ASSERT_EQ(second.code, 0) << describe(second);
   EXPECT_THAT(rr_cli_test::read_line(child.out), HasSubstr("-> 200 order "));
-  ::kill(child.pid, SIGTERM);
-  int status = 0;
-  ::waitpid(child.pid, &status, 0);
-  ::close(child.out);
-  ::close(child.err);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(rr_cli_test::terminate(child), 0);  // SIGTERM ends it cleanly
   const auto posts = handler.posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_EQ(json::parse(posts[1].body).at("json").at("refNum"), "follow-2");
