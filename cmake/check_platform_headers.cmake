@@ -30,12 +30,8 @@ foreach(file ${files})
     list(APPEND found "${relative}: ${line}")
   endforeach()
 endforeach()
-if(checked LESS 50)
-  message(FATAL_ERROR "only ${checked} files were checked; is SOURCE_DIR the SDK's tree?")
-endif()
-if(found)
-  list(JOIN found "\n  " found)
-  message(FATAL_ERROR "operating-system headers outside src/platform/ (move the call into the "
-                      "platform layer, src/platform/platform.hpp):\n  ${found}")
-endif()
-message(STATUS "${checked} files of src/ and include/ include no POSIX or Win32 header")
+include("${CMAKE_CURRENT_LIST_DIR}/check_report.cmake")
+roserocket_check_report(${checked} 50
+  "only ${checked} files were checked; is SOURCE_DIR the SDK's tree?" found
+  "operating-system headers outside src/platform/ (move the call into the platform layer, src/platform/platform.hpp)"
+  "${checked} files of src/ and include/ include no POSIX or Win32 header")

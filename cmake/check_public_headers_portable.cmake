@@ -27,12 +27,8 @@ foreach(file ${files})
     list(APPEND found "${relative}: ${line}")
   endforeach()
 endforeach()
-if(checked LESS 40)
-  message(FATAL_ERROR "only ${checked} headers were checked; is SOURCE_DIR the SDK's tree?")
-endif()
-if(found)
-  list(JOIN found "\n  " found)
-  message(FATAL_ERROR "compiler-specific constructs in public headers (MSVC would refuse them; "
-                      "move them into src/ or behind a macro with an MSVC branch):\n  ${found}")
-endif()
-message(STATUS "${checked} public headers use no compiler-specific construct")
+include("${CMAKE_CURRENT_LIST_DIR}/check_report.cmake")
+roserocket_check_report(${checked} 40
+  "only ${checked} headers were checked; is SOURCE_DIR the SDK's tree?" found
+  "compiler-specific constructs in public headers (MSVC would refuse them; move them into src/ or behind a macro with an MSVC branch)"
+  "${checked} public headers use no compiler-specific construct")

@@ -32,13 +32,8 @@ foreach(header ${headers})
     list(APPEND missing "${header}")
   endif()
 endforeach()
-if(checked LESS 30)
-  message(FATAL_ERROR "only ${checked} public headers were found; is SOURCE_DIR the SDK's tree?")
-endif()
-if(missing)
-  list(JOIN missing "\n  " missing)
-  message(FATAL_ERROR "public headers missing from roserocket/roserocket.hpp (add an #include "
-                      "line for each, or, for a header that must stay out, say why in "
-                      "cmake/check_umbrella_header.cmake):\n  ${missing}")
-endif()
-message(STATUS "roserocket/roserocket.hpp includes all ${checked} public headers")
+include("${CMAKE_CURRENT_LIST_DIR}/check_report.cmake")
+roserocket_check_report(${checked} 30
+  "only ${checked} public headers were found; is SOURCE_DIR the SDK's tree?" missing
+  "public headers missing from roserocket/roserocket.hpp (add an #include line for each, or, for a header that must stay out, say why in cmake/check_umbrella_header.cmake)"
+  "roserocket/roserocket.hpp includes all ${checked} public headers")
