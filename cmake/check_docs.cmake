@@ -57,11 +57,8 @@ foreach(line ${lines})
     list(APPEND missing "${line}")
   endif()
 endforeach()
-if(checked LESS 50)
-  message(FATAL_ERROR "only ${checked} catalog descriptions were checked; is catalog.def read?")
-endif()
-if(missing)
-  list(JOIN missing "\n  " missing)
-  message(FATAL_ERROR "catalog descriptions missing from the reference:\n  ${missing}")
-endif()
-message(STATUS "reference built without warnings; ${checked} catalog descriptions found")
+include("${CMAKE_CURRENT_LIST_DIR}/check_report.cmake")
+roserocket_check_report(${checked} 50
+  "only ${checked} catalog descriptions were checked; is catalog.def read?" missing
+  "catalog descriptions missing from the reference"
+  "reference built without warnings; ${checked} catalog descriptions found")
