@@ -8,21 +8,30 @@
 # With --each, also every public header on its own (what a header adds over json).
 # With gcc, also the memory the compiler allocates for each (-ftime-report's GGC total), which,
 # unlike the time, does not depend on the machine's load. Builds nothing else.
+# With --what-if, also two rows that measure what the 1.x API holds (ADR 0032):
+#   std floor    json plus the standard headers the public API needs and json does not include
+#                (<atomic> <chrono> <condition_variable> <future> <mutex> <optional> <set>
+#                <shared_mutex>)
+#   no <future>  the umbrella from a copy of include/ whose bulk.hpp declares std::future instead
+#                of including <future> (a measurement only: the declaration is libstdc++'s, not
+#                portable, and a caller of BulkEngine::submit needs <future> anyway)
 #
-# Usage: bench/header_cost.sh [--each] [-n N] [BUILD_DIR]
+# Usage: bench/header_cost.sh [--each] [--what-if] [-n N] [BUILD_DIR]
 #   BUILD_DIR  a configured build of this tree (its generated version header is used), default build
 #   CXX        the compiler (default c++); CXXFLAGS  extra flags (default -O0, as a debug build)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 each=0
+what_if=0
 runs=5
 build_dir="$root/build"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --each) each=1 ;;
+    --what-if) what_if=1 ;;
     -n) shift; runs="$1" ;;
-    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build_dir="$1" ;;
   esac
   shift
@@ -39,13 +48,14 @@ flags+=(-std=c++17 -I"$root/include" -I"$generated")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# cpu_seconds FILE: the compiler's CPU time for FILE, to the millisecond.
+# cpu_seconds I: the compiler's CPU time for translation unit I, to the millisecond.
 cpu_seconds() {
   # bash's `times` reports the CPU time of this shell's finished children: run it before and after
   # in this shell, into files (in a pipeline or $(...) it would run in a subshell without them).
-  local before after
+  local before after tu
+  mapfile -t tu <"$work/flags$1"
   times >"$work/times.before"
-  "$cxx" "${flags[@]}" -c "$1" -o "$work/out.o"
+  "$cxx" "${tu[@]}" -c "$work/tu$1.cpp" -o "$work/out.o"
   times >"$work/times.after"
   before="$(tail -n 1 "$work/times.before")"
   after="$(tail -n 1 "$work/times.after")"
@@ -61,6 +71,24 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 names=(json umbrella client)
 includes=("nlohmann/json.hpp" "roserocket/roserocket.hpp" "roserocket/client.hpp")
+# Lines of each translation unit, when it is more than one #include of includes[i].
+declare -A sources=()
+# An include directory searched before the tree's, per translation unit.
+declare -A shadows=()
+if [[ $what_if -eq 1 ]]; then
+  names+=("std floor")
+  includes+=("json + standard headers the API needs")
+  sources["std floor"]="$(printf '#include <%s>\n' nlohmann/json.hpp atomic chrono condition_variable \
+    future mutex optional set shared_mutex)"
+  mkdir -p "$work/no-future"
+  cp -R "$root/include" "$work/no-future/"
+  sed -i 's|^#include <future>$|namespace std { template <class> class future; }|' \
+    "$work/no-future/include/roserocket/bulk.hpp"
+  names+=("no <future>")
+  includes+=("roserocket/roserocket.hpp without <future>")
+  sources["no <future>"]="#include <roserocket/roserocket.hpp>"
+  shadows["no <future>"]="$work/no-future/include"
+fi
 if [[ $each -eq 1 ]]; then
   while IFS= read -r header; do
     rel="${header#"$root/include/"}"
@@ -72,13 +100,27 @@ fi
 
 gcc=0
 "$cxx" --version | grep -q 'Free Software Foundation' && gcc=1
+# tu_flags I: the compiler flags of translation unit I (its shadow include directory first).
+tu_flags() {
+  local name="${names[$1]}"
+  if [[ -n ${shadows[$name]:-} ]]; then
+    printf '%s\n' "-I${shadows[$name]}"
+  fi
+  printf '%s\n' "${flags[@]}"
+}
 for i in "${!names[@]}"; do
-  printf '#include <%s>\n' "${includes[$i]}" >"$work/tu$i.cpp"
-  "$cxx" "${flags[@]}" -E "$work/tu$i.cpp" | wc -l >"$work/lines$i"
+  if [[ -n ${sources[${names[$i]}]:-} ]]; then
+    printf '%s\n' "${sources[${names[$i]}]}" >"$work/tu$i.cpp"
+  else
+    printf '#include <%s>\n' "${includes[$i]}" >"$work/tu$i.cpp"
+  fi
+  mapfile -t tu <<<"$(tu_flags "$i")"
+  printf '%s\n' "${tu[@]}" >"$work/flags$i"
+  "$cxx" "${tu[@]}" -E "$work/tu$i.cpp" | wc -l >"$work/lines$i"
   echo - >"$work/memory$i"
   if [[ $gcc -eq 1 ]]; then
     # The last column of " TOTAL : ... 265M" is what gcc's garbage-collected heap allocated.
-    "$cxx" "${flags[@]}" -ftime-report -c "$work/tu$i.cpp" -o "$work/out.o" 2>&1 |
+    "$cxx" "${tu[@]}" -ftime-report -c "$work/tu$i.cpp" -o "$work/out.o" 2>&1 |
       awk '$1 == "TOTAL" { print $NF }' >"$work/memory$i"
   fi
   : >"$work/times$i"
@@ -86,7 +128,7 @@ done
 # Interleaved, so that a change of machine load spreads over every translation unit alike.
 for _ in $(seq 1 "$runs"); do
   for i in "${!names[@]}"; do
-    cpu_seconds "$work/tu$i.cpp" >>"$work/times$i"
+    cpu_seconds "$i" >>"$work/times$i"
   done
 done
 
