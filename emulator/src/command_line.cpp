@@ -100,13 +100,18 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
     }
     const std::string& value = args[++i];
     long number = 0;
+    // Reads a number flag's value into `number`; says what it must be when it is not.
+    const auto number_in = [&](long min, long max, const char* must_be) {
+      if (parse_int(value, min, max, number))
+        return true;
+      std::cerr << prefix << arg << " must be " << must_be << "\n";
+      return false;
+    };
     if (arg == "--host") {
       options.host = value;
     } else if (arg == "--port") {
-      if (!parse_int(value, 0, 65535, number)) {
-        std::cerr << prefix << "--port must be a number from 0 to 65535\n";
+      if (!number_in(0, 65535, "a number from 0 to 65535"))
         return 2;
-      }
       options.port = static_cast<int>(number);
     } else if (arg == "--client-id") {
       options.client_id = value;
@@ -122,34 +127,24 @@ int run_command_line(const std::vector<std::string>& args, const std::string& pr
       }
       options.client_public_key_pem = text.str();
     } else if (arg == "--token-ttl") {
-      if (!parse_int(value, 1, 365L * 24 * 3600, number)) {
-        std::cerr << prefix << "--token-ttl must be a positive number of seconds\n";
+      if (!number_in(1, 365L * 24 * 3600, "a positive number of seconds"))
         return 2;
-      }
       options.token_ttl = std::chrono::seconds(number);
     } else if (arg == "--latency-ms") {
-      if (!parse_int(value, 0, 600000, number)) {
-        std::cerr << prefix << "--latency-ms must be a number from 0 to 600000\n";
+      if (!number_in(0, 600000, "a number from 0 to 600000"))
         return 2;
-      }
       latency_ms = static_cast<int>(number);
     } else if (arg == "--rate-limit") {
-      if (!parse_int(value, 0, 1000000, number)) {
-        std::cerr << prefix << "--rate-limit must be a number of requests per second\n";
+      if (!number_in(0, 1000000, "a number of requests per second"))
         return 2;
-      }
       rate_limit = static_cast<double>(number);
     } else if (arg == "--search-lag-ms") {
-      if (!parse_int(value, 0, 600000, number)) {
-        std::cerr << prefix << "--search-lag-ms must be a number from 0 to 600000\n";
+      if (!number_in(0, 600000, "a number from 0 to 600000"))
         return 2;
-      }
       options.search_lag = std::chrono::milliseconds(number);
     } else if (arg == "--timestamp-resolution-ms") {
-      if (!parse_int(value, 1, 3600000, number)) {
-        std::cerr << prefix << "--timestamp-resolution-ms must be a number from 1 to 3600000\n";
+      if (!number_in(1, 3600000, "a number from 1 to 3600000"))
         return 2;
-      }
       options.timestamp_resolution = std::chrono::milliseconds(number);
     } else if (arg == "--data") {
       options.data_file = value;
