@@ -31,13 +31,14 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bench_support.hpp"
-#include "roserocket/auth/client_credentials.hpp"
 #include "roserocket/bulk.hpp"
 #include "roserocket/objects/boards.hpp"
 #include "roserocket/roserocket.hpp"
+#include "support/emulator_demo_client.hpp"
 
 namespace {
 
@@ -71,18 +72,12 @@ class Forwarding final : public rr::HttpTransport {
 
 rr::Client make_client(const std::string& base_url, const std::string& token_base,
                        const rr::CurlTransportOptions& transport = {}, bool forwarding = false) {
-  rr::OAuthOptions oauth;
-  oauth.token_url = token_base + "/oauth/token";
-  oauth.client_id = "demo-client-id";
-  oauth.client_secret = "demo-client-secret";
   rr::ClientOptions options;
-  options.base_url = base_url;
-  options.token_provider = std::make_shared<rr::ClientCredentialsTokenProvider>(oauth);
   options.transport_options = transport;
   options.transport_options.max_idle_handles = 64;
   if (forwarding)
     options.transport = std::make_shared<Forwarding>();
-  return rr::Client(options);
+  return rr_test::emulator_demo_client(base_url, std::move(options), token_base);
 }
 
 std::vector<Json> records(const std::string& prefix, int n) {
