@@ -20,6 +20,7 @@
 
 #include "emulator_fixture.hpp"
 #include "support/build_paths.hpp"
+#include "support/text_files.hpp"
 
 namespace rr_emulator_test {
 namespace {
@@ -47,13 +48,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool file_exists(const std::string& path) {
   return ::access(path.c_str(), F_OK) == 0;
@@ -214,8 +208,8 @@ TEST(EmulatorPersistence, JsonDataFileIsImportedAndKeptBeside) {
     EXPECT_EQ(t.call("GET", "/userGroups").json.size(), 1u);
   }
   // The JSON is kept unchanged beside the database, which now holds both customers.
-  EXPECT_EQ(Json::parse(read_file(data + ".v1.json")), v1);
-  EXPECT_EQ(read_file(data).rfind("SQLite format 3", 0), 0u);
+  EXPECT_EQ(Json::parse(rr_test::read_text(data + ".v1.json")), v1);
+  EXPECT_EQ(rr_test::read_text(data).rfind("SQLite format 3", 0), 0u);
   EXPECT_EQ(query_number(data, "SELECT count(*) FROM records"), 2);
   EXPECT_FALSE(file_exists(data + ".import"));
   // And a second start opens the database as it is.
@@ -231,7 +225,7 @@ TEST(EmulatorPersistence, ForeignFilesAreRefusedAndLeftUntouched) {
   options.data_file = dir.file("notes.txt");
   { std::ofstream(options.data_file) << "just some notes"; }
   EXPECT_THROW(rr_emulator::Emulator(options).start(), std::runtime_error);
-  EXPECT_EQ(read_file(options.data_file), "just some notes");
+  EXPECT_EQ(rr_test::read_text(options.data_file), "just some notes");
   // An SQLite database of something else.
   options.data_file = dir.file("other.db");
   {
@@ -256,7 +250,7 @@ TEST(EmulatorPersistence, ForeignFilesAreRefusedAndLeftUntouched) {
   }
   { std::ofstream(options.data_file + ".v1.json") << "{}"; }
   EXPECT_THROW(rr_emulator::Emulator(options).start(), std::runtime_error);
-  EXPECT_EQ(read_file(options.data_file).front(), '{');
+  EXPECT_EQ(rr_test::read_text(options.data_file).front(), '{');
 }
 
 TEST(EmulatorPersistence, CorruptDataFileFailsStartAndIsLeftUntouched) {
@@ -266,7 +260,7 @@ TEST(EmulatorPersistence, CorruptDataFileFailsStartAndIsLeftUntouched) {
   const rr_emulator::Options options = with_data_file(data);
   rr_emulator::Emulator emulator(options);
   EXPECT_THROW(emulator.start(), std::runtime_error);
-  EXPECT_EQ(read_file(data), "{not json");
+  EXPECT_EQ(rr_test::read_text(data), "{not json");
 }
 
 TEST(EmulatorPersistence, UnwritableDataFileFailsStart) {

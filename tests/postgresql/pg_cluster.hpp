@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "support/text_files.hpp"
+
 namespace rr_pg_test {
 
 // The test role's password: the cluster asks for it (scram-sha-256), so that the tests pass
@@ -50,13 +52,6 @@ inline int run_program(std::vector<std::string> argv, const std::string& cwd) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 class PgCluster {
@@ -96,7 +91,8 @@ class PgCluster {
     if (run_program({bindir_ + "/pg_ctl", "-D", dir_ + "/data", "-w", "-t", "120", "-s", "-l",
                      dir_ + "/server.log", "-o", options, "start"},
                     dir_) != 0)
-      throw std::runtime_error("pg_ctl start failed; its log:\n" + read_text(dir_ + "/server.log"));
+      throw std::runtime_error("pg_ctl start failed; its log:\n" +
+                               rr_test::read_text(dir_ + "/server.log"));
     started_ = true;
   }
 

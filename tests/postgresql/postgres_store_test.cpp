@@ -30,6 +30,7 @@
 #include "support/change_writer.hpp"
 #include "support/child_process.hpp"
 #include "support/emulator_demo_client.hpp"
+#include "support/text_files.hpp"
 #include "sync/soak_scenario.hpp"
 
 namespace rsync = roserocket::sync;
@@ -583,40 +584,16 @@ void write_order(const std::string& id, roserocket::sync::CheckpointTransaction&
   tx.exec("INSERT INTO erp_orders (id, version) VALUES ($1, 1)", {id});
 }
 
-namespace {
-
-std::string squash_spaces(const std::string& text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty())
-      out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST(PostgresStore, DocsSnippetsAreHereAndRun) {
   const std::string root = ROSEROCKET_SOURCE_DIR;
-  const std::string self =
-      squash_spaces(rr_pg_test::read_text(root + "/tests/postgresql/postgres_store_test.cpp"));
-  const std::string guide = rr_pg_test::read_text(root + "/docs/postgresql-store.md");
+  const std::string self = rr_test::squash_spaces(
+      rr_test::read_text(root + "/tests/postgresql/postgres_store_test.cpp"));
+  const std::string guide = rr_test::read_text(root + "/docs/postgresql-store.md");
   ASSERT_FALSE(guide.empty());
   int blocks = 0;
-  for (auto at = guide.find("```cpp\n"); at != std::string::npos;
-       at = guide.find("```cpp\n", at + 1)) {
-    const auto start = at + 7;
-    const auto end = guide.find("```", start);
-    ASSERT_NE(end, std::string::npos);
+  for (const std::string& block : rr_test::fenced_blocks(guide, "cpp")) {
     ++blocks;
-    EXPECT_NE(self.find(squash_spaces(guide.substr(start, end - start))), std::string::npos)
+    EXPECT_NE(self.find(rr_test::squash_spaces(block)), std::string::npos)
         << "docs/postgresql-store.md block " << blocks << " is not in this file";
   }
   EXPECT_GE(blocks, 2);

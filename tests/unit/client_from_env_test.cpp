@@ -14,6 +14,7 @@
 #include "roserocket/client.hpp"
 #include "roserocket/testing/mock_transport.hpp"
 #include "support/build_paths.hpp"
+#include "support/text_files.hpp"
 
 namespace {
 
@@ -181,13 +182,6 @@ TEST(ClientFromEnv, MissingOrHalfCredentialsNameTheVariable) {
   EXPECT_EQ(only_secret.find("lonely-secret-value"), std::string::npos) << only_secret;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string without_whitespace(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -201,7 +195,7 @@ std::string without_whitespace(const std::string& text) {
 // be the README's program.
 TEST(ReadmeFirstProgram, TheTestedFileIsTheReadmesProgram) {
   const std::string root = ROSEROCKET_SOURCE_DIR;
-  const std::string readme = read_text(root + "/README.md");
+  const std::string readme = rr_test::read_text(root + "/README.md");
   const std::string heading = "## First program\n\n```cpp\n";
   const auto start = readme.find(heading);
   ASSERT_NE(start, std::string::npos);
@@ -210,7 +204,7 @@ TEST(ReadmeFirstProgram, TheTestedFileIsTheReadmesProgram) {
   ASSERT_NE(end, std::string::npos);
   const std::string program = without_whitespace(readme.substr(code_start, end - code_start));
   const std::string tested =
-      without_whitespace(read_text(root + "/tests/readme/first_program.cpp"));
+      without_whitespace(rr_test::read_text(root + "/tests/readme/first_program.cpp"));
   ASSERT_FALSE(program.empty());
   EXPECT_NE(tested.find(program), std::string::npos)
       << "tests/readme/first_program.cpp differs from README.md's first program";

@@ -15,6 +15,7 @@
 #include "model_test_support.hpp"
 #include "roserocket/bulk.hpp"
 #include "support/build_paths.hpp"
+#include "support/text_files.hpp"
 
 namespace rr = roserocket;
 using rr::model::Json;
@@ -26,29 +27,6 @@ Json record(const std::string& key, const std::string& id, Json extra = Json::ob
   Json r = {{"id", id}, {"objectKey", key}, {"fullId", "X-1"}, {"version", 1}};
   r.update(extra);
   return r;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string squash(const std::string& text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty())
-      out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 // A folder of the test's own, removed when the guard goes: declared before the objects that
@@ -780,24 +758,20 @@ TEST(DocsSnippets, Bulk) {
 
 TEST(DocsSnippets, EveryGuideSnippetIsHere) {
   const std::string root = ROSEROCKET_SOURCE_DIR;
-  const std::string self = squash(read_file(root + "/tests/unit/docs_snippets_test.cpp"));
+  const std::string self =
+      rr_test::squash_spaces(rr_test::read_text(root + "/tests/unit/docs_snippets_test.cpp"));
   ASSERT_FALSE(self.empty());
   std::size_t blocks = 0;
   for (const char* guide :
        {"object-model.md", "read-only-fields.md", "connected-objects.md", "search.md",
         "external-ids.md", "boards-events-user-groups.md", "webhooks.md", "bulk.md", "sync.md"}) {
-    const std::string text = read_file(root + "/docs/" + guide);
+    const std::string text = rr_test::read_text(root + "/docs/" + guide);
     ASSERT_FALSE(text.empty()) << guide;
-    for (auto at = text.find("```cpp\n"); at != std::string::npos;
-         at = text.find("```cpp\n", at + 1)) {
-      const auto start = at + 7;
-      const auto end = text.find("```", start);
-      ASSERT_NE(end, std::string::npos) << guide;
-      const std::string block = squash(text.substr(start, end - start));
+    for (const std::string& block : rr_test::fenced_blocks(text, "cpp")) {
       ++blocks;
-      EXPECT_NE(self.find(block), std::string::npos)
+      EXPECT_NE(self.find(rr_test::squash_spaces(block)), std::string::npos)
           << guide << ": this snippet is not compiled by docs_snippets_test.cpp:\n"
-          << text.substr(start, end - start);
+          << block;
     }
   }
   EXPECT_GE(blocks, 6u);
@@ -805,7 +779,7 @@ TEST(DocsSnippets, EveryGuideSnippetIsHere) {
 
 TEST(CatalogDocs, ReadOnlyTableEqualsTheGeneratedOne) {
   const std::string text =
-      read_file(std::string(ROSEROCKET_SOURCE_DIR) + "/docs/read-only-fields.md");
+      rr_test::read_text(std::string(ROSEROCKET_SOURCE_DIR) + "/docs/read-only-fields.md");
   const std::string begin = "<!-- catalog_docs --read-only: begin -->\n";
   const auto a = text.find(begin);
   const auto b = text.find("<!-- catalog_docs --read-only: end -->");
@@ -817,7 +791,8 @@ TEST(CatalogDocs, ReadOnlyTableEqualsTheGeneratedOne) {
 }
 
 TEST(CatalogDocs, FieldReferenceEqualsTheGeneratedOne) {
-  const std::string text = read_file(std::string(ROSEROCKET_SOURCE_DIR) + "/docs/object-model.md");
+  const std::string text =
+      rr_test::read_text(std::string(ROSEROCKET_SOURCE_DIR) + "/docs/object-model.md");
   const std::string begin = "<!-- catalog_docs --fields: begin -->\n";
   const auto a = text.find(begin);
   const auto b = text.find("<!-- catalog_docs --fields: end -->");
