@@ -187,14 +187,7 @@ class ROSEROCKET_API BulkEngine {
   template <class T>
   [[nodiscard]] std::vector<ItemResult<TypedNestedUpsert<T>>> upsert_nested_many(
       const std::vector<T>& records, const BatchOptions& batch = {}) {
-    std::vector<Json> fields;
-    fields.reserve(records.size());
-    for (const T& r : records) {
-      fields.push_back(r.changes());
-      if (const auto external_id = r.external_id())
-        fields.back()["externalId"] = *external_id;
-    }
-    auto raw = upsert_nested_many(T::kObjectKey, fields, batch);
+    auto raw = upsert_nested_many(T::kObjectKey, upsert_fields(records), batch);
     std::vector<ItemResult<TypedNestedUpsert<T>>> out(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
       move_status(raw[i], out[i]);
@@ -239,14 +232,7 @@ class ROSEROCKET_API BulkEngine {
   template <class T>
   [[nodiscard]] std::vector<UpsertItemResult<T>> upsert_many(const std::vector<T>& records,
                                                              const BatchOptions& batch = {}) {
-    std::vector<Json> fields;
-    fields.reserve(records.size());
-    for (const T& r : records) {
-      fields.push_back(r.changes());
-      if (const auto external_id = r.external_id())
-        fields.back()["externalId"] = *external_id;
-    }
-    auto raw = upsert_many(T::kObjectKey, fields, batch);
+    auto raw = upsert_many(T::kObjectKey, upsert_fields(records), batch);
     std::vector<UpsertItemResult<T>> out(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
       move_status(raw[i], out[i]);
@@ -273,6 +259,18 @@ class ROSEROCKET_API BulkEngine {
   [[nodiscard]] BulkStats stats() const;
 
  private:
+  // What a typed upsert sends for each record: its changed fields and its external id.
+  template <class T>
+  static std::vector<Json> upsert_fields(const std::vector<T>& records) {
+    std::vector<Json> fields;
+    fields.reserve(records.size());
+    for (const T& r : records) {
+      fields.push_back(r.changes());
+      if (const auto external_id = r.external_id())
+        fields.back()["externalId"] = *external_id;
+    }
+    return fields;
+  }
   template <class From, class To>
   static void move_status(ItemResult<From>& from, ItemResult<To>& to) {
     to.status = from.status;

@@ -142,6 +142,19 @@ int base64_digit(char c, bool url_safe) {
   return -1;
 }
 
+bool Base64Digits::add(char c, std::string& out) {
+  const int digit = base64_digit(c, url_safe_);
+  if (digit < 0)
+    return false;
+  buffer_ = ((buffer_ << 6) | static_cast<unsigned int>(digit)) & 0xFFFFFFu;
+  bits_ += 6;
+  if (bits_ >= 8) {
+    bits_ -= 8;
+    out.push_back(static_cast<char>((buffer_ >> bits_) & 0xFFu));
+  }
+  return true;
+}
+
 std::string random_bytes(std::size_t count) {
   std::string out(count, '\0');
   if (count > 0 && !platform::random_bytes(out.data(), count))

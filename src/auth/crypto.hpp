@@ -23,6 +23,23 @@ std::string base64url_encode(std::string_view data);
 /// ('-', '_') when @p url_safe; -1 for any other character (padding included).
 int base64_digit(char c, bool url_safe);
 
+/// @brief Decodes base64 one digit at a time; the callers decide what else a text may hold
+/// (padding, line breaks) and what its end must look like.
+class Base64Digits {
+ public:
+  explicit Base64Digits(bool url_safe) : url_safe_(url_safe) {}
+  /// @brief Adds digit @p c, appending each byte it completes to @p out.
+  /// @return false when @p c is not a digit of the alphabet (nothing is appended then).
+  bool add(char c, std::string& out);
+  /// @brief Whether the bits after the last whole byte are zero, as a canonical encoding has them.
+  [[nodiscard]] bool rest_is_zero() const { return (buffer_ & ((1u << bits_) - 1u)) == 0; }
+
+ private:
+  bool url_safe_;
+  unsigned int buffer_ = 0;
+  int bits_ = 0;
+};
+
 /// @brief @p count bytes from the kernel's CSPRNG (getrandom, else /dev/urandom).
 /// @throw Error when neither source works: a predictable state or verifier is never used.
 std::string random_bytes(std::size_t count);

@@ -57,21 +57,13 @@ bool base64url_decode(std::string_view text, std::string& out) {
   if (text.size() % 4 == 1)
     return false;
   out.reserve(text.size() * 3 / 4);
-  unsigned int buffer = 0;
-  int bits = 0;
+  Base64Digits digits(/*url_safe=*/true);
   for (const char c : text) {
-    const int digit = base64_digit(c, /*url_safe=*/true);
-    if (digit < 0)
+    if (!digits.add(c, out))
       return false;
-    buffer = (buffer << 6) | static_cast<unsigned int>(digit);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFFu));
-    }
   }
   // Canonical form only: the bits left over must be zero.
-  return (buffer & ((1u << bits) - 1u)) == 0;
+  return digits.rest_is_zero();
 }
 
 Key Key::from_private_pem(std::string_view pem) {

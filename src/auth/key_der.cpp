@@ -161,8 +161,7 @@ std::string pem_of(const char* label, const std::string& der_bytes) {
 // else (a header line such as "Proc-Type: 4,ENCRYPTED" included).
 bool pem_base64_decode(std::string_view text, std::string& out) {
   out.clear();
-  unsigned int buffer = 0;
-  int bits = 0;
+  Base64Digits digits(/*url_safe=*/false);
   std::size_t padding = 0;
   for (const char c : text) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
@@ -173,15 +172,8 @@ bool pem_base64_decode(std::string_view text, std::string& out) {
     }
     if (padding > 0)
       return false;  // data after padding
-    const int digit = base64_digit(c, /*url_safe=*/false);
-    if (digit < 0)
+    if (!digits.add(c, out))
       return false;
-    buffer = (buffer << 6) | static_cast<unsigned int>(digit);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFFu));
-    }
   }
   return padding <= 2 && !out.empty();
 }
