@@ -28,14 +28,6 @@ namespace {
 // keeps every time point far from the clock's range (nanoseconds end in 2262).
 constexpr std::chrono::seconds kLongestTokenLife{std::int64_t{100} * 365 * 24 * 3600};
 
-std::string path_of(const std::string& url) {
-  const auto sep = url.find("://");
-  const auto slash = url.find('/', sep == std::string::npos ? 0 : sep + 3);
-  if (slash == std::string::npos)
-    return "/";
-  return url.substr(slash, url.find_first_of("?#", slash) - slash);
-}
-
 // Reads `error`/`error_description` (RFC 6749 §5.2); anything else is quoted, shortened.
 void read_oauth_error(const std::string& body, const std::vector<std::string>& secrets,
                       ErrorContext& context) {
@@ -305,7 +297,7 @@ TokenSet request_tokens(const OAuthOptions& options, const std::string& grant, F
   ErrorContext context;
   context.operation = "auth." + grant;
   context.method = "POST";
-  context.path = path_of(options.token_url);
+  context.path = path_for_errors(options.token_url);
 
   const HttpResponse response = send_with_retries(options, http, context, hidden);
 

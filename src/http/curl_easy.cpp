@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "http/url.hpp"
 #include "roserocket/errors.hpp"
 #include "roserocket/version.hpp"
 
@@ -149,16 +150,6 @@ bool fails_before_sending(CURLcode code) {
   }
 }
 #endif
-
-// "/api/v2/x" from "https://host:443/api/v2/x?query": errors name the path, never the query.
-std::string path_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  const auto start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (start == std::string::npos)
-    return "/";
-  const auto end = url.find_first_of("?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
 
 // Removes @p secret from @p text, in case libcurl's error text quotes a proxy URL.
 void redact(std::string& text, const std::string& secret) {
@@ -354,7 +345,7 @@ void throw_transfer_error(CURLcode code, CURL* c, const char* error_text,
 #endif
   ErrorContext context;
   context.method = std::string(to_string(request.method));
-  context.path = path_of(request.url);
+  context.path = path_for_errors(request.url);
   if (transfer.too_large) {
     throw MalformedResponseError(
         "the response is larger than the limit of " + std::to_string(options.max_response_bytes) +

@@ -140,4 +140,15 @@ std::string encode_form(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
+std::string path_for_errors(const std::string& url) {
+  const auto scheme = url.find("://");
+  // The path starts at the first '/' after the authority, unless a query or fragment comes first
+  // (a '/' in "https://host?next=/x" belongs to the query).
+  const auto start = url.find_first_of("/?#", scheme == std::string::npos ? 0 : scheme + 3);
+  if (start == std::string::npos || url[start] != '/')
+    return "/";
+  const auto end = url.find_first_of("?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 }  // namespace roserocket::detail

@@ -21,6 +21,10 @@ struct UrlParts {
 /// @throw InvalidArgumentError naming @p what when @p url is not absolute or has user info.
 UrlParts split_url(const std::string& url, std::string_view what);
 
+/// @brief "/api/v2/x" from "https://host:443/api/v2/x?query#part", "/" when there is no path: what
+/// an error may name of a URL (never its query, which may carry a secret).
+std::string path_for_errors(const std::string& url);
+
 /// @brief 127.0.0.0/8, ::1 and localhost: hosts where plain http never leaves the machine.
 bool is_loopback_host(std::string_view host);
 

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <thread>
 
+#include "http/url.hpp"
 #include "roserocket/errors.hpp"
 
 namespace roserocket {
@@ -53,16 +54,6 @@ std::string winhttp_narrow(std::wstring_view text) {
   return out;
 }
 
-// "/api/v2/x" from "https://host:443/api/v2/x?query": errors name the path, never the query.
-std::string winhttp_path_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  const auto start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (start == std::string::npos)
-    return "/";
-  const auto end = url.find_first_of("?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 struct WinHttpHandle {
   HINTERNET handle = nullptr;
   explicit WinHttpHandle(HINTERNET h = nullptr) : handle(h) {}
@@ -85,7 +76,7 @@ DWORD clamp_ms(std::chrono::milliseconds value) {
                                       std::chrono::milliseconds timeout) {
   ErrorContext context;
   context.method = std::string(to_string(request.method));
-  context.path = winhttp_path_of(request.url);
+  context.path = detail::path_for_errors(request.url);
   bool maybe_sent = !sending;
   std::string summary;
   switch (code) {
@@ -133,7 +124,7 @@ DWORD clamp_ms(std::chrono::milliseconds value) {
 [[noreturn]] void throw_winhttp_cancelled(const HttpRequest& request, bool maybe_sent) {
   ErrorContext context;
   context.method = std::string(to_string(request.method));
-  context.path = winhttp_path_of(request.url);
+  context.path = detail::path_for_errors(request.url);
   throw CancelledError(std::string("cancelled during the transfer") +
                            (maybe_sent ? " (the request may have reached the server)"
                                        : " (the request was not sent)"),
@@ -388,7 +379,7 @@ HttpResponse WinHttpTransport::send(const HttpRequest& request) {
         owned.handle = nullptr;
       ErrorContext context;
       context.method = std::string(to_string(request.method));
-      context.path = winhttp_path_of(request.url);
+      context.path = detail::path_for_errors(request.url);
       throw MalformedResponseError(
           "the response is larger than the limit of " + std::to_string(options.max_response_bytes) +
               " bytes (WinHttpTransportOptions.max_response_bytes); the rest was not read",

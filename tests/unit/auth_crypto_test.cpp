@@ -111,6 +111,18 @@ TEST(SecureUrl, AllowsHttpsAndLoopbackHttpOnly) {
       << "only a literal 127.x address is loopback";
 }
 
+TEST(Url, ErrorsNameThePathWithoutQueryOrFragment) {
+  using roserocket::detail::path_for_errors;
+  EXPECT_EQ(path_for_errors("https://host:443/api/v2/objects?access_token=s3cret"),
+            "/api/v2/objects");
+  EXPECT_EQ(path_for_errors("https://host/oauth/token#frag"), "/oauth/token");
+  EXPECT_EQ(path_for_errors("https://host"), "/");
+  EXPECT_EQ(path_for_errors("https://host?code=s3cret"), "/");
+  EXPECT_EQ(path_for_errors("https://host?next=/account&code=s3cret"), "/")
+      << "a '/' in the query is not a path";
+  EXPECT_EQ(path_for_errors("/relative/path?x=1"), "/relative/path");
+}
+
 TEST(Query, DecodesPercentAndPlus) {
   const auto fields = roserocket::detail::parse_query("?a=1+2&b=%2F%3d&c&d=");
   ASSERT_EQ(fields.size(), 4u);
